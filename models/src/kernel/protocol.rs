@@ -1,0 +1,144 @@
+//! The one trait a protocol author implements.
+
+use std::fmt::Debug;
+use std::hash::Hash;
+
+use serde::Serialize;
+use xshard_properties::{NodeId, Observation, PropertySpec};
+
+/// A protocol: its nodes' state, messages, timers and local choices, and its handlers.
+///
+/// The kernel owns everything else (network, clock, timers, faults, symmetry), so a handler only
+/// reads and updates its own node and records effects in [`Effects`]. Handlers must be
+/// deterministic functions of their inputs; collections in node state must be ordered
+/// (`BTreeMap`, sorted `Vec`), never caches or counters that grow without bound.
+pub trait Protocol: Debug + Send + Sync + Sized + 'static {
+    /// One node's state (a sum type when nodes have different roles).
+    type Node: Clone + Debug + Hash + Eq + Ord + Serialize + Send + Sync;
+    /// A message.
+    type Msg: Clone + Debug + Hash + Eq + Ord + Send + Sync;
+    /// A timer name (a node has at most one armed timer of each name).
+    type Timer: Clone + Debug + Hash + Eq + Ord + Send + Sync;
+    /// A local nondeterministic choice (vote no, submit a transaction, …).
+    type Choice: Clone + Debug + Hash + Eq + Ord + Send + Sync;
+
+    /// The names of the nodes, in id order (`shard-a`, `coordinator`, …).
+    fn node_names(&self) -> Vec<String>;
+
+    /// The initial state of node `id`; it may send messages and arm timers.
+    fn init(&self, id: NodeId, out: &mut Effects<Self>) -> Self::Node;
+
+    /// Node `id` handles `msg` from `from`.
+    fn on_message(
+        &self,
+        id: NodeId,
+        node: &mut Self::Node,
+        from: NodeId,
+        msg: &Self::Msg,
+        out: &mut Effects<Self>,
+    );
+
+    /// Node `id`'s timer `timer` fired.
+    fn on_timer(
+        &self,
+        id: NodeId,
+        node: &mut Self::Node,
+        timer: &Self::Timer,
+        out: &mut Effects<Self>,
+    );
+
+    /// The local choices node `id` may make now (enabled ones only).
+    fn choices(&self, _id: NodeId, _node: &Self::Node, _now: u32, _out: &mut Vec<Self::Choice>) {}
+
+    /// Node `id` makes `choice`.
+    fn on_choice(
+        &self,
+        _id: NodeId,
+        _node: &mut Self::Node,
+        _choice: &Self::Choice,
+        _out: &mut Effects<Self>,
+    ) {
+    }
+
+    /// Whether node `id` may crash (when the crash budget allows).
+    fn can_crash(&self, _id: NodeId) -> bool {
+        false
+    }
+
+    /// What survives a crash of node `id` (its stable storage). The default keeps everything,
+    /// as if the node persisted each state before acting on it.
+    fn persisted(&self, _id: NodeId, node: &Self::Node) -> Self::Node {
+        node.clone()
+    }
+
+    /// Node `id` restarts after a crash (crash-recover) from its persisted state.
+    fn on_recover(&self, _id: NodeId, _node: &mut Self::Node, _out: &mut Effects<Self>) {}
+
+    /// Fills the protocol part of the observation (outcomes, locks, ledger, history,
+    /// locations) from the node states. The kernel sets `quiescent`, `now` and `delta`.
+    fn observe(&self, nodes: &[Self::Node], obs: &mut Observation);
+
+    /// The properties that apply to this protocol, witnesses included.
+    fn properties(&self) -> Vec<&'static PropertySpec>;
+
+    /// Groups of interchangeable nodes (e.g. identically configured shards). The kernel
+    /// canonicalises states over permutations within each group.
+    fn symmetry(&self) -> Vec<Vec<NodeId>> {
+        Vec::new()
+    }
+
+    /// Renames node ids inside a node's state (symmetry). Only needed when node states mention
+    /// node ids and the protocol declares symmetry.
+    fn rename_node(&self, node: &Self::Node, _rename: &dyn Fn(NodeId) -> NodeId) -> Self::Node {
+        node.clone()
+    }
+
+    /// Renames node ids inside a message (symmetry).
+    fn rename_msg(&self, msg: &Self::Msg, _rename: &dyn Fn(NodeId) -> NodeId) -> Self::Msg {
+        msg.clone()
+    }
+}
+
+/// The effects of a handler: messages to send and timers to arm or cancel.
+#[derive(Debug)]
+pub struct Effects<P: Protocol> {
+    pub(crate) now: u32,
+    pub(crate) sends: Vec<(NodeId, P::Msg)>,
+    pub(crate) arm: Vec<(P::Timer, u32)>,
+    pub(crate) cancel: Vec<P::Timer>,
+}
+
+impl<P: Protocol> Effects<P> {
+    pub(crate) fn new(now: u32) -> Self {
+        Effects {
+            now,
+            sends: Vec::new(),
+            arm: Vec::new(),
+            cancel: Vec::new(),
+        }
+    }
+
+    /// The current tick (always 0 in async time).
+    pub fn now(&self) -> u32 {
+        self.now
+    }
+
+    /// Sends `msg` to `to` over the network.
+    pub fn send(&mut self, to: NodeId, msg: P::Msg) {
+        self.sends.push((to, msg));
+    }
+
+    /// Arms (or re-arms) `timer` to fire `after` ticks from now in clocked time; in async time
+    /// it may fire at any moment.
+    pub fn set_timer(&mut self, timer: P::Timer, after: u32) {
+        self.cancel.retain(|t| *t != timer);
+        self.arm.retain(|(t, _)| *t != timer);
+        self.arm.push((timer, after));
+    }
+
+    /// Disarms `timer` if it is armed.
+    pub fn cancel_timer(&mut self, timer: P::Timer) {
+        self.arm.retain(|(t, _)| *t != timer);
+        self.cancel.push(timer);
+    }
+}

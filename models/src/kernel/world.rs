@@ -1,0 +1,491 @@
+//! `World<P>`: a protocol plus a kernel configuration, as a `stateright::Model`.
+
+use stateright::{Model, Property};
+use xshard_properties::{Kind, NodeId, Observation, PropertySpec};
+
+use super::config::{CrashMode, Delivery, KernelConfig};
+use super::protocol::{Effects, Protocol};
+use super::state::{Armed, Envelope, KernelAction, WorldState};
+use super::symmetry::Permutations;
+use crate::checkable::{
+    changes_between, decisions_between, Checkable, EventKind, MessageInfo, Step,
+};
+
+/// The state type of a kernel model.
+pub type State<P> = WorldState<<P as Protocol>::Node, <P as Protocol>::Msg, <P as Protocol>::Timer>;
+/// The action type of a kernel model.
+pub type Action<P> =
+    KernelAction<<P as Protocol>::Msg, <P as Protocol>::Timer, <P as Protocol>::Choice>;
+
+/// A protocol on the world kernel.
+#[derive(Debug)]
+pub struct World<P: Protocol> {
+    pub protocol: P,
+    pub config: KernelConfig,
+    names: Vec<String>,
+    props: Vec<&'static PropertySpec>,
+    perms: Permutations,
+}
+
+impl<P: Protocol> World<P> {
+    /// Puts `protocol` on the kernel with `config`.
+    pub fn new(protocol: P, config: KernelConfig) -> Self {
+        let names = protocol.node_names();
+        assert!(names.len() <= 32, "the kernel supports at most 32 nodes");
+        let props = protocol.properties();
+        let perms = Permutations::new(&protocol.symmetry());
+        World {
+            protocol,
+            config,
+            names,
+            props,
+            perms,
+        }
+    }
+
+    /// The number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The name of node `id`.
+    pub fn name(&self, id: NodeId) -> String {
+        self.names
+            .get(usize::from(id))
+            .cloned()
+            .unwrap_or_else(|| format!("node{id}"))
+    }
+
+    /// The properties this model checks.
+    pub fn property_specs(&self) -> &[&'static PropertySpec] {
+        &self.props
+    }
+
+    fn deadline_for_send(&self, now: u32) -> u32 {
+        if self.config.clocked() {
+            now.saturating_add(self.config.delta)
+        } else {
+            0
+        }
+    }
+
+    /// Applies `out`, the effects of node `id`, to `state`.
+    fn apply_effects(&self, state: &mut State<P>, id: NodeId, out: Effects<P>) {
+        let deadline = self.deadline_for_send(state.now);
+        for (dst, msg) in out.sends {
+            if state.replay_left > 0 {
+                let entry = (id, dst, msg.clone());
+                if let Err(pos) = state.sent.binary_search(&entry) {
+                    state.sent.insert(pos, entry);
+                }
+            }
+            let env = Envelope {
+                src: id,
+                dst,
+                msg,
+                deadline,
+            };
+            // The network is a set: a copy of a message already in flight on its channel adds
+            // nothing (duplication is the replay budget's job). This keeps retransmission loops
+            // finite.
+            if state
+                .net
+                .iter()
+                .any(|e| e.src == env.src && e.dst == env.dst && e.msg == env.msg)
+            {
+                continue;
+            }
+            match self.config.delivery {
+                Delivery::Unordered => {
+                    let pos = state.net.partition_point(|e| e <= &env);
+                    state.net.insert(pos, env);
+                }
+                Delivery::Ordered => {
+                    // After the last message of the same channel (or where the channel sorts).
+                    let pos = state
+                        .net
+                        .partition_point(|e| (e.src, e.dst) <= (env.src, env.dst));
+                    state.net.insert(pos, env);
+                }
+            }
+        }
+        for timer in out.cancel {
+            state.timers.retain(|a| !(a.node == id && a.timer == timer));
+        }
+        for (timer, after) in out.arm {
+            state.timers.retain(|a| !(a.node == id && a.timer == timer));
+            let deadline = if self.config.clocked() {
+                state.now.saturating_add(after)
+            } else {
+                0
+            };
+            let armed = Armed {
+                node: id,
+                timer,
+                deadline,
+            };
+            let pos = state.timers.partition_point(|a| a <= &armed);
+            state.timers.insert(pos, armed);
+        }
+    }
+
+    /// Whether any message of a live node is due, or any timer is due, so time cannot pass.
+    fn urgent(&self, state: &State<P>) -> bool {
+        state
+            .net
+            .iter()
+            .any(|e| !state.is_down(e.dst) && e.deadline <= state.now)
+            || state.timers.iter().any(|a| a.deadline <= state.now)
+    }
+
+    /// Whether envelope `i` is at the head of its channel (ordered delivery).
+    fn deliverable(&self, state: &State<P>, i: usize) -> bool {
+        let e = &state.net[i];
+        if state.is_down(e.dst) {
+            return false;
+        }
+        match self.config.delivery {
+            Delivery::Unordered => true,
+            Delivery::Ordered => {
+                i == 0 || (state.net[i - 1].src, state.net[i - 1].dst) != (e.src, e.dst)
+            }
+        }
+    }
+
+    /// Whether no protocol step can happen any more: no deliverable message, no armed timer,
+    /// no local choice, and (crash-recover) no crashed node that could recover. Faults and
+    /// ticks do not count as steps.
+    pub fn quiescent(&self, state: &State<P>) -> bool {
+        if !state.timers.is_empty() {
+            return false;
+        }
+        if (0..state.net.len()).any(|i| self.deliverable(state, i)) {
+            return false;
+        }
+        if self.config.crash_mode == CrashMode::Recover && state.down != 0 {
+            return false;
+        }
+        let mut choices = Vec::new();
+        for (i, node) in state.nodes.iter().enumerate() {
+            let id = node_id(i);
+            if state.is_down(id) {
+                continue;
+            }
+            self.protocol.choices(id, node, state.now, &mut choices);
+            if !choices.is_empty() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The observation of `state`.
+    pub fn observation(&self, state: &State<P>) -> Observation {
+        let mut obs = Observation::default();
+        self.protocol.observe(&state.nodes, &mut obs);
+        if self.config.clocked() {
+            obs.now = Some(state.now);
+            obs.delta = Some(self.config.delta);
+        }
+        // Quiescence only matters to terminal properties, and is the costly part.
+        if self.props.iter().any(|p| p.kind == Kind::Terminal) {
+            obs.quiescent = self.quiescent(state);
+        }
+        obs
+    }
+
+    fn condition_of(&self, index: usize, state: &State<P>) -> bool {
+        self.props
+            .get(index)
+            .is_some_and(|p| p.condition(&self.observation(state)))
+    }
+}
+
+pub(crate) fn node_id(i: usize) -> NodeId {
+    NodeId::try_from(i).unwrap_or(NodeId::MAX)
+}
+
+/// One condition function per property slot, since stateright's properties are plain `fn`
+/// pointers and cannot capture which property they judge.
+fn slot<P: Protocol, const I: usize>(m: &World<P>, s: &State<P>) -> bool {
+    m.condition_of(I, s)
+}
+
+fn slots<P: Protocol>() -> [fn(&World<P>, &State<P>) -> bool; 12] {
+    [
+        slot::<P, 0>,
+        slot::<P, 1>,
+        slot::<P, 2>,
+        slot::<P, 3>,
+        slot::<P, 4>,
+        slot::<P, 5>,
+        slot::<P, 6>,
+        slot::<P, 7>,
+        slot::<P, 8>,
+        slot::<P, 9>,
+        slot::<P, 10>,
+        slot::<P, 11>,
+    ]
+}
+
+impl<P: Protocol> Model for World<P> {
+    type State = State<P>;
+    type Action = Action<P>;
+
+    fn init_states(&self) -> Vec<Self::State> {
+        let mut state = WorldState {
+            nodes: Vec::with_capacity(self.names.len()),
+            net: Vec::new(),
+            timers: Vec::new(),
+            sent: Vec::new(),
+            now: 0,
+            down: 0,
+            loss_left: self.config.loss,
+            replay_left: self.config.replay,
+            crashes_left: self.config.crashes,
+        };
+        for i in 0..self.names.len() {
+            let id = node_id(i);
+            let mut out = Effects::new(0);
+            let node = self.protocol.init(id, &mut out);
+            state.nodes.push(node);
+            self.apply_effects(&mut state, id, out);
+        }
+        vec![state]
+    }
+
+    fn actions(&self, state: &Self::State, actions: &mut Vec<Self::Action>) {
+        let clocked = self.config.clocked();
+        for i in 0..state.net.len() {
+            if self.deliverable(state, i) {
+                actions.push(KernelAction::Deliver(state.net[i].clone()));
+            }
+        }
+        for a in &state.timers {
+            if !clocked || a.deadline <= state.now {
+                actions.push(KernelAction::Timeout {
+                    node: a.node,
+                    timer: a.timer.clone(),
+                });
+            }
+        }
+        let mut choices = Vec::new();
+        for (i, node) in state.nodes.iter().enumerate() {
+            let id = node_id(i);
+            if state.is_down(id) {
+                continue;
+            }
+            choices.clear();
+            self.protocol.choices(id, node, state.now, &mut choices);
+            for choice in choices.drain(..) {
+                actions.push(KernelAction::Choose { node: id, choice });
+            }
+        }
+        if clocked && state.now < self.config.horizon && !self.urgent(state) {
+            actions.push(KernelAction::Tick);
+        }
+        if self.config.crash_mode == CrashMode::Recover {
+            for i in 0..state.nodes.len() {
+                let id = node_id(i);
+                if state.is_down(id) {
+                    actions.push(KernelAction::Recover(id));
+                }
+            }
+        }
+        if state.loss_left > 0 {
+            for e in &state.net {
+                actions.push(KernelAction::Drop(e.clone()));
+            }
+        }
+        if state.replay_left > 0 {
+            for (src, dst, msg) in &state.sent {
+                if !state.is_down(*dst) {
+                    actions.push(KernelAction::Replay {
+                        src: *src,
+                        dst: *dst,
+                        msg: msg.clone(),
+                    });
+                }
+            }
+        }
+        if state.crashes_left > 0 {
+            for i in 0..state.nodes.len() {
+                let id = node_id(i);
+                if !state.is_down(id) && self.protocol.can_crash(id) {
+                    actions.push(KernelAction::Crash(id));
+                }
+            }
+        }
+    }
+
+    fn next_state(&self, last: &Self::State, action: Self::Action) -> Option<Self::State> {
+        let mut s = last.clone();
+        match action {
+            KernelAction::Deliver(env) => {
+                let pos = s.net.iter().position(|e| *e == env)?;
+                s.net.remove(pos);
+                let mut out = Effects::new(s.now);
+                let dst = usize::from(env.dst);
+                self.protocol
+                    .on_message(env.dst, &mut s.nodes[dst], env.src, &env.msg, &mut out);
+                self.apply_effects(&mut s, env.dst, out);
+            }
+            KernelAction::Timeout { node, timer } => {
+                let pos = s
+                    .timers
+                    .iter()
+                    .position(|a| a.node == node && a.timer == timer)?;
+                s.timers.remove(pos);
+                let mut out = Effects::new(s.now);
+                self.protocol
+                    .on_timer(node, &mut s.nodes[usize::from(node)], &timer, &mut out);
+                self.apply_effects(&mut s, node, out);
+            }
+            KernelAction::Choose { node, choice } => {
+                let mut out = Effects::new(s.now);
+                self.protocol
+                    .on_choice(node, &mut s.nodes[usize::from(node)], &choice, &mut out);
+                self.apply_effects(&mut s, node, out);
+            }
+            KernelAction::Tick => s.now += 1,
+            KernelAction::Recover(node) => {
+                s.down &= !(1 << node);
+                let mut out = Effects::new(s.now);
+                self.protocol
+                    .on_recover(node, &mut s.nodes[usize::from(node)], &mut out);
+                self.apply_effects(&mut s, node, out);
+            }
+            KernelAction::Drop(env) => {
+                let pos = s.net.iter().position(|e| *e == env)?;
+                s.net.remove(pos);
+                s.loss_left -= 1;
+            }
+            KernelAction::Replay { src, dst, msg } => {
+                s.replay_left -= 1;
+                if s.replay_left == 0 {
+                    s.sent.clear();
+                }
+                let mut out = Effects::new(s.now);
+                self.protocol
+                    .on_message(dst, &mut s.nodes[usize::from(dst)], src, &msg, &mut out);
+                self.apply_effects(&mut s, dst, out);
+            }
+            KernelAction::Crash(node) => {
+                s.crashes_left -= 1;
+                s.down |= 1 << node;
+                s.timers.retain(|a| a.node != node);
+                let idx = usize::from(node);
+                s.nodes[idx] = self.protocol.persisted(node, &s.nodes[idx]);
+            }
+        }
+        Some(s)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        let slots = slots::<P>();
+        self.props
+            .iter()
+            .zip(slots)
+            .map(|(p, f)| match p.kind {
+                Kind::Always | Kind::Terminal => Property::always(p.name, f),
+                Kind::Sometimes => Property::sometimes(p.name, f),
+            })
+            .collect()
+    }
+}
+
+impl<P: Protocol> Checkable for World<P> {
+    fn property_kinds(&self) -> Vec<(&'static str, Kind)> {
+        self.props.iter().map(|p| (p.name, p.kind)).collect()
+    }
+
+    fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>) {
+        let obs = self.observation(state);
+        out.clear();
+        out.extend(self.props.iter().map(|p| p.condition(&obs)));
+    }
+
+    fn representative(&self, state: &Self::State) -> Self::State {
+        super::symmetry::canonical(self, &self.perms, state)
+    }
+
+    fn has_symmetry(&self) -> bool {
+        !self.perms.is_trivial()
+    }
+
+    fn lifelines(&self) -> Vec<String> {
+        self.names.clone()
+    }
+
+    fn decode(&self, before: &Self::State, action: &Self::Action, after: &Self::State) -> Step {
+        let name = |id: NodeId| self.name(id);
+        let msg_info = |src: NodeId, dst: NodeId, msg: &P::Msg| MessageInfo {
+            from: name(src),
+            to: name(dst),
+            payload: format!("{msg:?}"),
+        };
+        let (node, event, detail, message) = match action {
+            KernelAction::Deliver(e) => (
+                Some(e.dst),
+                EventKind::Deliver,
+                format!("{:?}", e.msg),
+                Some(msg_info(e.src, e.dst, &e.msg)),
+            ),
+            KernelAction::Drop(e) => (
+                Some(e.src),
+                EventKind::Drop,
+                format!("{:?}", e.msg),
+                Some(msg_info(e.src, e.dst, &e.msg)),
+            ),
+            KernelAction::Replay { src, dst, msg } => (
+                Some(*dst),
+                EventKind::Replay,
+                format!("{msg:?}"),
+                Some(msg_info(*src, *dst, msg)),
+            ),
+            KernelAction::Timeout { node, timer } => {
+                (Some(*node), EventKind::Timeout, format!("{timer:?}"), None)
+            }
+            KernelAction::Choose { node, choice } => {
+                (Some(*node), EventKind::Choice, format!("{choice:?}"), None)
+            }
+            KernelAction::Tick => (None, EventKind::Tick, format!("now = {}", after.now), None),
+            KernelAction::Crash(node) => (Some(*node), EventKind::Crash, String::new(), None),
+            KernelAction::Recover(node) => (Some(*node), EventKind::Recover, String::new(), None),
+        };
+        // New in-flight envelopes are the messages this step sent (a multiset difference).
+        let mut sent = Vec::new();
+        let mut old = before.net.clone();
+        for e in &after.net {
+            if let Some(pos) = old.iter().position(|o| o == e) {
+                old.remove(pos);
+            } else {
+                sent.push(msg_info(e.src, e.dst, &e.msg));
+            }
+        }
+        let mut changes = Vec::new();
+        for (i, (b, a)) in before.nodes.iter().zip(&after.nodes).enumerate() {
+            if b != a {
+                changes.extend(changes_between(&name(node_id(i)), b, a));
+            }
+        }
+        let decisions =
+            decisions_between(&self.observation(before), &self.observation(after), &name);
+        Step {
+            node: node.map(name),
+            event,
+            detail,
+            message,
+            sent,
+            changes,
+            decisions,
+            now: self.config.clocked().then_some(after.now),
+        }
+    }
+
+    fn observe(&self, state: &Self::State) -> Observation {
+        let mut obs = self.observation(state);
+        obs.quiescent = self.quiescent(state);
+        obs
+    }
+}

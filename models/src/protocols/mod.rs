@@ -1,0 +1,3 @@
+//! Protocols on the world kernel, one module each, each citing its source.
+
+pub mod two_phase_commit;

@@ -1,0 +1,418 @@
+//! `two-phase-commit`: two-phase commit between a coordinator and `shards` shard nodes on the
+//! world kernel, over a lossy network.
+//!
+//! Source: Gray & Lamport, "Consensus on Transaction Commit", ACM TODS 2006, §3 (PROTOCOLS.md
+//! §4.2): "spontaneous aborting can be triggered by a timeout", but only before an RM has
+//! prepared; the TM may abort at any time before deciding. Blocking (§3.3): "if the TM fails
+//! right after every RM has sent a Prepared message, then the other RMs have no way of knowing
+//! whether the TM committed or aborted".
+//!
+//! Encoding. The coordinator sends `Prepare` to every shard at start and arms a vote time-out.
+//! A shard that got `Prepare` chooses (a local choice) to vote yes (prepared: it holds a write
+//! lock on its object) or no (aborted). A shard may abort on its own time-out only before it
+//! votes. The coordinator commits when every shard voted yes, aborts on a no vote or on its
+//! time-out, logs the decision (it survives a crash) and retransmits it on a timer until every
+//! shard has acknowledged, so message loss cannot strand a shard. One transaction (`tx1`).
+//!
+//! What the checker reports, by configuration:
+//! - default (`--loss 1`, no crash): `atomicity`, `deadlock_freedom`, `timeout_revert` hold;
+//!   both witnesses (`can_commit`, `can_abort`) are found.
+//! - `--crashes 1` (crash-stop of the coordinator): `deadlock_freedom` is violated — the
+//!   coordinator crashes after every shard voted yes and the shards stay prepared, holding
+//!   their locks, with nothing left that can happen: 2PC's blocking, not a bug of this model.
+//!   Safety (`atomicity`) still holds.
+//! - `--crashes 1 --crash-mode recover`: everything holds again; the recovered coordinator
+//!   re-sends its logged decision, or aborts if it had not decided (presumed abort).
+//! - variant `revert-after-vote`: a shard that voted yes keeps its time-out and reverts on it —
+//!   "hold and reserve, revert on time-out" taken literally. `atomicity` is violated (committed
+//!   on one shard, reverted on another) and so is `timeout_revert` (a revert of a transaction
+//!   that committed elsewhere).
+//!
+//! Abstracted away: the client (the coordinator starts the transaction), the data itself,
+//! shard crashes (the issue's failure model crashes only the coordinator).
+
+use serde::Serialize;
+use xshard_properties::{
+    Event, Lock, LockMode, NodeId, Observation, Outcome, PropertySpec, ATOMICITY, CAN_ABORT,
+    CAN_COMMIT, DEADLOCK_FREEDOM, TIMEOUT_REVERT,
+};
+
+use crate::kernel::{Effects, KernelConfig, Protocol, World};
+use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+
+/// The registry name.
+pub const NAME: &str = "two-phase-commit";
+
+/// A shard's state for the transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShardState {
+    /// Not asked yet.
+    Working,
+    /// Asked to prepare, not voted yet.
+    Asked,
+    /// Voted yes: holds its lock.
+    Prepared,
+    Committed,
+    Aborted,
+    /// Undid its yes vote on its own (the flawed variant).
+    Reverted,
+}
+
+/// The coordinator's decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Collecting,
+    Committed,
+    Aborted,
+}
+
+/// The coordinator's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Coordinator {
+    pub phase: Phase,
+    /// Bit i: shard i voted yes.
+    pub yes: u8,
+    /// Bit i: shard i acknowledged the decision.
+    pub acks: u8,
+}
+
+/// A node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(untagged)]
+pub enum Node {
+    Shard(ShardState),
+    Coordinator(Coordinator),
+}
+
+/// A message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Msg {
+    Prepare,
+    Vote(bool),
+    Commit,
+    Abort,
+    Ack,
+}
+
+/// A timer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Timer {
+    /// A shard gives up waiting (allowed to abort only before voting).
+    ShardTimeout,
+    /// The coordinator gives up waiting for votes.
+    VoteTimeout,
+    /// The coordinator re-sends its decision to shards that have not acknowledged it.
+    Retransmit,
+}
+
+/// A shard's vote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Choice {
+    VoteYes,
+    VoteNo,
+}
+
+/// The protocol: `shards` shards and a coordinator (node id `shards`).
+#[derive(Clone, Debug)]
+pub struct TwoPhaseCommit {
+    pub shards: u8,
+    /// The flaw: a shard keeps its time-out after voting yes and reverts on it.
+    pub revert_after_vote: bool,
+}
+
+/// Ticks before a time-out fires, in clocked time.
+const TIMEOUT: u32 = 3;
+
+impl TwoPhaseCommit {
+    fn coordinator(&self) -> NodeId {
+        self.shards
+    }
+
+    fn all(&self) -> u8 {
+        u8::try_from((1u32 << self.shards) - 1).unwrap_or(u8::MAX)
+    }
+
+    fn decide(&self, c: &mut Coordinator, phase: Phase, out: &mut Effects<Self>) {
+        c.phase = phase;
+        out.cancel_timer(Timer::VoteTimeout);
+        self.send_decision(c, out);
+    }
+
+    fn send_decision(&self, c: &Coordinator, out: &mut Effects<Self>) {
+        let msg = if c.phase == Phase::Committed {
+            Msg::Commit
+        } else {
+            Msg::Abort
+        };
+        for s in 0..self.shards {
+            if c.acks & (1 << s) == 0 {
+                out.send(s, msg);
+            }
+        }
+        if c.acks != self.all() {
+            out.set_timer(Timer::Retransmit, TIMEOUT);
+        }
+    }
+}
+
+impl Protocol for TwoPhaseCommit {
+    type Node = Node;
+    type Msg = Msg;
+    type Timer = Timer;
+    type Choice = Choice;
+
+    fn node_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = (0..self.shards)
+            .map(|i| format!("shard-{}", char::from(b'a' + i)))
+            .collect();
+        names.push("coordinator".to_string());
+        names
+    }
+
+    fn init(&self, id: NodeId, out: &mut Effects<Self>) -> Node {
+        if id == self.coordinator() {
+            for s in 0..self.shards {
+                out.send(s, Msg::Prepare);
+            }
+            out.set_timer(Timer::VoteTimeout, TIMEOUT);
+            Node::Coordinator(Coordinator {
+                phase: Phase::Collecting,
+                yes: 0,
+                acks: 0,
+            })
+        } else {
+            out.set_timer(Timer::ShardTimeout, TIMEOUT);
+            Node::Shard(ShardState::Working)
+        }
+    }
+
+    fn on_message(
+        &self,
+        id: NodeId,
+        node: &mut Node,
+        from: NodeId,
+        msg: &Msg,
+        out: &mut Effects<Self>,
+    ) {
+        match node {
+            Node::Shard(s) => match msg {
+                Msg::Prepare if *s == ShardState::Working => *s = ShardState::Asked,
+                Msg::Commit | Msg::Abort => {
+                    if *msg == Msg::Commit && *s == ShardState::Prepared {
+                        *s = ShardState::Committed;
+                    }
+                    if *msg == Msg::Abort
+                        && matches!(
+                            s,
+                            ShardState::Working | ShardState::Asked | ShardState::Prepared
+                        )
+                    {
+                        *s = ShardState::Aborted;
+                    }
+                    out.cancel_timer(Timer::ShardTimeout);
+                    out.send(from, Msg::Ack);
+                }
+                _ => {}
+            },
+            Node::Coordinator(c) => match msg {
+                Msg::Vote(true) if c.phase == Phase::Collecting => {
+                    c.yes |= 1 << from;
+                    if c.yes == self.all() {
+                        self.decide(c, Phase::Committed, out);
+                    }
+                }
+                Msg::Vote(false) if c.phase == Phase::Collecting => {
+                    self.decide(c, Phase::Aborted, out);
+                }
+                Msg::Ack if c.phase != Phase::Collecting => {
+                    c.acks |= 1 << from;
+                    if c.acks == self.all() {
+                        out.cancel_timer(Timer::Retransmit);
+                    }
+                }
+                _ => {}
+            },
+        }
+        let _ = id;
+    }
+
+    fn on_timer(&self, _id: NodeId, node: &mut Node, timer: &Timer, out: &mut Effects<Self>) {
+        match (node, timer) {
+            (Node::Shard(s), Timer::ShardTimeout) => match *s {
+                ShardState::Working | ShardState::Asked => *s = ShardState::Aborted,
+                ShardState::Prepared if self.revert_after_vote => *s = ShardState::Reverted,
+                _ => {}
+            },
+            (Node::Coordinator(c), Timer::VoteTimeout) if c.phase == Phase::Collecting => {
+                self.decide(c, Phase::Aborted, out);
+            }
+            (Node::Coordinator(c), Timer::Retransmit) => self.send_decision(c, out),
+            _ => {}
+        }
+    }
+
+    fn choices(&self, _id: NodeId, node: &Node, _now: u32, out: &mut Vec<Choice>) {
+        if *node == Node::Shard(ShardState::Asked) {
+            out.push(Choice::VoteYes);
+            out.push(Choice::VoteNo);
+        }
+    }
+
+    fn on_choice(&self, _id: NodeId, node: &mut Node, choice: &Choice, out: &mut Effects<Self>) {
+        let coordinator = self.coordinator();
+        if let Node::Shard(s) = node {
+            match choice {
+                Choice::VoteYes => {
+                    *s = ShardState::Prepared;
+                    if !self.revert_after_vote {
+                        out.cancel_timer(Timer::ShardTimeout);
+                    }
+                    out.send(coordinator, Msg::Vote(true));
+                }
+                Choice::VoteNo => {
+                    *s = ShardState::Aborted;
+                    out.cancel_timer(Timer::ShardTimeout);
+                    out.send(coordinator, Msg::Vote(false));
+                }
+            }
+        }
+    }
+
+    fn can_crash(&self, id: NodeId) -> bool {
+        id == self.coordinator()
+    }
+
+    fn on_recover(&self, _id: NodeId, node: &mut Node, out: &mut Effects<Self>) {
+        if let Node::Coordinator(c) = node {
+            // The vote tally was volatile: undecided means presumed abort.
+            if c.phase == Phase::Collecting {
+                c.yes = 0;
+                self.decide(c, Phase::Aborted, out);
+            } else {
+                self.send_decision(c, out);
+            }
+        }
+    }
+
+    fn observe(&self, nodes: &[Node], obs: &mut Observation) {
+        for (i, n) in nodes.iter().enumerate() {
+            let id = NodeId::try_from(i).unwrap_or(NodeId::MAX);
+            if let Node::Shard(s) = n {
+                let outcome = match s {
+                    ShardState::Working | ShardState::Asked => Outcome::Pending,
+                    ShardState::Prepared => Outcome::Locked,
+                    ShardState::Committed => Outcome::Committed,
+                    ShardState::Aborted => Outcome::Aborted,
+                    ShardState::Reverted => Outcome::Reverted,
+                };
+                obs.outcome(0, id, outcome);
+                if *s == ShardState::Prepared {
+                    obs.locks.push(Lock {
+                        object: id,
+                        shard: id,
+                        tx: 0,
+                        mode: LockMode::Write,
+                        deadline: None,
+                    });
+                }
+                if *s == ShardState::Reverted {
+                    obs.history.push(Event::Revert { tx: 0, shard: id });
+                }
+            }
+        }
+    }
+
+    fn properties(&self) -> Vec<&'static PropertySpec> {
+        vec![
+            &ATOMICITY,
+            &DEADLOCK_FREEDOM,
+            &TIMEOUT_REVERT,
+            &CAN_COMMIT,
+            &CAN_ABORT,
+        ]
+    }
+
+    fn symmetry(&self) -> Vec<Vec<NodeId>> {
+        vec![(0..self.shards).collect()]
+    }
+
+    fn rename_node(&self, node: &Node, rename: &dyn Fn(NodeId) -> NodeId) -> Node {
+        let bits = |mask: u8| {
+            (0..self.shards)
+                .filter(|&s| mask & (1 << s) != 0)
+                .fold(0u8, |acc, s| acc | (1 << rename(s)))
+        };
+        match node {
+            Node::Coordinator(c) => Node::Coordinator(Coordinator {
+                phase: c.phase,
+                yes: bits(c.yes),
+                acks: bits(c.acks),
+            }),
+            other => *other,
+        }
+    }
+}
+
+/// The default kernel configuration: unordered, one message may be lost, async time.
+pub fn default_kernel() -> KernelConfig {
+    KernelConfig {
+        loss: 1,
+        ..KernelConfig::default()
+    }
+}
+
+/// The registry entry.
+pub fn info() -> ModelInfo {
+    let p = TwoPhaseCommit {
+        shards: 2,
+        revert_after_vote: false,
+    };
+    ModelInfo {
+        name: NAME,
+        summary: "two-phase commit, coordinator and shards, on the world kernel (lossy network, \
+                  time-outs, coordinator crash)",
+        source: "Gray & Lamport, Consensus on Transaction Commit, ACM TODS 2006, section 3; \
+                 PROTOCOLS.md 4.2",
+        params: vec![ParamSpec {
+            name: "shards",
+            default: 2,
+            min: 1,
+            max: 5,
+            doc: "number of shards (participants)",
+        }],
+        variants: vec![
+            VariantSpec {
+                name: "default",
+                summary: "shards time out only before voting; the coordinator retransmits its \
+                          logged decision until acknowledged",
+                expect: Expect::Holds,
+            },
+            VariantSpec {
+                name: "revert-after-vote",
+                summary: "a shard that voted yes reverts on its own time-out",
+                expect: Expect::Violates(vec![ATOMICITY.name, TIMEOUT_REVERT.name]),
+            },
+        ],
+        properties: property_infos(&p.properties()),
+        kernel: Some(default_kernel()),
+        notes: vec![
+            "--crashes 1: deadlock_freedom violated (the coordinator crashes after all votes \
+             and the shards stay prepared: 2PC blocks); atomicity still holds",
+            "--crashes 1 --crash-mode recover: everything holds (the decision is logged and \
+             re-sent; an undecided coordinator presumes abort)",
+        ],
+    }
+}
+
+/// Builds the model for a resolved request.
+pub fn build(r: &Resolved) -> World<TwoPhaseCommit> {
+    World::new(
+        TwoPhaseCommit {
+            shards: u8::try_from(r.param("shards")).unwrap_or(2),
+            revert_after_vote: r.variant == "revert-after-vote",
+        },
+        r.kernel.unwrap_or_else(default_kernel),
+    )
+}

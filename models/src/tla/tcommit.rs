@@ -1,0 +1,212 @@
+//! `tla-tcommit`: an exact port of TLA+'s `TCommit.tla`, the specification of transaction
+//! commit (Gray & Lamport, "Consensus on Transaction Commit", ACM TODS 2006, §2;
+//! `tlaplus/Examples/specifications/transaction_commit/TCommit.tla`; PROTOCOLS.md §4.1).
+//!
+//! `rmState[rm] ∈ {working, prepared, committed, aborted}`; `Prepare(rm)`: working → prepared;
+//! `Decide(rm)`: prepared ∧ canCommit → committed, or working/prepared ∧ notCommitted →
+//! aborted. TLC counts with `CHECK_DEADLOCK FALSE`: the two terminal states (all committed, all
+//! aborted) are expected. Distinct = 3^N + 2^N − 1, depth = 2N + 1 (PROTOCOLS.md §7.1).
+
+// stateright property conditions take `&M::State`, here `&Vec<Rm>`, by signature.
+#![allow(clippy::ptr_arg)]
+
+use stateright::{Model, Property};
+use xshard_properties::{Kind, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT};
+
+use crate::checkable::{Change, Checkable, Decision, EventKind, Step};
+use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+
+/// The registry name.
+pub const NAME: &str = "tla-tcommit";
+
+/// An RM's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rm {
+    Working,
+    Prepared,
+    Committed,
+    Aborted,
+}
+
+/// The model: `rms` resource managers.
+#[derive(Clone, Debug)]
+pub struct TCommit {
+    pub rms: u8,
+}
+
+/// A TCommit action (RM indices from 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TcAction {
+    Prepare(u8),
+    DecideCommit(u8),
+    DecideAbort(u8),
+}
+
+fn atomicity(_: &TCommit, s: &Vec<Rm>) -> bool {
+    !(s.contains(&Rm::Committed) && s.contains(&Rm::Aborted))
+}
+fn can_commit(_: &TCommit, s: &Vec<Rm>) -> bool {
+    s.iter().all(|r| *r == Rm::Committed)
+}
+fn can_abort(_: &TCommit, s: &Vec<Rm>) -> bool {
+    s.iter().all(|r| *r == Rm::Aborted)
+}
+
+impl Model for TCommit {
+    type State = Vec<Rm>;
+    type Action = TcAction;
+
+    fn init_states(&self) -> Vec<Vec<Rm>> {
+        vec![vec![Rm::Working; usize::from(self.rms)]]
+    }
+
+    fn actions(&self, s: &Vec<Rm>, actions: &mut Vec<TcAction>) {
+        let can_commit = s.iter().all(|r| matches!(r, Rm::Prepared | Rm::Committed));
+        let not_committed = s.iter().all(|r| *r != Rm::Committed);
+        for (i, r) in s.iter().enumerate() {
+            let i = u8::try_from(i).unwrap_or(u8::MAX);
+            if *r == Rm::Working {
+                actions.push(TcAction::Prepare(i));
+            }
+            if *r == Rm::Prepared && can_commit {
+                actions.push(TcAction::DecideCommit(i));
+            }
+            if matches!(r, Rm::Working | Rm::Prepared) && not_committed {
+                actions.push(TcAction::DecideAbort(i));
+            }
+        }
+    }
+
+    fn next_state(&self, s: &Vec<Rm>, a: TcAction) -> Option<Vec<Rm>> {
+        let mut s = s.clone();
+        match a {
+            TcAction::Prepare(i) => s[usize::from(i)] = Rm::Prepared,
+            TcAction::DecideCommit(i) => s[usize::from(i)] = Rm::Committed,
+            TcAction::DecideAbort(i) => s[usize::from(i)] = Rm::Aborted,
+        }
+        Some(s)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        vec![
+            Property::always(ATOMICITY.name, atomicity),
+            Property::sometimes(CAN_COMMIT.name, can_commit),
+            Property::sometimes(CAN_ABORT.name, can_abort),
+        ]
+    }
+}
+
+fn canonical(s: &Vec<Rm>) -> Vec<Rm> {
+    let mut s = s.clone();
+    s.sort_unstable();
+    s
+}
+
+impl Checkable for TCommit {
+    fn property_kinds(&self) -> Vec<(&'static str, Kind)> {
+        vec![
+            (ATOMICITY.name, Kind::Always),
+            (CAN_COMMIT.name, Kind::Sometimes),
+            (CAN_ABORT.name, Kind::Sometimes),
+        ]
+    }
+
+    fn representative(&self, s: &Vec<Rm>) -> Vec<Rm> {
+        canonical(s)
+    }
+
+    fn has_symmetry(&self) -> bool {
+        self.rms > 1
+    }
+
+    fn stateright_symmetry(&self) -> Option<fn(&Vec<Rm>) -> Vec<Rm>> {
+        Some(canonical)
+    }
+
+    fn lifelines(&self) -> Vec<String> {
+        (1..=self.rms).map(|i| format!("rm{i}")).collect()
+    }
+
+    fn decode(&self, before: &Vec<Rm>, action: &TcAction, after: &Vec<Rm>) -> Step {
+        let (i, detail) = match *action {
+            TcAction::Prepare(i) => (i, "Prepare"),
+            TcAction::DecideCommit(i) => (i, "Decide (commit)"),
+            TcAction::DecideAbort(i) => (i, "Decide (abort)"),
+        };
+        let node = format!("rm{}", u32::from(i) + 1);
+        let idx = usize::from(i);
+        let word = |r: Rm| format!("{r:?}").to_lowercase();
+        Step {
+            node: Some(node.clone()),
+            event: EventKind::Action,
+            detail: format!("{detail}({node})"),
+            message: None,
+            sent: Vec::new(),
+            changes: vec![Change {
+                node: node.clone(),
+                field: "rmState".into(),
+                before: word(before[idx]),
+                after: word(after[idx]),
+            }],
+            decisions: vec![Decision {
+                node,
+                tx: 0,
+                outcome: outcome(after[idx]),
+            }],
+            now: None,
+        }
+    }
+
+    fn observe(&self, s: &Vec<Rm>) -> Observation {
+        let mut obs = Observation::default();
+        for (i, r) in s.iter().enumerate() {
+            obs.outcome(0, u8::try_from(i).unwrap_or(u8::MAX), outcome(*r));
+        }
+        obs
+    }
+}
+
+fn outcome(r: Rm) -> Outcome {
+    match r {
+        Rm::Working => Outcome::Pending,
+        Rm::Prepared => Outcome::Locked,
+        Rm::Committed => Outcome::Committed,
+        Rm::Aborted => Outcome::Aborted,
+    }
+}
+
+/// The registry entry.
+pub fn info() -> ModelInfo {
+    ModelInfo {
+        name: NAME,
+        summary: "TLA+'s TCommit.tla, the specification of transaction commit: TLC's counts",
+        source: "Gray & Lamport, Consensus on Transaction Commit, ACM TODS 2006, section 2; \
+                 tlaplus/Examples transaction_commit/TCommit.tla",
+        params: vec![ParamSpec {
+            name: "rms",
+            default: 3,
+            min: 1,
+            max: 12,
+            doc: "number of resource managers",
+        }],
+        variants: vec![VariantSpec {
+            name: "default",
+            summary: "the spec as published",
+            expect: Expect::Holds,
+        }],
+        properties: property_infos(&[&ATOMICITY, &CAN_COMMIT, &CAN_ABORT]),
+        kernel: None,
+        notes: vec![
+            "TLC: rms=3 34 distinct / 94 generated / depth 7 (distinct = 3^N + 2^N - 1)",
+            "its two terminal states (all committed, all aborted) are expected, as with TLC's \
+             CHECK_DEADLOCK FALSE",
+        ],
+    }
+}
+
+/// Builds the model for a resolved request.
+pub fn build(r: &Resolved) -> TCommit {
+    TCommit {
+        rms: u8::try_from(r.param("rms")).unwrap_or(3),
+    }
+}

@@ -1,0 +1,347 @@
+//! The named properties. Names are an API (JSON keys, JUnit test names, file names): never rename
+//! one. Statements follow DESIGN.md's property table and PROTOCOLS.md §0.2 (A1–A4, L2, TR1, TR2,
+//! U1).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::Finding;
+use crate::observation::{LockMode, Observation, Outcome};
+
+/// How a property is judged over the reachable states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Must hold in every reachable state; a state where it fails is a counterexample.
+    Always,
+    /// Must hold in every reachable quiescent state (checked as an invariant that is vacuous in
+    /// states that are not quiescent).
+    Terminal,
+    /// A witness: some reachable state must satisfy it, or the model is vacuous.
+    Sometimes,
+}
+
+impl Kind {
+    /// The name used in output (`always`, `terminal`, `sometimes`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Always => "always",
+            Kind::Terminal => "terminal",
+            Kind::Sometimes => "sometimes",
+        }
+    }
+}
+
+/// A named property over observations.
+#[derive(Clone, Copy, Debug)]
+pub struct PropertySpec {
+    /// The stable name.
+    pub name: &'static str,
+    pub kind: Kind,
+    /// One sentence: what the property states.
+    pub statement: &'static str,
+    /// For `always` and `terminal` kinds, finds a violation; for `sometimes`, finds a witness.
+    pub find: fn(&Observation) -> Option<Finding>,
+}
+
+impl PropertySpec {
+    /// The condition a checker evaluates per state: true when the state is fine for an
+    /// `always`/`terminal` property, true when the state is a witness for a `sometimes` one.
+    pub fn condition(&self, obs: &Observation) -> bool {
+        match self.kind {
+            Kind::Always | Kind::Terminal => (self.find)(obs).is_none(),
+            Kind::Sometimes => (self.find)(obs).is_some(),
+        }
+    }
+}
+
+/// No transaction is committed on one shard and aborted or reverted on another (A1, TCConsistent).
+pub const ATOMICITY: PropertySpec = PropertySpec {
+    name: "atomicity",
+    kind: Kind::Always,
+    statement: "no transaction is committed on one shard and aborted or reverted on another",
+    find: find_atomicity,
+};
+
+/// No quiescent state leaves a transaction undecided or a lock held (L2).
+pub const DEADLOCK_FREEDOM: PropertySpec = PropertySpec {
+    name: "deadlock_freedom",
+    kind: Kind::Terminal,
+    statement: "no quiescent state (no enabled protocol step, no armed timer) leaves a \
+                transaction undecided or a lock held",
+    find: find_deadlock,
+};
+
+/// Reverts and refunds happen only when the transaction can no longer commit, and at most once;
+/// in clocked time no lock outlives its deadline plus Δ (TR1, TR2).
+pub const TIMEOUT_REVERT: PropertySpec = PropertySpec {
+    name: "timeout_revert",
+    kind: Kind::Always,
+    statement: "a revert or refund of T happens only if T commits nowhere, and at most once; in \
+                clocked time no lock outlives its deadline plus delta",
+    find: find_timeout_revert,
+};
+
+/// Total value is constant (A4).
+pub const CONSERVATION: PropertySpec = PropertySpec {
+    name: "conservation",
+    kind: Kind::Always,
+    statement: "total value (balances + escrow + in-flight receipts + burnt) equals the supply",
+    find: find_conservation,
+};
+
+/// An object is consumed at most once (A2).
+pub const NO_DOUBLE_SPEND: PropertySpec = PropertySpec {
+    name: "no_double_spend",
+    kind: Kind::Always,
+    statement: "an object is consumed by at most one committed transaction, at most once",
+    find: find_double_spend,
+};
+
+/// An object is created at most once over the whole history (A3).
+pub const NO_DOUBLE_CREATE: PropertySpec = PropertySpec {
+    name: "no_double_create",
+    kind: Kind::Always,
+    statement: "an object is created at most once over the whole history",
+    find: find_double_create,
+};
+
+/// No two transactions hold conflicting locks on one object.
+pub const ISOLATION: PropertySpec = PropertySpec {
+    name: "isolation",
+    kind: Kind::Always,
+    statement: "no two transactions hold conflicting locks (a write and any other) on one object",
+    find: find_isolation,
+};
+
+/// Every resource is at exactly one place: one shard or one unclaimed receipt (U1).
+pub const UNIQUE_LOCATION: PropertySpec = PropertySpec {
+    name: "unique_location",
+    kind: Kind::Always,
+    statement: "every resource is on exactly one shard or in exactly one unclaimed receipt",
+    find: find_unique_location,
+};
+
+/// Witness: some transaction commits at every shard it concerns.
+pub const CAN_COMMIT: PropertySpec = PropertySpec {
+    name: "can_commit",
+    kind: Kind::Sometimes,
+    statement: "some transaction is committed at every shard it concerns",
+    find: find_commit_witness,
+};
+
+/// Witness: some transaction is aborted or reverted at every shard it concerns.
+pub const CAN_ABORT: PropertySpec = PropertySpec {
+    name: "can_abort",
+    kind: Kind::Sometimes,
+    statement: "some transaction is aborted or reverted at every shard it concerns",
+    find: find_abort_witness,
+};
+
+/// Every property, in the order output lists them.
+pub const ALL: &[PropertySpec] = &[
+    ATOMICITY,
+    DEADLOCK_FREEDOM,
+    TIMEOUT_REVERT,
+    CONSERVATION,
+    NO_DOUBLE_SPEND,
+    NO_DOUBLE_CREATE,
+    ISOLATION,
+    UNIQUE_LOCATION,
+    CAN_COMMIT,
+    CAN_ABORT,
+];
+
+/// Looks a property up by its stable name.
+pub fn by_name(name: &str) -> Option<&'static PropertySpec> {
+    ALL.iter().find(|p| p.name == name)
+}
+
+fn find_atomicity(obs: &Observation) -> Option<Finding> {
+    for c in obs
+        .outcomes
+        .iter()
+        .filter(|o| o.outcome == Outcome::Committed)
+    {
+        if let Some(n) = obs
+            .outcomes_of(c.tx)
+            .find(|o| o.outcome.is_negative() && o.shard != c.shard)
+        {
+            return Some(Finding::Split {
+                tx: c.tx,
+                committed_at: c.shard,
+                negative_at: n.shard,
+                negative: n.outcome,
+            });
+        }
+    }
+    None
+}
+
+fn find_deadlock(obs: &Observation) -> Option<Finding> {
+    if !obs.quiescent {
+        return None;
+    }
+    if let Some(o) = obs.outcomes.iter().find(|o| !o.outcome.is_decided()) {
+        return Some(Finding::Undecided {
+            tx: o.tx,
+            shard: o.shard,
+            outcome: o.outcome,
+        });
+    }
+    obs.locks.first().map(|l| Finding::LockHeld {
+        object: l.object,
+        shard: l.shard,
+        tx: l.tx,
+    })
+}
+
+fn find_timeout_revert(obs: &Observation) -> Option<Finding> {
+    use crate::observation::Event;
+    let mut reverts: BTreeMap<(u8, u8), u32> = BTreeMap::new();
+    let mut refunds: BTreeMap<u8, (u32, u8)> = BTreeMap::new();
+    for e in &obs.history {
+        match *e {
+            Event::Revert { tx, shard } => {
+                let n = reverts.entry((tx, shard)).or_default();
+                *n += 1;
+                if *n > 1 {
+                    return Some(Finding::RepeatedRevert { tx, shard });
+                }
+            }
+            Event::Refund { tx, shard } => {
+                let n = refunds.entry(tx).or_insert((0, shard));
+                n.0 += 1;
+                if n.0 > 1 {
+                    return Some(Finding::RepeatedRevert { tx, shard });
+                }
+            }
+            _ => {}
+        }
+    }
+    let undone = reverts
+        .keys()
+        .map(|&(tx, shard)| (tx, shard))
+        .chain(refunds.iter().map(|(&tx, &(_, shard))| (tx, shard)));
+    for (tx, shard) in undone {
+        if let Some(c) = obs
+            .outcomes_of(tx)
+            .find(|o| o.outcome == Outcome::Committed)
+        {
+            return Some(Finding::RevertedButCommitted {
+                tx,
+                reverted_at: shard,
+                committed_at: c.shard,
+            });
+        }
+    }
+    if let (Some(now), Some(delta)) = (obs.now, obs.delta) {
+        for l in &obs.locks {
+            if let Some(deadline) = l.deadline {
+                if now > deadline.saturating_add(delta) {
+                    return Some(Finding::LockOverdue {
+                        object: l.object,
+                        shard: l.shard,
+                        tx: l.tx,
+                        deadline,
+                        now,
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+fn find_conservation(obs: &Observation) -> Option<Finding> {
+    let ledger = obs.ledger.as_ref()?;
+    let total = ledger.total();
+    (total != ledger.supply).then_some(Finding::Imbalance {
+        total,
+        supply: ledger.supply,
+    })
+}
+
+fn find_double_spend(obs: &Observation) -> Option<Finding> {
+    use crate::observation::Event;
+    let mut first: BTreeMap<u8, u8> = BTreeMap::new();
+    for e in &obs.history {
+        if let Event::Consume { object, tx } = *e {
+            if let Some(&earlier) = first.get(&object) {
+                return Some(Finding::DoubleSpend {
+                    object,
+                    first: earlier,
+                    second: tx,
+                });
+            }
+            first.insert(object, tx);
+        }
+    }
+    None
+}
+
+fn find_double_create(obs: &Observation) -> Option<Finding> {
+    use crate::observation::Event;
+    let mut seen: BTreeMap<u8, u8> = BTreeMap::new();
+    for e in &obs.history {
+        if let Event::Create { object, shard } = *e {
+            if let Some(&first) = seen.get(&object) {
+                return Some(Finding::DoubleCreate {
+                    object,
+                    first,
+                    second: shard,
+                });
+            }
+            seen.insert(object, shard);
+        }
+    }
+    None
+}
+
+fn find_isolation(obs: &Observation) -> Option<Finding> {
+    for (i, a) in obs.locks.iter().enumerate() {
+        for b in &obs.locks[i + 1..] {
+            let conflict = a.object == b.object
+                && a.shard == b.shard
+                && a.tx != b.tx
+                && (a.mode == LockMode::Write || b.mode == LockMode::Write);
+            if conflict {
+                return Some(Finding::Conflict {
+                    object: a.object,
+                    shard: a.shard,
+                    first: a.tx,
+                    second: b.tx,
+                });
+            }
+        }
+    }
+    None
+}
+
+fn find_unique_location(obs: &Observation) -> Option<Finding> {
+    for &r in &obs.resources {
+        let copies = obs.locations.iter().filter(|(o, _)| *o == r).count();
+        if copies != 1 {
+            return Some(Finding::Misplaced {
+                object: r,
+                copies: u32::try_from(copies).unwrap_or(u32::MAX),
+            });
+        }
+    }
+    None
+}
+
+fn all_outcomes(obs: &Observation, ok: impl Fn(Outcome) -> bool) -> Option<u8> {
+    obs.txs()
+        .into_iter()
+        .find(|&tx| obs.outcomes_of(tx).all(|o| ok(o.outcome)))
+}
+
+fn find_commit_witness(obs: &Observation) -> Option<Finding> {
+    all_outcomes(obs, |o| o == Outcome::Committed).map(|tx| Finding::Committed { tx })
+}
+
+fn find_abort_witness(obs: &Observation) -> Option<Finding> {
+    all_outcomes(obs, Outcome::is_negative).map(|tx| Finding::Aborted { tx })
+}

@@ -1,0 +1,175 @@
+//! The observation vocabulary: what a protocol model exposes of one of its states so that the
+//! named properties can judge it without knowing the protocol.
+//!
+//! Terms follow PROTOCOLS.md §0.1: an *object* is managed by one shard; a *transaction* has a
+//! decision per concerned shard; *history* records irreversible events (a ghost variable where
+//! the protocol itself would forget them, e.g. spent UTXOs).
+
+use serde::{Deserialize, Serialize};
+
+/// A transaction identifier, small and dense (models have a handful of transactions).
+pub type TxId = u8;
+/// A node identifier: the index of a node (shard, coordinator, client) in its model.
+pub type NodeId = u8;
+/// An object (resource, UTXO, contract, seat, room) identifier.
+pub type ObjectId = u8;
+
+/// The outcome of one transaction at one shard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Nothing irreversible has happened for the transaction here.
+    Pending,
+    /// The shard holds resources for the transaction (voted yes, reserved, locked).
+    Locked,
+    /// The shard applied the transaction.
+    Committed,
+    /// The shard decided not to apply the transaction (before or instead of locking).
+    Aborted,
+    /// The shard undid a hold for the transaction (unlock on time-out, refund, compensation).
+    Reverted,
+}
+
+impl Outcome {
+    /// A final outcome: committed, aborted or reverted.
+    pub fn is_decided(self) -> bool {
+        matches!(
+            self,
+            Outcome::Committed | Outcome::Aborted | Outcome::Reverted
+        )
+    }
+
+    /// A negative final outcome: aborted or reverted.
+    pub fn is_negative(self) -> bool {
+        matches!(self, Outcome::Aborted | Outcome::Reverted)
+    }
+}
+
+/// The decision of transaction `tx` at `shard`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TxOutcome {
+    pub tx: TxId,
+    pub shard: NodeId,
+    pub outcome: Outcome,
+}
+
+/// The mode of a lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockMode {
+    Read,
+    Write,
+}
+
+/// A lock held on `object` (managed by `shard`) for `tx`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Lock {
+    pub object: ObjectId,
+    pub shard: NodeId,
+    pub tx: TxId,
+    pub mode: LockMode,
+    /// In clocked time, the tick by which the lock must be released (committed or reverted).
+    pub deadline: Option<u32>,
+}
+
+/// An irreversible event, recorded once when it happens.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum Event {
+    /// An object (output, contract instance, voucher) came into existence.
+    Create { object: ObjectId, shard: NodeId },
+    /// An object was consumed (spent) by `tx`.
+    Consume { object: ObjectId, tx: TxId },
+    /// `tx` was reverted (a hold undone) at `shard`.
+    Revert { tx: TxId, shard: NodeId },
+    /// Value held for `tx` was given back to its owner (on `shard`).
+    Refund { tx: TxId, shard: NodeId },
+}
+
+/// Where a resource is (yanking, PROTOCOLS.md §2.1).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Location {
+    /// Instantiated on a shard.
+    Shard(NodeId),
+    /// In an unclaimed receipt (identified by the receipt's id).
+    InTransit(u8),
+}
+
+/// One amount of value in the conservation ledger: balances, escrow, in-flight receipts, burnt.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Amount {
+    /// What holds the value, e.g. `"balance shard-a"`, `"escrow"`, `"in-flight receipt 1"`.
+    pub holder: String,
+    pub value: i64,
+}
+
+/// The value ledger of a state: every place value can be, and the supply it must add up to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Ledger {
+    /// The constant total (what was minted at the start).
+    pub supply: i64,
+    pub amounts: Vec<Amount>,
+}
+
+impl Ledger {
+    /// The sum of all amounts.
+    pub fn total(&self) -> i64 {
+        self.amounts.iter().map(|a| a.value).sum()
+    }
+}
+
+/// What a model exposes of one state for the named properties.
+///
+/// Fields a protocol does not have stay empty (`None` for the ledger and the clock); a property
+/// over an empty field holds trivially, so a model only lists the properties that apply to it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Observation {
+    /// Each transaction's outcome at each concerned shard.
+    pub outcomes: Vec<TxOutcome>,
+    /// Locks currently held.
+    pub locks: Vec<Lock>,
+    /// The conservation ledger, for models that move value.
+    pub ledger: Option<Ledger>,
+    /// Irreversible events so far, in order.
+    pub history: Vec<Event>,
+    /// The resources that must always exist somewhere (yanking's contracts), for
+    /// `unique_location`.
+    pub resources: Vec<ObjectId>,
+    /// Where each copy of a resource is, for models that move resources between shards.
+    pub locations: Vec<(ObjectId, Location)>,
+    /// Whether the state is quiescent: no protocol step is enabled (fault injections and clock
+    /// ticks do not count) and no timer is armed. Judged by the model, read by `deadlock_freedom`.
+    pub quiescent: bool,
+    /// The current tick in clocked time.
+    pub now: Option<u32>,
+    /// The delivery bound Δ in clocked time.
+    pub delta: Option<u32>,
+}
+
+impl Observation {
+    /// Records `outcome` of `tx` at `shard`.
+    pub fn outcome(&mut self, tx: TxId, shard: NodeId, outcome: Outcome) -> &mut Self {
+        self.outcomes.push(TxOutcome { tx, shard, outcome });
+        self
+    }
+
+    /// The distinct transactions mentioned by the outcomes, in order.
+    pub fn txs(&self) -> Vec<TxId> {
+        let mut txs: Vec<TxId> = self.outcomes.iter().map(|o| o.tx).collect();
+        txs.sort_unstable();
+        txs.dedup();
+        txs
+    }
+
+    /// The outcomes of `tx`.
+    pub fn outcomes_of(&self, tx: TxId) -> impl Iterator<Item = &TxOutcome> {
+        self.outcomes.iter().filter(move |o| o.tx == tx)
+    }
+
+    /// Whether `tx` is committed at some shard.
+    pub fn committed_somewhere(&self, tx: TxId) -> bool {
+        self.outcomes_of(tx)
+            .any(|o| o.outcome == Outcome::Committed)
+    }
+}

@@ -1,0 +1,154 @@
+//! Command-line arguments (clap derive).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use xshard_models::kernel::{CrashMode, Delivery, TimeMode};
+use xshard_models::registry::KernelOverrides;
+
+use crate::engine::Strategy;
+
+/// xshard: a model checker for cross-shard commit protocols.
+#[derive(Debug, Parser)]
+#[command(name = "xshard", version, about, after_help = crate::exit::TABLE)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the models: summary, variants with expected verdicts, parameters, properties.
+    #[command(after_help = crate::exit::TABLE)]
+    List(ListArgs),
+    /// Explore every reachable state of a model and check its properties.
+    #[command(after_help = crate::exit::TABLE)]
+    Check(CheckArgs),
+}
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables and sentences for people.
+    Human,
+    /// JSON Lines: one `{"type": ..., "data": ...}` object per line.
+    Json,
+}
+
+/// `xshard list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `xshard check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The model to check (see `xshard list`).
+    pub model: String,
+    /// The variant (default: the model's correct variant).
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// A model parameter, `key=value` (repeatable), e.g. `-p rms=4`.
+    #[arg(short = 'p', long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exploration order: bfs gives shortest counterexamples.
+    #[arg(long, value_enum, default_value_t = Strategy::Bfs)]
+    pub strategy: Strategy,
+    /// Worker threads (default: the available cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: Option<u32>,
+    /// Reduce states by the model's symmetry (counts are then up to symmetry).
+    #[arg(long)]
+    pub symmetry: bool,
+    /// Stop after this many distinct states (verdict inconclusive if reached).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_states: Option<u64>,
+    /// Explore states at depth at most this (initial states have depth 1); inconclusive if a
+    /// state at this depth has successors.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_depth: Option<u64>,
+    /// Stop after this many seconds (verdict inconclusive if reached).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+    #[command(flatten)]
+    pub kernel: KernelArgs,
+}
+
+/// The world kernel's settings, for kernel models (see `xshard list` for each model's
+/// defaults).
+#[derive(Debug, Args, Default)]
+pub struct KernelArgs {
+    /// Message delivery: ordered (FIFO per channel) or unordered.
+    #[arg(long, value_enum, help_heading = "Kernel")]
+    pub network: Option<NetworkArg>,
+    /// How many messages the network may lose.
+    #[arg(long, help_heading = "Kernel")]
+    pub loss: Option<u8>,
+    /// How many times an already-sent message may be delivered again.
+    #[arg(long, help_heading = "Kernel")]
+    pub replay: Option<u8>,
+    /// How many node crashes may happen.
+    #[arg(long, help_heading = "Kernel")]
+    pub crashes: Option<u8>,
+    /// What a crash does: stop forever, or recover from stable storage.
+    #[arg(long, value_enum, help_heading = "Kernel")]
+    pub crash_mode: Option<CrashArg>,
+    /// Time: async (timers fire any time) or clocked (global ticks, delivery bound, horizon).
+    #[arg(long, value_enum, help_heading = "Kernel")]
+    pub time: Option<TimeArg>,
+    /// Clocked time: every message is delivered or lost within this many ticks.
+    #[arg(long, help_heading = "Kernel")]
+    pub delta: Option<u32>,
+    /// Clocked time: the last tick.
+    #[arg(long, help_heading = "Kernel")]
+    pub horizon: Option<u32>,
+}
+
+/// `--network`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum NetworkArg {
+    Ordered,
+    Unordered,
+}
+
+/// `--crash-mode`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CrashArg {
+    Stop,
+    Recover,
+}
+
+/// `--time`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum TimeArg {
+    Async,
+    Clocked,
+}
+
+impl KernelArgs {
+    /// The overrides these flags ask for.
+    pub fn overrides(&self) -> KernelOverrides {
+        KernelOverrides {
+            delivery: self.network.map(|n| match n {
+                NetworkArg::Ordered => Delivery::Ordered,
+                NetworkArg::Unordered => Delivery::Unordered,
+            }),
+            loss: self.loss,
+            replay: self.replay,
+            crashes: self.crashes,
+            crash_mode: self.crash_mode.map(|c| match c {
+                CrashArg::Stop => CrashMode::Stop,
+                CrashArg::Recover => CrashMode::Recover,
+            }),
+            time: self.time.map(|t| match t {
+                TimeArg::Async => TimeMode::Async,
+                TimeArg::Clocked => TimeMode::Clocked,
+            }),
+            delta: self.delta,
+            horizon: self.horizon,
+        }
+    }
+}

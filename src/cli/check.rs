@@ -1,0 +1,115 @@
+//! `xshard check`: build the model, explore it, report, exit with the verdict.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use xshard_models::{registry, Checkable, Request, Resolved, Visitor};
+
+use super::args::{CheckArgs, Format};
+use super::CliError;
+use crate::engine::{self, Options, Report};
+use crate::report::{self, Verdict};
+use crate::trace::{self, Counterexample};
+
+/// A finished check: what was checked, the engine's report, and the decoded traces of every
+/// violated property and found witness.
+#[derive(Debug)]
+pub struct CheckRun {
+    pub resolved: Resolved,
+    pub report: Report,
+    /// One per property with a path (violations and witnesses), in property order.
+    pub traces: Vec<Counterexample>,
+}
+
+impl CheckRun {
+    /// The overall verdict.
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of(&self.report)
+    }
+}
+
+struct RunVisitor<'a> {
+    opts: &'a Options,
+}
+
+impl Visitor for RunVisitor<'_> {
+    type Out = CheckRun;
+
+    fn visit<M: Checkable>(self, model: M, resolved: &Resolved) -> CheckRun {
+        let report = engine::check(&model, self.opts);
+        let traces = report
+            .properties
+            .iter()
+            .filter_map(|p| {
+                let path = p.path.as_ref()?;
+                trace::build(&model, resolved, p.name, p.kind, path)
+            })
+            .collect();
+        CheckRun {
+            resolved: resolved.clone(),
+            report,
+            traces,
+        }
+    }
+}
+
+/// Parses `key=value` parameters.
+pub fn parse_params(raw: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+    let mut out = BTreeMap::new();
+    for p in raw {
+        let (k, v) = p.split_once('=').ok_or_else(|| {
+            CliError::Usage(format!(
+                "parameter '{p}' must be written key=value, e.g. -p rms=3"
+            ))
+        })?;
+        if out
+            .insert(k.trim().to_string(), v.trim().to_string())
+            .is_some()
+        {
+            return Err(CliError::Usage(format!(
+                "parameter '{}' is given twice",
+                k.trim()
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// Builds the engine options of a check.
+pub fn options(a: &CheckArgs) -> Options {
+    Options {
+        strategy: a.strategy,
+        threads: a.threads.map_or_else(available_threads, |t| t as usize),
+        symmetry: a.symmetry,
+        max_states: a.max_states,
+        max_depth: a.max_depth,
+        timeout: a.timeout.map(Duration::from_secs),
+    }
+}
+
+fn available_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Builds and checks the model a request names.
+pub fn execute(model: &str, req: &Request, opts: &Options) -> Result<CheckRun, CliError> {
+    Ok(registry::build(model, req, RunVisitor { opts })?)
+}
+
+/// Runs `xshard check`.
+pub fn run(a: &CheckArgs) -> Result<u8, CliError> {
+    let req = Request {
+        variant: a.variant.clone(),
+        params: parse_params(&a.params)?,
+        kernel: a.kernel.overrides(),
+    };
+    // Validate before exploring, so bad input fails fast.
+    registry::resolve(&a.model, &req)?;
+    let opts = options(a);
+    let run = execute(&a.model, &req, &opts)?;
+    match a.format {
+        Format::Human => print!("{}", report::human::check(&run)),
+        Format::Json => print!("{}", report::json::check(&run)),
+    }
+    Ok(run.verdict().exit_code())
+}

@@ -1,0 +1,18 @@
+//! `xshard list`: the models, their variants, parameters and properties.
+
+use xshard_models::catalogue;
+
+use super::args::{Format, ListArgs};
+use super::CliError;
+use crate::exit;
+use crate::report;
+
+/// Runs `xshard list`.
+pub fn run(a: &ListArgs) -> Result<u8, CliError> {
+    let models = catalogue();
+    match a.format {
+        Format::Human => print!("{}", report::human::list(&models)),
+        Format::Json => print!("{}", report::json::list(&models)),
+    }
+    Ok(exit::OK)
+}

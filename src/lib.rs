@@ -1,0 +1,11 @@
+//! # xshard
+//!
+//! A model checker for cross-shard commit protocols. This crate is the verifier: the
+//! exploration [`engine`], counterexample [`trace`]s, the output [`report`]ers and the command
+//! line ([`cli`]). Models live in `xshard-models`, properties in `xshard-properties`.
+
+pub mod cli;
+pub mod engine;
+pub mod exit;
+pub mod report;
+pub mod trace;

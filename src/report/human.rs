@@ -1,0 +1,235 @@
+//! Human output: one row per property, statistics, one final verdict line, and each
+//! counterexample as numbered steps.
+
+use std::fmt::Write;
+
+use xshard_models::registry::{Expect, ModelInfo};
+
+use super::{rerun_command, Verdict};
+use crate::cli::check::CheckRun;
+use crate::engine::Status;
+use crate::trace::Counterexample;
+
+/// The report of a check.
+pub fn check(run: &CheckRun) -> String {
+    let mut out = String::new();
+    let r = &run.resolved;
+    let params: Vec<String> = r.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let _ = writeln!(
+        out,
+        "model {} (variant {}){}",
+        r.model,
+        r.variant,
+        if params.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", params.join(" "))
+        }
+    );
+    if let Some(k) = r.kernel {
+        let _ = writeln!(
+            out,
+            "kernel: {:?} network, loss {}, replay {}, crashes {} ({:?}), {:?} time{}",
+            k.delivery,
+            k.loss,
+            k.replay,
+            k.crashes,
+            k.crash_mode,
+            k.time,
+            if k.clocked() {
+                format!(", delta {}, horizon {}", k.delta, k.horizon)
+            } else {
+                String::new()
+            }
+        );
+    }
+    let _ = writeln!(out);
+    let width = run
+        .report
+        .properties
+        .iter()
+        .map(|p| p.name.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let _ = writeln!(out, "  {:<width$}  {:<9}  result", "property", "kind");
+    for p in &run.report.properties {
+        let detail = match (p.status, &p.path) {
+            (Status::Violated, Some(path)) => {
+                format!("violated (counterexample of {} steps)", path.len() - 1)
+            }
+            (Status::Witnessed, Some(path)) => {
+                format!("witnessed (after {} steps)", path.len() - 1)
+            }
+            (Status::Unwitnessed, _) => {
+                "unwitnessed (no reachable state is a witness: the model is vacuous here)".into()
+            }
+            (s, _) => s.as_str().to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:<9}  {detail}",
+            p.name,
+            p.kind.as_str()
+        );
+    }
+    let s = &run.report.stats;
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "states: {} distinct{}, {} generated, depth {}; {:.2}s, {:.0} states/s{}",
+        s.distinct_states,
+        if s.symmetry { " (up to symmetry)" } else { "" },
+        s.generated_states,
+        s.max_depth,
+        s.elapsed_secs,
+        s.states_per_sec(),
+        s.peak_memory_bytes
+            .map(|b| format!(", peak memory {:.1} MiB", b as f64 / 1048576.0))
+            .unwrap_or_default()
+    );
+    for t in run.traces.iter().filter(|t| is_failure(run, &t.property)) {
+        let _ = writeln!(out);
+        out.push_str(&trace_text(t));
+    }
+    let verdict = run.verdict();
+    let _ = writeln!(out);
+    match verdict {
+        Verdict::Holds => {
+            let _ = writeln!(
+                out,
+                "verdict: holds (exhaustive search, every witness found)"
+            );
+        }
+        Verdict::Violated => {
+            let failed: Vec<&str> = run
+                .report
+                .properties
+                .iter()
+                .filter(|p| p.status.is_failure())
+                .map(|p| p.name)
+                .collect();
+            let _ = writeln!(out, "verdict: violated ({})", failed.join(", "));
+            let _ = writeln!(out, "re-run: {}", rerun_command(r));
+        }
+        Verdict::Inconclusive => {
+            let bound = run.report.stopped_by.map_or("a bound", |b| b.describe());
+            let _ = writeln!(
+                out,
+                "verdict: inconclusive (stopped by {bound} before the search was exhaustive)"
+            );
+        }
+    }
+    out
+}
+
+fn is_failure(run: &CheckRun, property: &str) -> bool {
+    run.report
+        .properties
+        .iter()
+        .any(|p| p.name == property && p.status.is_failure())
+}
+
+/// A trace as numbered steps.
+pub fn trace_text(t: &Counterexample) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "counterexample for {} ({} steps): {}",
+        t.property,
+        t.len(),
+        t.explanation
+    );
+    for (i, s) in t.steps.iter().enumerate() {
+        let node = s.node.as_deref().unwrap_or("-");
+        let msg = s
+            .message
+            .as_ref()
+            .map(|m| format!(" {} -> {}: {}", m.from, m.to, m.payload))
+            .unwrap_or_else(|| {
+                if s.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", s.detail)
+                }
+            });
+        let clock = s.now.map(|n| format!(" [t={n}]")).unwrap_or_default();
+        let _ = write!(
+            out,
+            "  {:>3}. {node:<12} {:<8}{msg}{clock}",
+            i + 1,
+            s.event.as_str()
+        );
+        let changes: Vec<String> = s
+            .changes
+            .iter()
+            .map(|c| format!("{}.{}: {} -> {}", c.node, c.field, c.before, c.after))
+            .collect();
+        if !changes.is_empty() {
+            let _ = write!(out, "   ({})", changes.join("; "));
+        }
+        let _ = writeln!(out);
+    }
+    out
+}
+
+/// The model list.
+pub fn list(models: &[ModelInfo]) -> String {
+    let mut out = String::new();
+    for m in models {
+        let _ = writeln!(out, "{}  {}", m.name, m.summary);
+        let _ = writeln!(out, "  source: {}", m.source);
+        if m.params.is_empty() {
+            let _ = writeln!(out, "  parameters: none");
+        } else {
+            let _ = writeln!(out, "  parameters:");
+            for p in &m.params {
+                let _ = writeln!(
+                    out,
+                    "    {} (default {}, {}..={}): {}",
+                    p.name, p.default, p.min, p.max, p.doc
+                );
+            }
+        }
+        if let Some(k) = m.kernel {
+            let _ = writeln!(
+                out,
+                "  kernel defaults: {:?} network, loss {}, replay {}, crashes {} ({:?}), {:?} time{}",
+                k.delivery,
+                k.loss,
+                k.replay,
+                k.crashes,
+                k.crash_mode,
+                k.time,
+                if k.clocked() {
+                    format!(", delta {}, horizon {}", k.delta, k.horizon)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        let _ = writeln!(out, "  variants:");
+        for v in &m.variants {
+            let expect = match &v.expect {
+                Expect::Holds => "expected: holds".to_string(),
+                Expect::Violates(p) => format!("expected: violates {}", p.join(", ")),
+            };
+            let _ = writeln!(out, "    {:<22} {} [{expect}]", v.name, v.summary);
+        }
+        let _ = writeln!(out, "  properties:");
+        for p in &m.properties {
+            let _ = writeln!(
+                out,
+                "    {:<18} {:<9} {}",
+                p.name,
+                p.kind.as_str(),
+                p.statement
+            );
+        }
+        for n in &m.notes {
+            let _ = writeln!(out, "  note: {n}");
+        }
+        let _ = writeln!(out);
+    }
+    out
+}

@@ -1,0 +1,195 @@
+//! `xshard check` and `xshard list`: TLC's numbers, verdicts, exit codes, bad input.
+
+use crate::helpers::{all, first, json_lines, run};
+
+fn summary(args: &[&str]) -> (i32, serde_json::Value) {
+    let (code, out, _) = run(args);
+    let lines = json_lines(&out);
+    (code, first(&lines, "summary").clone())
+}
+
+#[test]
+fn tla_two_phase_matches_tlc() {
+    // PROTOCOLS.md §7.1: distinct / generated / depth.
+    for (rms, distinct, generated, depth) in [
+        ("3", 288, 1146, 11),
+        ("4", 1568, 8258, 14),
+        ("5", 8832, 58146, 17),
+        ("6", 50816, 402306, 20),
+    ] {
+        let p = format!("rms={rms}");
+        let (code, s) = summary(&["check", "tla-two-phase", "-p", &p, "--format", "json"]);
+        assert_eq!(code, 0, "rms={rms}");
+        assert_eq!(s["distinct_states"], distinct, "rms={rms}");
+        assert_eq!(s["generated_states"], generated, "rms={rms}");
+        assert_eq!(s["max_depth"], depth, "rms={rms}");
+        assert_eq!(s["verdict"], "holds");
+    }
+}
+
+#[test]
+fn tla_tcommit_matches_tlc() {
+    let (code, s) = summary(&["check", "tla-tcommit", "-p", "rms=3", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        (
+            &s["distinct_states"],
+            &s["generated_states"],
+            &s["max_depth"]
+        ),
+        (&34.into(), &94.into(), &7.into())
+    );
+}
+
+#[test]
+fn flawed_two_phase_variants_violate_atomicity() {
+    for variant in [
+        "commit-without-votes",
+        "abort-after-commit",
+        "revert-after-vote",
+        "forged-vote",
+    ] {
+        let (code, out, _) = run(&[
+            "check",
+            "tla-two-phase",
+            "--variant",
+            variant,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 1, "{variant}");
+        let lines = json_lines(&out);
+        let props = all(&lines, "property");
+        let atomicity = props
+            .iter()
+            .find(|p| p["name"] == "atomicity")
+            .expect("atomicity is reported");
+        assert_eq!(atomicity["status"], "violated", "{variant}");
+        let violated: Vec<_> = props
+            .iter()
+            .filter(|p| p["status"] == "violated")
+            .map(|p| p["name"].as_str().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(violated, ["atomicity"], "{variant}");
+    }
+}
+
+#[test]
+fn two_phase_commit_verdicts() {
+    let (code, s) = summary(&["check", "two-phase-commit", "--format", "json"]);
+    assert_eq!((code, &s["verdict"]), (0, &"holds".into()));
+
+    let (code, out, _) = run(&[
+        "check",
+        "two-phase-commit",
+        "--variant",
+        "revert-after-vote",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let lines = json_lines(&out);
+    let violated: Vec<_> = all(&lines, "property")
+        .into_iter()
+        .filter(|p| p["status"] == "violated")
+        .map(|p| p["name"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(violated, ["atomicity", "timeout_revert"]);
+}
+
+#[test]
+fn coordinator_crash_blocks_but_stays_safe() {
+    let (code, out, _) = run(&[
+        "check",
+        "two-phase-commit",
+        "--crashes",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let lines = json_lines(&out);
+    let status = |name: &str| {
+        all(&lines, "property")
+            .into_iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["status"].clone())
+    };
+    assert_eq!(status("deadlock_freedom"), Some("violated".into()));
+    assert_eq!(status("atomicity"), Some("holds".into()));
+
+    let (code, _) = summary(&[
+        "check",
+        "two-phase-commit",
+        "--crashes",
+        "1",
+        "--crash-mode",
+        "recover",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["check", "no-such-model"], "unknown model 'no-such-model'"),
+        (
+            &["check", "tla-two-phase", "-p", "rms=0"],
+            "from 1 to 12, not '0'",
+        ),
+        (&["check", "tla-two-phase", "-p", "rms=abc"], "not 'abc'"),
+        (
+            &["check", "tla-two-phase", "-p", "nope=1"],
+            "unknown parameter 'nope'",
+        ),
+        (&["check", "tla-two-phase", "-p", "rms"], "key=value"),
+        (
+            &["check", "tla-two-phase", "--variant", "nope"],
+            "unknown variant 'nope'",
+        ),
+        (
+            &["check", "tla-two-phase", "--loss", "1"],
+            "not on the world kernel",
+        ),
+        (
+            &["check", "two-phase-commit", "--delta", "2"],
+            "needs --time clocked",
+        ),
+        (
+            &["check", "two-phase-commit", "--loss", "99"],
+            "--loss must be from 0 to 6",
+        ),
+        (
+            &["check", "tla-two-phase", "--format", "xml"],
+            "possible values: human, json",
+        ),
+        (&["frobnicate"], "unrecognized subcommand"),
+    ];
+    for (args, needle) in cases {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: stdout must stay clean");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn list_shows_every_model() {
+    let (code, out, _) = run(&["list", "--format", "json"]);
+    assert_eq!(code, 0);
+    let lines = json_lines(&out);
+    assert_eq!(first(&lines, "begin")["schema_version"], 1);
+    let names: Vec<_> = all(&lines, "model")
+        .into_iter()
+        .map(|m| m["name"].as_str().unwrap_or_default().to_string())
+        .collect();
+    for expected in ["tla-tcommit", "tla-two-phase", "two-phase-commit"] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
+    }
+}

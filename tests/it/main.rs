@@ -1,0 +1,5 @@
+//! The one integration-test binary: CLI contract tests and engine tests, with shared helpers.
+
+mod helpers;
+
+mod cli_check;
