@@ -1,6 +1,7 @@
 //! `xshard check`: build the model, explore it, report, exit with the verdict.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use xshard_models::{registry, Checkable, Request, Resolved, Visitor};
@@ -33,23 +34,25 @@ struct RunVisitor<'a> {
 }
 
 impl Visitor for RunVisitor<'_> {
-    type Out = CheckRun;
+    type Out = Result<CheckRun, CliError>;
 
-    fn visit<M: Checkable>(self, model: M, resolved: &Resolved) -> CheckRun {
-        let report = engine::check(&model, self.opts);
+    fn visit<M: Checkable>(self, model: M, resolved: &Resolved) -> Self::Out {
+        engine::validate(&model, self.opts).map_err(CliError::Usage)?;
+        let model = Arc::new(model);
+        let report = engine::check_arc(&model, self.opts);
         let traces = report
             .properties
             .iter()
             .filter_map(|p| {
                 let path = p.path.as_ref()?;
-                trace::build(&model, resolved, p.name, p.kind, path)
+                trace::build(&*model, resolved, p.name, p.kind, path)
             })
             .collect();
-        CheckRun {
+        Ok(CheckRun {
             resolved: resolved.clone(),
             report,
             traces,
-        }
+        })
     }
 }
 
@@ -84,6 +87,9 @@ pub fn options(a: &CheckArgs) -> Options {
         max_states: a.max_states,
         max_depth: a.max_depth,
         timeout: a.timeout.map(Duration::from_secs),
+        max_memory: Some(a.max_memory),
+        engine: a.engine,
+        progress: true,
     }
 }
 
@@ -93,7 +99,24 @@ fn available_threads() -> usize {
 
 /// Builds and checks the model a request names.
 pub fn execute(model: &str, req: &Request, opts: &Options) -> Result<CheckRun, CliError> {
-    Ok(registry::build(model, req, RunVisitor { opts })?)
+    registry::build(model, req, RunVisitor { opts })?
+}
+
+/// Makes the first Ctrl-C stop the check gracefully (partial summary, exit code 3 with
+/// `stopped_by: interrupted`); a second one exits at once with code 130.
+fn install_interrupt_handler() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static ONCE: AtomicBool = AtomicBool::new(false);
+    if ONCE.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let seen = AtomicBool::new(false);
+    let _ = ctrlc::set_handler(move || {
+        if seen.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        engine::interrupt();
+    });
 }
 
 /// Runs `xshard check`.
@@ -106,6 +129,7 @@ pub fn run(a: &CheckArgs) -> Result<u8, CliError> {
     // Validate before exploring, so bad input fails fast.
     registry::resolve(&a.model, &req)?;
     let opts = options(a);
+    install_interrupt_handler();
     let run = execute(&a.model, &req, &opts)?;
     match a.format {
         Format::Human => print!("{}", report::human::check(&run)),
