@@ -5,13 +5,23 @@
 //! state one `u64` in its level's tree array — the position of its parent in the previous
 //! level and the action index — plus the states of the current and the next level.
 //!
-//! Determinism with several threads: workers take chunks of the current level in any order
-//! and insert successors into the shared table, marking states first found in this level with
-//! the table's flag bit. Every discoverer of a flagged state lowers the state's claim (an aux
-//! word: `parent position << 32 | action index`) to its own if smaller; at the end of the level
-//! each new state keeps its smallest claim, the flags are cleared and the new level is sorted
-//! by claim. The result — parent, action and order of every state — is exactly what the
-//! sequential search computes, whatever the thread count or timing.
+//! Determinism with several threads: workers take chunks of the current level (in increasing
+//! order, from a shared cursor) and insert successors into the shared table. Every discoverer
+//! of a state new in this level — the one whose insertion wins and every later one — offers a
+//! *claim* `(parent position, action index)` for it in the aux word next to its slot, and the
+//! smallest claim stays (a compare-and-swap loop). At the end of the level each new state takes
+//! its smallest claim as its parent and action, and the level is sorted by it. The result —
+//! parent, action and position of every state — is exactly what the sequential search
+//! computes, whatever the thread count or timing.
+//!
+//! The aux word carries the level's tag (12 bits, cycling) above the claim (52 bits: 32 for
+//! the parent position, 20 for the action index), and parallel runs store every fingerprint
+//! with the table's flag bit, which means "the aux word has been written or is about to be":
+//! a hit on a flagged slot whose tag is the current level's (or still the empty tag 0) is a
+//! state new in this level. Nothing has to be cleared between levels, and the winner of an
+//! insertion knows its own claim is final unless another worker lowered it; those workers
+//! report what they lowered, and only those states' aux words are read back at the end of the
+//! level.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -29,8 +39,35 @@ use super::{hit, status, successors, Bound, Options, PropertyResult, Report, Sta
 
 /// States a worker takes from the level at a time.
 const CHUNK: usize = 64;
-/// An unclaimed aux word.
-const UNCLAIMED: u64 = u64::MAX;
+/// States expanded together, so that the cache misses of their successors' table slots
+/// overlap.
+const GROUP: usize = 4;
+/// Bits of the aux word below the level tag.
+const TAG_SHIFT: u32 = 52;
+const KEY_MASK: u64 = (1 << TAG_SHIFT) - 1;
+/// Bits of a claim for the action index.
+const ACTION_BITS: u32 = 20;
+
+/// The tag of level `level` (never 0, the tag of an unwritten aux word).
+fn tag_of(level: usize) -> u64 {
+    (level as u64 % 4095) + 1
+}
+
+/// A claim: the parent's position in its level and the action index.
+#[inline]
+fn claim_key(parent: usize, action: u32) -> u64 {
+    debug_assert!(action < 1 << ACTION_BITS && (parent as u64) < 1 << 32);
+    ((parent as u64) << ACTION_BITS) | u64::from(action)
+}
+
+/// A claim as a tree entry (`pack`).
+#[inline]
+fn key_to_tree(key: u64) -> u64 {
+    pack(
+        (key >> ACTION_BITS) as usize,
+        (key & ((1 << ACTION_BITS) - 1)) as u32,
+    )
+}
 
 #[inline]
 fn pack(parent: usize, action: u32) -> u64 {
@@ -72,7 +109,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
         max_states: opts.max_states,
     };
     let nprops = cx.kinds.len();
-    let mut table = FpTable::new((threads > 1).then_some(UNCLAIMED));
+    let mut table = FpTable::new((threads > 1).then_some(0));
     let mut tree: Tree = Vec::new();
     let mut found: Vec<Option<(usize, usize)>> = vec![None; nprops];
     let mut generated = 0u64;
@@ -109,7 +146,15 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
         let out = if threads == 1 {
             level_seq(&cx, &mut table, &frontier, last, &mut distinct)
         } else {
-            level_par(&cx, &mut table, &frontier, last, threads, &mut distinct)
+            level_par(
+                &cx,
+                &mut table,
+                &frontier,
+                last,
+                threads,
+                level,
+                &mut distinct,
+            )
         };
         generated += out.generated;
         cut |= out.cut;
@@ -219,11 +264,12 @@ fn level_seq<M: Checkable>(
     let mut conds = Vec::new();
     let mut actions = Vec::new();
     let mut succ: Vec<(u32, M::State)> = Vec::new();
-    let mut batch: Vec<(u64, u32, M::State)> = Vec::new();
+    let mut batch: Vec<(u64, usize, u32, M::State)> = Vec::new();
     let mut grow_at = table.grow_at() as u64;
     let mut flushed = 0u64;
-    for (i, s) in frontier.iter().enumerate() {
-        if i % 256 == 0 {
+    'groups: for (g, group) in frontier.chunks(GROUP).enumerate() {
+        let base = g * GROUP;
+        if base % 256 == 0 {
             if cx.ctl.stopped() {
                 break;
             }
@@ -231,27 +277,29 @@ fn level_seq<M: Checkable>(
             flushed = out.generated;
             cx.ctl.distinct.store(*distinct, Relaxed);
         }
-        note(cx, s, i, &mut conds, &mut out.found);
-        if last {
-            let (n, cut) = beyond_bound(cx, table, s, &mut actions, &mut succ);
-            out.generated += n;
-            out.cut |= cut;
-            continue;
+        for (k, s) in group.iter().enumerate() {
+            let i = base + k;
+            note(cx, s, i, &mut conds, &mut out.found);
+            if last {
+                let (n, cut) = beyond_bound(cx, table, s, &mut actions, &mut succ);
+                out.generated += n;
+                out.cut |= cut;
+                continue;
+            }
+            succ.clear();
+            successors(cx.model, s, &mut actions, &mut succ);
+            out.generated += succ.len() as u64;
+            for (a, next) in succ.drain(..) {
+                let c = cx.canon(next);
+                batch.push((fingerprint(&c), i, a, c));
+            }
         }
-        succ.clear();
-        successors(cx.model, s, &mut actions, &mut succ);
-        out.generated += succ.len() as u64;
-        for (a, next) in succ.drain(..) {
-            let c = cx.canon(next);
-            let fp = fingerprint(&c);
-            table.touch(fp);
-            batch.push((fp, a, c));
-        }
-        for (fp, a, c) in batch.drain(..) {
+        table.touch_all(batch.iter().map(|e| e.0));
+        for (fp, i, a, c) in batch.drain(..) {
             if let Insert::New(_) = table.insert::<false>(fp, 0) {
                 if cx.max_states.is_some_and(|m| *distinct >= m) {
                     cx.ctl.stop(Bound::MaxStates);
-                    break;
+                    break 'groups;
                 }
                 *distinct += 1;
                 out.next.push(c);
@@ -261,25 +309,26 @@ fn level_seq<M: Checkable>(
                         .ctl
                         .would_exceed(table.bytes_after_growth() - table.bytes())
                     {
-                        break;
+                        break 'groups;
                     }
                     table.grow();
                     grow_at = table.grow_at() as u64;
                 }
             }
         }
-        if cx.ctl.stopped() {
-            break;
-        }
     }
     out
 }
 
-/// Per-worker result of a parallel phase.
+/// Per-worker result of a parallel phase (aligned so that two workers' counters never share a
+/// cache line).
+#[repr(align(128))]
 struct WorkerOut<S> {
-    /// States this worker inserted first: slot (valid while the table's epoch is the level's;
-    /// otherwise found again from the state's fingerprint) and canonical state.
-    winners: Vec<(usize, S)>,
+    /// States this worker inserted first, with its own claim (increasing: chunks are taken in
+    /// order) and the canonical state.
+    winners: Vec<(u64, S)>,
+    /// Fingerprints of states this worker inserted second or later and whose claim it lowered.
+    lowered: Vec<u64>,
     found: Vec<Option<usize>>,
     generated: u64,
     cut: bool,
@@ -288,6 +337,9 @@ struct WorkerOut<S> {
 /// State shared by the workers of one parallel level.
 struct Shared<'a, S> {
     frontier: &'a [S],
+    /// The tag of this level's claims.
+    tag: u64,
+    has_leftovers: AtomicBool,
     cursor: AtomicUsize,
     /// Chunks interrupted by a pause, to finish first in the next phase.
     leftovers: Mutex<Vec<Range<usize>>>,
@@ -302,9 +354,12 @@ struct Shared<'a, S> {
 
 impl<S> Shared<'_, S> {
     fn next_chunk(&self) -> Option<Range<usize>> {
-        if let Ok(mut l) = self.leftovers.lock() {
-            if let Some(r) = l.pop() {
-                return Some(r);
+        if self.has_leftovers.load(Relaxed) {
+            if let Ok(mut l) = self.leftovers.lock() {
+                if let Some(r) = l.pop() {
+                    return Some(r);
+                }
+                self.has_leftovers.store(false, Relaxed);
             }
         }
         let start = self.cursor.fetch_add(CHUNK, Relaxed);
@@ -323,19 +378,22 @@ fn level_par<M: Checkable>(
     frontier: &[M::State],
     last: bool,
     threads: usize,
+    level: usize,
     distinct: &mut u64,
 ) -> LevelOut<M::State> {
     let mut outs: Vec<WorkerOut<M::State>> = (0..threads)
         .map(|_| WorkerOut {
             winners: Vec::new(),
+            lowered: Vec::new(),
             found: vec![None; cx.kinds.len()],
             generated: 0,
             cut: false,
         })
         .collect();
-    let epoch = table.epoch();
     let mut shared = Shared {
         frontier,
+        tag: tag_of(level),
+        has_leftovers: AtomicBool::new(false),
         cursor: AtomicUsize::new(0),
         leftovers: Mutex::new(Vec::new()),
         pause: AtomicBool::new(false),
@@ -398,34 +456,31 @@ fn level_par<M: Checkable>(
             cut,
         };
     }
-    // Resolve claims: every worker resolves its own winners, then the sorted lists merge.
-    let moved = table.epoch() != epoch;
+    // Resolve claims: a winner's own claim is final unless another worker lowered it; read
+    // those back. Then every worker's list is sorted and the lists merge.
+    let lowered: std::collections::HashSet<u64> = outs
+        .iter_mut()
+        .flat_map(|o| std::mem::take(&mut o.lowered))
+        .collect();
     let t: &FpTable = table;
+    let low = &lowered;
     let lists: Vec<Vec<(u64, M::State)>> = std::thread::scope(|s| {
         let handles: Vec<_> = outs
             .into_iter()
             .map(|o| {
                 s.spawn(move || {
-                    let mut v: Vec<(u64, M::State)> = o
-                        .winners
-                        .into_iter()
-                        .map(|(slot, c)| {
-                            let slot = if moved {
-                                t.find(fingerprint(&c))
-                            } else {
-                                Some(slot)
-                            };
-                            let key = match slot {
-                                Some(slot) => {
-                                    t.unflag(slot);
-                                    t.aux(slot).swap(UNCLAIMED, Relaxed)
+                    let mut v = o.winners;
+                    if !low.is_empty() {
+                        for (key, c) in v.iter_mut() {
+                            let fp = fingerprint(&*c);
+                            if low.contains(&fp) {
+                                if let Some(slot) = t.find(fp) {
+                                    *key = t.aux(slot).load(Relaxed) & KEY_MASK;
                                 }
-                                None => UNCLAIMED,
-                            };
-                            (key, c)
-                        })
-                        .collect();
-                    v.sort_unstable_by_key(|e| e.0);
+                            }
+                        }
+                        v.sort_by_key(|e| e.0);
+                    }
                     v
                 })
             })
@@ -463,7 +518,7 @@ fn merge<S>(lists: Vec<Vec<(u64, S)>>) -> (Vec<S>, Vec<u64>) {
     while let Some(Reverse((_, k))) = heap.pop() {
         if let Some((key, s)) = iters[k].next() {
             next.push(s);
-            tree.push(key);
+            tree.push(key_to_tree(key));
         }
         if let Some(&(key, _)) = iters[k].peek() {
             heap.push(Reverse((key, k)));
@@ -490,6 +545,7 @@ fn expand_worker<M: Checkable>(
             if cx.ctl.stopped() || sh.pause.load(Relaxed) {
                 if let Ok(mut l) = sh.leftovers.lock() {
                     l.push(i..end);
+                    sh.has_leftovers.store(true, Relaxed);
                 }
                 break 'chunks;
             }
@@ -508,28 +564,28 @@ fn expand_worker<M: Checkable>(
             for (a, next) in succ.drain(..) {
                 let c = cx.canon(next);
                 let fp = fingerprint(&c);
-                table.touch(fp);
                 batch.push((fp, a, c));
             }
+            table.touch_all(batch.iter().map(|e| e.0));
             for (fp, a, c) in batch.drain(..) {
-                let key = pack(i, a);
+                let key = claim_key(i, a);
                 match table.insert::<true>(fp, FLAG) {
                     Insert::New(slot) => {
-                        claim(table, slot, key);
+                        claim(table, slot, sh.tag, key);
                         if let Some(m) = cx.max_states {
                             if sh.accepted.fetch_add(1, Relaxed) >= m {
                                 cx.ctl.stop(Bound::MaxStates);
                                 continue;
                             }
                         }
-                        out.winners.push((slot, c));
+                        out.winners.push((key, c));
                         unflushed_new += 1;
                     }
-                    Insert::Present {
-                        slot,
-                        flagged: true,
-                    } => claim(table, slot, key),
-                    Insert::Present { .. } => {}
+                    Insert::Present { slot, .. } => {
+                        if claim(table, slot, sh.tag, key) {
+                            out.lowered.push(fp);
+                        }
+                    }
                 }
             }
             if unflushed_new >= 1024 {
@@ -555,14 +611,25 @@ fn expand_worker<M: Checkable>(
     cx.ctl.generated.fetch_add(unflushed_gen, Relaxed);
 }
 
-/// Lowers the claim of the state at `slot` to `key` if `key` is smaller.
+/// Offers claim `key` of level tag `tag` for the state at `slot`: lowers the state's claim if
+/// the state is new in this level and `key` is smaller. Whether it lowered it.
 #[inline]
-fn claim(table: &FpTable, slot: usize, key: u64) {
+fn claim(table: &FpTable, slot: usize, tag: u64, key: u64) -> bool {
     let aux = table.aux(slot);
+    let mine = (tag << TAG_SHIFT) | key;
     let mut cur = aux.load(Relaxed);
-    while key < cur {
-        match aux.compare_exchange_weak(cur, key, Relaxed, Relaxed) {
-            Ok(_) => return,
+    loop {
+        let cur_tag = cur >> TAG_SHIFT;
+        if cur_tag == tag {
+            if cur <= mine {
+                return false;
+            }
+        } else if cur_tag != 0 {
+            // A state of an earlier level.
+            return false;
+        }
+        match aux.compare_exchange_weak(cur, mine, Relaxed, Relaxed) {
+            Ok(_) => return true,
             Err(now) => cur = now,
         }
     }

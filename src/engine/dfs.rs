@@ -73,7 +73,9 @@ struct Shared<'a, M: Checkable> {
     accepted: AtomicU64,
 }
 
-/// One worker's search: its stack and its findings.
+/// One worker's search: its stack and its findings (aligned so that two workers' counters never
+/// share a cache line).
+#[repr(align(128))]
 struct Worker<S> {
     /// The path to the parent of `frames[0]` (empty for a root at an initial state).
     prefix: Vec<usize>,
@@ -407,9 +409,9 @@ impl<M: Checkable> Shared<'_, M> {
         }
         for (a, n) in succ.drain(..) {
             let fp = fingerprint(&self.canon_ref(&n));
-            table.touch(fp);
             batch.push((fp, a, n));
         }
+        table.touch_all(batch.iter().map(|e| e.0));
         let child_depth = depth + 1;
         let mut children = std::mem::take(&mut w.frames[f].children);
         for (fp, a, n) in batch.drain(..) {

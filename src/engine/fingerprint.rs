@@ -5,8 +5,8 @@
 //! every run, on every thread and on every machine of the same endianness (unlike std's
 //! `RandomState`). [`FpHasher`] treats `Hash` output as a byte stream (the semantics std's
 //! SipHash implements), packs it into 64-bit words and runs each word through a bijective
-//! mixer (the SplitMix64 finaliser) chained on the running value; the length goes into the
-//! final mix. A state that hashes as a single `u64` (TLA+'s TwoPhase) therefore gets a
+//! mixer (the SplitMix64 finaliser) chained on the running value; the length is folded in at
+//! the end. A state that hashes as a single `u64` (TLA+'s TwoPhase) therefore gets a
 //! collision-free fingerprint before the two reserved low bits are cleared.
 //!
 //! The two low bits of a fingerprint are reserved by the visited table (bit 0: "discovered in
@@ -91,7 +91,9 @@ impl Hasher for FpHasher {
         if self.tail_len > 0 {
             h = mix(h ^ self.tail);
         }
-        mix(h ^ self.len.rotate_left(32))
+        // `h` is already fully mixed: folding the length in with one multiply keeps streams
+        // of different lengths apart without another round.
+        h ^ self.len.wrapping_mul(0x9E37_79B9_7F4A_7C15)
     }
 
     #[inline]

@@ -45,8 +45,6 @@ pub(crate) struct FpTable {
     aux_fill: u64,
     bits: u32,
     seg_bits: u32,
-    /// Incremented by every growth (slot positions change then).
-    epoch: u64,
 }
 
 /// A segment of `len` entries of `stride` words.
@@ -72,13 +70,7 @@ impl FpTable {
             aux_fill: fill,
             bits,
             seg_bits,
-            epoch: 0,
         }
-    }
-
-    /// Changes whenever slot positions change (at every growth).
-    pub fn epoch(&self) -> u64 {
-        self.epoch
     }
 
     /// The number of slots.
@@ -117,10 +109,16 @@ impl FpTable {
         (fp >> (64 - self.bits)) as usize
     }
 
-    /// Loads the home slot of `fp`, to start its cache miss early.
+    /// Loads the home slots of `fps`, so that their cache misses overlap: a tight loop of
+    /// independent loads lets the processor have all of them in flight at once (stable Rust
+    /// has no safe prefetch instruction).
     #[inline(always)]
-    pub fn touch(&self, fp: u64) -> u64 {
-        self.slot(self.home(fp)).load(Relaxed)
+    pub fn touch_all(&self, fps: impl Iterator<Item = u64>) {
+        let mut acc = 0u64;
+        for fp in fps {
+            acc ^= self.slot(self.home(fp)).load(Relaxed);
+        }
+        std::hint::black_box(acc);
     }
 
     /// Inserts `fp` (stored as `fp | flag`); `CONCURRENT` selects compare-and-swap publication.
@@ -176,13 +174,6 @@ impl FpTable {
         self.find(fp).is_some()
     }
 
-    /// Clears the flag of the entry at slot `i`.
-    #[inline]
-    pub fn unflag(&self, i: usize) {
-        let s = self.slot(i);
-        s.store(s.load(Relaxed) & !FLAG, Relaxed);
-    }
-
     /// Doubles the capacity, keeping every entry, its flag and its aux word.
     pub fn grow(&mut self) {
         let old_bits = self.bits;
@@ -232,7 +223,6 @@ impl FpTable {
             .collect();
         self.bits = bits;
         self.seg_bits = seg_bits;
-        self.epoch += 1;
     }
 
     /// Calls `f` on every stored fingerprint value (flag included) and its aux word.
