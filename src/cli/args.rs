@@ -66,8 +66,9 @@ pub struct CheckArgs {
     /// Stop after this many distinct states (verdict inconclusive if reached).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_states: Option<u64>,
-    /// Explore states at depth at most this (initial states have depth 1); inconclusive if a
-    /// state at this depth has successors.
+    /// Explore states at depth at most this (initial states have depth 1): states at this
+    /// depth are checked but not expanded; inconclusive if one of them has a successor that is
+    /// not reached otherwise.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_depth: Option<u64>,
     /// Stop after this many seconds (verdict inconclusive if reached).

@@ -423,7 +423,7 @@ fn level_par<M: Checkable>(
             {
                 break;
             }
-            table.grow();
+            table.grow_parallel(threads);
             shared.grow_at = table.grow_at() as u64;
             shared.pause.store(false, Relaxed);
             continue;
@@ -458,36 +458,20 @@ fn level_par<M: Checkable>(
     }
     // Resolve claims: a winner's own claim is final unless another worker lowered it; read
     // those back. Then every worker's list is sorted and the lists merge.
-    let lowered: std::collections::HashSet<u64> = outs
-        .iter_mut()
-        .flat_map(|o| std::mem::take(&mut o.lowered))
-        .collect();
+    let lowered = Lowered::new(
+        outs.iter_mut()
+            .flat_map(|o| std::mem::take(&mut o.lowered)),
+    );
     let t: &FpTable = table;
     let low = &lowered;
     let lists: Vec<Vec<(u64, M::State)>> = std::thread::scope(|s| {
         let handles: Vec<_> = outs
             .into_iter()
-            .map(|o| {
-                s.spawn(move || {
-                    let mut v = o.winners;
-                    if !low.is_empty() {
-                        for (key, c) in v.iter_mut() {
-                            let fp = fingerprint(&*c);
-                            if low.contains(&fp) {
-                                if let Some(slot) = t.find(fp) {
-                                    *key = t.aux(slot).load(Relaxed) & KEY_MASK;
-                                }
-                            }
-                        }
-                        v.sort_by_key(|e| e.0);
-                    }
-                    v
-                })
-            })
+            .map(|o| s.spawn(move || resolve(t, low, o.winners)))
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
     let (next, tree) = merge(lists);
@@ -500,8 +484,120 @@ fn level_par<M: Checkable>(
     }
 }
 
+/// A set of fingerprints, hashed by their own (already random) bits.
+type FpSet = std::collections::HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>>;
+
+/// A hasher for fingerprints: they are already uniformly distributed.
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+}
+
+/// The fingerprints other workers lowered the claims of: a small bit filter in front of a set,
+/// so that checking a winner that was not lowered (nearly all of them) costs one bit test.
+struct Lowered {
+    bits: Vec<u64>,
+    set: FpSet,
+}
+
+impl Lowered {
+    const FILTER_BITS: u32 = 20;
+
+    fn new(fps: impl Iterator<Item = u64>) -> Self {
+        let mut bits = vec![0u64; 1 << (Self::FILTER_BITS - 6)];
+        let set: FpSet = fps.collect();
+        for &fp in &set {
+            let b = Self::bit(fp);
+            bits[b >> 6] |= 1 << (b & 63);
+        }
+        Lowered { bits, set }
+    }
+
+    #[inline]
+    fn bit(fp: u64) -> usize {
+        // The low bits: the table places fingerprints by their high bits.
+        ((fp >> 2) & ((1 << Self::FILTER_BITS) - 1)) as usize
+    }
+
+    #[inline]
+    fn contains(&self, fp: u64) -> bool {
+        let b = Self::bit(fp);
+        self.bits[b >> 6] & (1 << (b & 63)) != 0 && self.set.contains(&fp)
+    }
+}
+
+/// Gives each winner its final claim and returns them sorted by claim. A winner's own claim
+/// (the list is in increasing order of it) is final unless another worker lowered it; only
+/// those are read back from the table, and a stable sort puts them in place.
+fn resolve<S: std::hash::Hash>(
+    table: &FpTable,
+    low: &Lowered,
+    mut winners: Vec<(u64, S)>,
+) -> Vec<(u64, S)> {
+    if low.set.is_empty() {
+        return winners;
+    }
+    let mut moved = false;
+    for (key, c) in winners.iter_mut() {
+        let fp = fingerprint(&*c);
+        if low.contains(fp) {
+            if let Some(slot) = table.find(fp) {
+                *key = table.aux(slot).load(Relaxed) & KEY_MASK;
+                moved = true;
+            }
+        }
+    }
+    if moved {
+        winners.sort_by_key(|e| e.0);
+    }
+    winners
+}
+
+/// Merges two lists sorted by key.
+fn merge_two<S>(a: Vec<(u64, S)>, b: Vec<(u64, S)>) -> Vec<(u64, S)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.0 <= y.0,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_a { a.next() } else { b.next() };
+        out.extend(next);
+    }
+    out
+}
+
 /// Merges lists sorted by key into one level and its tree entries.
-fn merge<S>(lists: Vec<Vec<(u64, S)>>) -> (Vec<S>, Vec<u64>) {
+fn merge<S>(mut lists: Vec<Vec<(u64, S)>>) -> (Vec<S>, Vec<u64>) {
+    lists.retain(|l| !l.is_empty());
+    if lists.len() <= 2 {
+        let b = lists.pop().unwrap_or_default();
+        let a = lists.pop().unwrap_or_default();
+        let merged = if a.is_empty() { b } else { merge_two(a, b) };
+        let mut next = Vec::with_capacity(merged.len());
+        let mut tree = Vec::with_capacity(merged.len());
+        for (key, s) in merged {
+            next.push(s);
+            tree.push(key_to_tree(key));
+        }
+        return (next, tree);
+    }
     let total = lists.iter().map(Vec::len).sum();
     let mut next = Vec::with_capacity(total);
     let mut tree = Vec::with_capacity(total);
@@ -536,38 +632,42 @@ fn expand_worker<M: Checkable>(
     let mut conds = Vec::new();
     let mut actions = Vec::new();
     let mut succ: Vec<(u32, M::State)> = Vec::new();
-    let mut batch: Vec<(u64, u32, M::State)> = Vec::new();
+    let mut batch: Vec<(u64, usize, u32, M::State)> = Vec::new();
     let mut unflushed_new = 0u64;
     let mut unflushed_gen = 0u64;
     'chunks: while let Some(range) = sh.next_chunk() {
         let end = range.end;
-        for i in range {
+        let mut g = range.start;
+        while g < end {
             if cx.ctl.stopped() || sh.pause.load(Relaxed) {
                 if let Ok(mut l) = sh.leftovers.lock() {
-                    l.push(i..end);
+                    l.push(g..end);
                     sh.has_leftovers.store(true, Relaxed);
                 }
                 break 'chunks;
             }
-            let s = &sh.frontier[i];
-            note(cx, s, i, &mut conds, &mut out.found);
-            if sh.last {
-                let (n, cut) = beyond_bound(cx, table, s, &mut actions, &mut succ);
-                out.generated += n;
-                out.cut |= cut;
-                continue;
-            }
-            succ.clear();
-            successors(cx.model, s, &mut actions, &mut succ);
-            out.generated += succ.len() as u64;
-            unflushed_gen += succ.len() as u64;
-            for (a, next) in succ.drain(..) {
-                let c = cx.canon(next);
-                let fp = fingerprint(&c);
-                batch.push((fp, a, c));
+            let group = g..(g + GROUP).min(end);
+            g = group.end;
+            for i in group {
+                let s = &sh.frontier[i];
+                note(cx, s, i, &mut conds, &mut out.found);
+                if sh.last {
+                    let (n, cut) = beyond_bound(cx, table, s, &mut actions, &mut succ);
+                    out.generated += n;
+                    out.cut |= cut;
+                    continue;
+                }
+                succ.clear();
+                successors(cx.model, s, &mut actions, &mut succ);
+                out.generated += succ.len() as u64;
+                unflushed_gen += succ.len() as u64;
+                for (a, next) in succ.drain(..) {
+                    let c = cx.canon(next);
+                    batch.push((fingerprint(&c), i, a, c));
+                }
             }
             table.touch_all(batch.iter().map(|e| e.0));
-            for (fp, a, c) in batch.drain(..) {
+            for (fp, i, a, c) in batch.drain(..) {
                 let key = claim_key(i, a);
                 match table.insert::<true>(fp, FLAG) {
                     Insert::New(slot) => {

@@ -225,6 +225,95 @@ impl FpTable {
         self.seg_bits = seg_bits;
     }
 
+    /// [`FpTable::grow`] with `threads` workers, each moving the entries of a contiguous part
+    /// of the table (the top-bits placement sends them to the matching part of the new table);
+    /// the few entries whose probe crosses into another part move afterwards.
+    pub fn grow_parallel(&mut self, threads: usize) {
+        let nold = self.segs.len();
+        if threads <= 1 || nold < 2 * threads || self.seg_bits != SEG_BITS_MAX {
+            return self.grow();
+        }
+        let old_bits = self.bits;
+        let bits = old_bits + 1;
+        let seg_bits = self.seg_bits;
+        let seg_len = 1usize << seg_bits;
+        let stride = self.stride;
+        let fill = self.aux_fill;
+        let per = nold.div_ceil(threads);
+        let mut parts: Vec<(usize, Vec<Segment>)> = Vec::new();
+        let mut old = std::mem::take(&mut self.segs).into_iter();
+        for t in 0..threads {
+            let chunk: Vec<Segment> = old.by_ref().take(per).collect();
+            if !chunk.is_empty() {
+                parts.push((t * per, chunk));
+            }
+        }
+        let results: Vec<(usize, Vec<Option<Segment>>, Vec<(u64, u64)>)> =
+            std::thread::scope(|s| {
+                let handles: Vec<_> = parts
+                    .into_iter()
+                    .map(|(first, segs)| {
+                        s.spawn(move || {
+                            let mut new = Grown {
+                                segs: (0..2 * segs.len()).map(|_| None).collect(),
+                                stride,
+                                aux_fill: fill,
+                                bits,
+                                seg_bits,
+                            };
+                            // This part's slots in the new table.
+                            let lo = 2 * first * seg_len;
+                            let hi = lo + 2 * segs.len() * seg_len;
+                            let mut deferred = Vec::new();
+                            for (k, seg) in segs.into_iter().enumerate() {
+                                let si = first + k;
+                                for (j, e) in seg.chunks_exact(stride).enumerate() {
+                                    let v = e[0].load(Relaxed);
+                                    if v == 0 {
+                                        continue;
+                                    }
+                                    let a = if stride > 1 { e[1].load(Relaxed) } else { 0 };
+                                    let pos = (si << seg_bits) | j;
+                                    let home = ((v & !FLAG) >> (64 - old_bits)) as usize;
+                                    if home > pos || !new.put_within(v, a, lo, hi) {
+                                        deferred.push((v, a));
+                                    }
+                                }
+                            }
+                            (first, new.segs, deferred)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+        let mut segs: Vec<Option<Segment>> = Vec::with_capacity(2 * nold);
+        let mut deferred = Vec::new();
+        for (_, part, d) in results {
+            segs.extend(part);
+            deferred.extend(d);
+        }
+        segs.resize_with(2 * nold, || None);
+        let mut new = Grown {
+            segs,
+            stride,
+            aux_fill: fill,
+            bits,
+            seg_bits,
+        };
+        for (v, a) in deferred {
+            new.put(v, a);
+        }
+        self.segs = new
+            .segs
+            .into_iter()
+            .map(|s| s.unwrap_or_else(|| entries(seg_len, stride, fill)))
+            .collect();
+        self.bits = bits;
+    }
+
     /// Calls `f` on every stored fingerprint value (flag included) and its aux word.
     #[cfg(test)]
     pub fn for_each(&self, mut f: impl FnMut(u64)) {
@@ -249,6 +338,32 @@ struct Grown {
 }
 
 impl Grown {
+    /// Stores `v` if its home and its probe stay within slots `lo..hi`, where this table's
+    /// segments start at slot `lo`; whether it did.
+    fn put_within(&mut self, v: u64, aux: u64, lo: usize, hi: usize) -> bool {
+        let seg_mask = (1usize << self.seg_bits) - 1;
+        let seg_len = 1usize << self.seg_bits;
+        let (stride, fill) = (self.stride, self.aux_fill);
+        let mut i = ((v & !FLAG) >> (64 - self.bits)) as usize;
+        if i < lo {
+            return false;
+        }
+        while i < hi {
+            let seg = self.segs[(i - lo) >> self.seg_bits]
+                .get_or_insert_with(|| entries(seg_len, stride, fill));
+            let k = (i & seg_mask) * stride;
+            if seg[k].load(Relaxed) == 0 {
+                seg[k].store(v, Relaxed);
+                if stride > 1 {
+                    seg[k + 1].store(aux, Relaxed);
+                }
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
     fn put(&mut self, v: u64, aux: u64) {
         let mask = (1usize << self.bits) - 1;
         let seg_mask = (1usize << self.seg_bits) - 1;
@@ -325,6 +440,37 @@ mod tests {
         let fp = fingerprint(&"fresh");
         if let Insert::New(i) = t.insert::<true>(fp, 0) {
             assert_eq!(t.aux(i).load(Relaxed), u64::MAX);
+        }
+    }
+
+    #[test]
+    fn parallel_growth_keeps_everything() {
+        for stride_aux in [None, Some(7u64)] {
+            let mut t = FpTable::new(stride_aux);
+            let fps: Vec<u64> = (0u64..3_500_000).map(|i| fingerprint(&i)).collect();
+            for (n, &fp) in fps.iter().enumerate() {
+                if n >= t.grow_at() {
+                    t.grow_parallel(3);
+                }
+                if let Insert::New(i) = t.insert::<false>(fp, (n % 2) as u64) {
+                    if stride_aux.is_some() {
+                        t.aux(i).store(n as u64, Relaxed);
+                    }
+                }
+            }
+            assert!(t.capacity() >= 1 << 22);
+            t.grow_parallel(2);
+            for (n, &fp) in fps.iter().enumerate() {
+                match t.insert::<false>(fp, 0) {
+                    Insert::Present { slot, flagged } => {
+                        assert_eq!(flagged, n % 2 == 1);
+                        if stride_aux.is_some() {
+                            assert_eq!(t.aux(slot).load(Relaxed), n as u64);
+                        }
+                    }
+                    Insert::New(_) => panic!("lost {n}"),
+                }
+            }
         }
     }
 
