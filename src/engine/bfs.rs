@@ -1,74 +1,36 @@
 //! Level-synchronous breadth-first search, sequential or parallel, with deterministic shortest
 //! counterexamples (the rule is stated in the [module documentation](super)).
 //!
-//! Memory: the visited set (8 bytes per slot, 16 with parallel claims), plus per distinct
-//! state one `u64` in its level's tree array — the position of its parent in the previous
-//! level and the action index — plus the states of the current and the next level.
+//! Memory: the visited set (8 bytes per slot), plus per distinct state one `u64` in its level's
+//! tree array — the position of its parent in the previous level and the action index — plus
+//! the states of the current and the next level.
 //!
-//! Determinism with several threads: workers take chunks of the current level (in increasing
-//! order, from a shared cursor) and insert successors into the shared table. Every discoverer
-//! of a state new in this level — the one whose insertion wins and every later one — offers a
-//! *claim* `(parent position, action index)` for it in the aux word next to its slot, and the
-//! smallest claim stays (a compare-and-swap loop). At the end of the level each new state takes
-//! its smallest claim as its parent and action, and the level is sorted by it. The result —
-//! parent, action and position of every state — is exactly what the sequential search
-//! computes, whatever the thread count or timing.
-//!
-//! The aux word carries the level's tag (12 bits, cycling) above the claim (52 bits: 32 for
-//! the parent position, 20 for the action index), and parallel runs store every fingerprint
-//! with the table's flag bit, which means "the aux word has been written or is about to be":
-//! a hit on a flagged slot whose tag is the current level's (or still the empty tag 0) is a
-//! state new in this level. Nothing has to be cleared between levels, and the winner of an
-//! insertion knows its own claim is final unless another worker lowered it; those workers
-//! report what they lowered, and only those states' aux words are read back at the end of the
-//! level.
+//! Sequentially, a level is expanded in order and each successor is inserted in action order,
+//! so the first discovery of a state is its smallest `(parent position, action index)`, and the
+//! new level comes out sorted by it. With several threads the visited set is split by
+//! fingerprint into one partition per worker, and a level runs as an ordered pipeline (see
+//! `level_par`): every partition sees its insertions in exactly the sequential order, so the
+//! parallel search computes the same levels, parents and actions as the sequential one,
+//! whatever the thread count or timing.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::Mutex;
 
 use xshard_models::Checkable;
 use xshard_properties::Kind;
 
 use super::control::Control;
-use super::fingerprint::{fingerprint, FLAG};
+use super::fingerprint::fingerprint;
 use super::table::{FpTable, Insert};
 use super::{hit, status, successors, Bound, Options, PropertyResult, Report, Stats, Strategy};
 
-/// States a worker takes from the level at a time.
-const CHUNK: usize = 64;
 /// States expanded together, so that the cache misses of their successors' table slots
 /// overlap.
 const GROUP: usize = 4;
-/// Bits of the aux word below the level tag.
-const TAG_SHIFT: u32 = 52;
-const KEY_MASK: u64 = (1 << TAG_SHIFT) - 1;
-/// Bits of a claim for the action index.
-const ACTION_BITS: u32 = 20;
 
-/// The tag of level `level` (never 0, the tag of an unwritten aux word).
-fn tag_of(level: usize) -> u64 {
-    (level as u64 % 4095) + 1
-}
-
-/// A claim: the parent's position in its level and the action index.
-#[inline]
-fn claim_key(parent: usize, action: u32) -> u64 {
-    debug_assert!(action < 1 << ACTION_BITS && (parent as u64) < 1 << 32);
-    ((parent as u64) << ACTION_BITS) | u64::from(action)
-}
-
-/// A claim as a tree entry (`pack`).
-#[inline]
-fn key_to_tree(key: u64) -> u64 {
-    pack(
-        (key >> ACTION_BITS) as usize,
-        (key & ((1 << ACTION_BITS) - 1)) as u32,
-    )
-}
-
+/// A tree entry: the parent's position in its level and the action index.
 #[inline]
 fn pack(parent: usize, action: u32) -> u64 {
     ((parent as u64) << 32) | u64::from(action)
@@ -109,7 +71,18 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
         max_states: opts.max_states,
     };
     let nprops = cx.kinds.len();
-    let mut table = FpTable::new((threads > 1).then_some(0));
+    // One table, or one partition per worker (see `level_par`).
+    let mut table = FpTable::new(None);
+    let mut parts: Vec<Partition> = if threads > 1 {
+        (0..threads)
+            .map(|_| Partition {
+                table: FpTable::new(None),
+                len: 0,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut tree: Tree = Vec::new();
     let mut found: Vec<Option<(usize, usize)>> = vec![None; nprops];
     let mut generated = 0u64;
@@ -125,7 +98,16 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
         }
         generated += 1;
         let c = cx.canon(init);
-        if let Insert::New(_) = table.insert::<false>(fingerprint(&c), 0) {
+        let fp = fingerprint(&c);
+        let inserted = if parts.is_empty() {
+            table.insert::<false>(fp)
+        } else {
+            let n = parts.len();
+            let p = &mut parts[part_of(fp, n)];
+            p.len += 1;
+            p.table.insert::<false>(fp)
+        };
+        if let Insert::New(_) = inserted {
             if cx.max_states.is_some_and(|m| distinct >= m) {
                 ctl.stop(Bound::MaxStates);
                 break;
@@ -146,15 +128,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
         let out = if threads == 1 {
             level_seq(&cx, &mut table, &frontier, last, &mut distinct)
         } else {
-            level_par(
-                &cx,
-                &mut table,
-                &frontier,
-                last,
-                threads,
-                level,
-                &mut distinct,
-            )
+            level_par(&cx, &mut parts, &frontier, last, &mut distinct)
         };
         generated += out.generated;
         cut |= out.cut;
@@ -296,7 +270,7 @@ fn level_seq<M: Checkable>(
         }
         table.touch_all(batch.iter().map(|e| e.0));
         for (fp, i, a, c) in batch.drain(..) {
-            if let Insert::New(_) = table.insert::<false>(fp, 0) {
+            if let Insert::New(_) = table.insert::<false>(fp) {
                 if cx.max_states.is_some_and(|m| *distinct >= m) {
                     cx.ctl.stop(Bound::MaxStates);
                     break 'groups;
@@ -320,117 +294,119 @@ fn level_seq<M: Checkable>(
     out
 }
 
-/// Per-worker result of a parallel phase (aligned so that two workers' counters never share a
-/// cache line).
+/// States per chunk of a parallel level.
+const PCHUNK: usize = 256;
+/// Lookups whose cache misses a worker overlaps.
+const TOUCH: usize = 32;
+/// Chunks a partition's queue holds: producers stay at most this far ahead of the slowest
+/// partition.
+const WINDOW: usize = 32;
+
+/// Successors routed to one partition from one chunk, in `(position, action)` order.
+struct Batch<S> {
+    /// Fingerprint, tree entry (`pack`) and canonical state.
+    items: Vec<(u64, u64, S)>,
+    /// At the depth bound: fingerprints to look up only.
+    probes: Vec<u64>,
+}
+
+/// One partition's queue of batches, indexed by chunk number modulo [`WINDOW`].
+struct Queue<S> {
+    slots: Vec<Mutex<Option<(usize, Batch<S>)>>>,
+    /// The next chunk this partition's owner will take (cache-line aligned).
+    consumed: Padded<AtomicUsize>,
+}
+
 #[repr(align(128))]
-struct WorkerOut<S> {
-    /// States this worker inserted first, with its own claim (increasing: chunks are taken in
-    /// order) and the canonical state.
+struct Padded<T>(T);
+
+/// One partition of the visited set of a parallel run, and how many entries it holds.
+struct Partition {
+    table: FpTable,
+    len: u64,
+}
+
+/// The partition (visited table) of a fingerprint.
+#[inline]
+fn part_of(fp: u64, parts: usize) -> usize {
+    // The tables place fingerprints by their high bits; partition by the low ones.
+    ((fp >> 2) % parts as u64) as usize
+}
+
+/// What the workers of one parallel level share.
+struct Level<'a, S> {
+    frontier: &'a [S],
+    nchunks: usize,
+    /// The next chunk to expand.
+    cursor: AtomicUsize,
+    queues: Vec<Queue<S>>,
+    last: bool,
+    /// With `--max-states`: distinct states accepted so far.
+    accepted: AtomicU64,
+}
+
+/// One worker's part of a level: it owns one partition of the visited set.
+#[repr(align(128))]
+struct Part<'t, S> {
+    table: &'t mut Partition,
+    /// States new in this level, in key order (`pack`).
     winners: Vec<(u64, S)>,
-    /// Fingerprints of states this worker inserted second or later and whose claim it lowered.
-    lowered: Vec<u64>,
     found: Vec<Option<usize>>,
     generated: u64,
     cut: bool,
+    /// Emptied batch buffers, for reuse.
+    spare: Vec<Batch<S>>,
 }
 
-/// State shared by the workers of one parallel level.
-struct Shared<'a, S> {
-    frontier: &'a [S],
-    /// The tag of this level's claims.
-    tag: u64,
-    has_leftovers: AtomicBool,
-    cursor: AtomicUsize,
-    /// Chunks interrupted by a pause, to finish first in the next phase.
-    leftovers: Mutex<Vec<Range<usize>>>,
-    pause: AtomicBool,
-    /// Entries in the table (flushed by workers every chunk).
-    count: AtomicU64,
-    grow_at: u64,
-    /// With `--max-states`: distinct states accepted so far.
-    accepted: AtomicU64,
-    last: bool,
-}
-
-impl<S> Shared<'_, S> {
-    fn next_chunk(&self) -> Option<Range<usize>> {
-        if self.has_leftovers.load(Relaxed) {
-            if let Ok(mut l) = self.leftovers.lock() {
-                if let Some(r) = l.pop() {
-                    return Some(r);
-                }
-                self.has_leftovers.store(false, Relaxed);
-            }
-        }
-        let start = self.cursor.fetch_add(CHUNK, Relaxed);
-        (start < self.frontier.len()).then(|| start..(start + CHUNK).min(self.frontier.len()))
-    }
-
-    fn exhausted(&self) -> bool {
-        self.cursor.load(Relaxed) >= self.frontier.len()
-            && self.leftovers.lock().map_or(true, |l| l.is_empty())
-    }
-}
-
+/// A parallel level: an ordered pipeline over partitions of the visited set.
+///
+/// The visited set is split into one table per worker by fingerprint. Workers take chunks of
+/// the level in order, expand them and route each successor to its partition's queue; each
+/// worker also inserts, in chunk order, the batches of its own partition into its own table.
+/// Every table therefore sees its insertions in exactly the sequential order — the first
+/// discovery of a state is its smallest `(parent position, action)` — and the new states of a
+/// partition come out sorted by it, so merging the partitions gives the sequential level. No
+/// insertion races, no claims, one writer per table (growth needs no pause).
 fn level_par<M: Checkable>(
     cx: &Ctx<'_, M>,
-    table: &mut FpTable,
+    tables: &mut [Partition],
     frontier: &[M::State],
     last: bool,
-    threads: usize,
-    level: usize,
     distinct: &mut u64,
 ) -> LevelOut<M::State> {
-    let mut outs: Vec<WorkerOut<M::State>> = (0..threads)
-        .map(|_| WorkerOut {
+    let parts = tables.len();
+    let nchunks = frontier.len().div_ceil(PCHUNK);
+    let level = Level {
+        frontier,
+        nchunks,
+        cursor: AtomicUsize::new(0),
+        queues: (0..parts)
+            .map(|_| Queue {
+                slots: (0..WINDOW).map(|_| Mutex::new(None)).collect(),
+                consumed: Padded(AtomicUsize::new(0)),
+            })
+            .collect(),
+        last,
+        accepted: AtomicU64::new(*distinct),
+    };
+    let mut outs: Vec<Part<'_, M::State>> = tables
+        .iter_mut()
+        .map(|table| Part {
+            table,
             winners: Vec::new(),
-            lowered: Vec::new(),
             found: vec![None; cx.kinds.len()],
             generated: 0,
             cut: false,
+            spare: Vec::new(),
         })
         .collect();
-    let mut shared = Shared {
-        frontier,
-        tag: tag_of(level),
-        has_leftovers: AtomicBool::new(false),
-        cursor: AtomicUsize::new(0),
-        leftovers: Mutex::new(Vec::new()),
-        pause: AtomicBool::new(false),
-        count: AtomicU64::new(*distinct),
-        grow_at: table.grow_at() as u64,
-        accepted: AtomicU64::new(*distinct),
-        last,
-    };
-    // Expansion phases, separated by table growth.
-    loop {
-        {
-            let t: &FpTable = table;
-            let sh = &shared;
-            std::thread::scope(|s| {
-                for o in outs.iter_mut() {
-                    s.spawn(move || expand_worker(cx, t, sh, o));
-                }
-            });
-        }
-        if cx.ctl.stopped() {
-            break;
-        }
-        if shared.pause.load(Relaxed) {
-            if cx
-                .ctl
-                .would_exceed(table.bytes_after_growth() - table.bytes())
-            {
-                break;
+    {
+        let lv = &level;
+        std::thread::scope(|s| {
+            for (me, part) in outs.iter_mut().enumerate() {
+                s.spawn(move || pipeline_worker(cx, lv, me, part));
             }
-            table.grow_parallel(threads);
-            shared.grow_at = table.grow_at() as u64;
-            shared.pause.store(false, Relaxed);
-            continue;
-        }
-        if shared.exhausted() {
-            break;
-        }
+        });
     }
     let generated = outs.iter().map(|o| o.generated).sum();
     let cut = outs.iter().any(|o| o.cut);
@@ -444,10 +420,9 @@ fn level_par<M: Checkable>(
             }
         }
     }
-    let new: u64 = outs.iter().map(|o| o.winners.len() as u64).sum();
-    *distinct += new;
+    *distinct += outs.iter().map(|o| o.winners.len() as u64).sum::<u64>();
     if cx.ctl.stopped() {
-        // A partial level: its order does not matter, it will not be expanded.
+        // A partial level: it will not be expanded.
         return LevelOut {
             next: Vec::new(),
             tree: Vec::new(),
@@ -456,25 +431,7 @@ fn level_par<M: Checkable>(
             cut,
         };
     }
-    // Resolve claims: a winner's own claim is final unless another worker lowered it; read
-    // those back. Then every worker's list is sorted and the lists merge.
-    let lowered = Lowered::new(
-        outs.iter_mut()
-            .flat_map(|o| std::mem::take(&mut o.lowered)),
-    );
-    let t: &FpTable = table;
-    let low = &lowered;
-    let lists: Vec<Vec<(u64, M::State)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = outs
-            .into_iter()
-            .map(|o| s.spawn(move || resolve(t, low, o.winners)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    let (next, tree) = merge(lists);
+    let (next, tree) = merge(outs.into_iter().map(|o| o.winners).collect());
     LevelOut {
         next,
         tree,
@@ -484,85 +441,156 @@ fn level_par<M: Checkable>(
     }
 }
 
-/// A set of fingerprints, hashed by their own (already random) bits.
-type FpSet = std::collections::HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>>;
-
-/// A hasher for fingerprints: they are already uniformly distributed.
-#[derive(Default)]
-struct IdentityHasher(u64);
-
-impl std::hash::Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
+fn pipeline_worker<M: Checkable>(
+    cx: &Ctx<'_, M>,
+    lv: &Level<'_, M::State>,
+    me: usize,
+    part: &mut Part<'_, M::State>,
+) {
+    let parts = lv.queues.len();
+    let mut conds = Vec::new();
+    let mut actions = Vec::new();
+    let mut succ: Vec<(u32, M::State)> = Vec::new();
+    let mut fps: Vec<u64> = Vec::new();
+    let mut next = 0usize;
+    let mut idle = 0u32;
+    let mut unflushed_new = 0u64;
+    let mut grow_at = part.table.table.grow_at() as u64;
+    while !cx.ctl.stopped() {
+        let mut progressed = false;
+        // Insert this partition's batches, in chunk order, as far as they are ready.
+        while next < lv.nchunks {
+            let batch = {
+                let Ok(mut slot) = lv.queues[me].slots[next % WINDOW].lock() else {
+                    return;
+                };
+                match slot.take() {
+                    Some((k, b)) if k == next => Some(b),
+                    other => {
+                        *slot = other;
+                        None
+                    }
+                }
+            };
+            let Some(mut batch) = batch else {
+                break;
+            };
+            let table = &mut part.table.table;
+            fps.clear();
+            fps.extend(batch.items.iter().map(|e| e.0));
+            let batch_len = fps.len();
+            for &fp in &batch.probes {
+                if !table.contains(fp) {
+                    part.cut = true;
+                }
+            }
+            // Overlap the cache misses of a few dozen lookups at a time: more would evict
+            // each other's lines (and translations) before their insertion.
+            let mut touched = 0;
+            for (k, (fp, key, c)) in batch.items.drain(..).enumerate() {
+                if k == touched {
+                    let upto = (k + TOUCH).min(batch_len);
+                    table.touch_all(fps[k..upto].iter().copied());
+                    touched = upto;
+                }
+                if let Insert::New(_) = table.insert::<false>(fp) {
+                    if let Some(m) = cx.max_states {
+                        if lv.accepted.fetch_add(1, Relaxed) >= m {
+                            cx.ctl.stop(Bound::MaxStates);
+                            continue;
+                        }
+                    }
+                    part.winners.push((key, c));
+                    unflushed_new += 1;
+                    part.table.len += 1;
+                }
+            }
+            batch.probes.clear();
+            part.spare.push(batch);
+            next += 1;
+            lv.queues[me].consumed.0.store(next, Relaxed);
+            progressed = true;
+            if unflushed_new >= 1024 {
+                cx.ctl.distinct.fetch_add(unflushed_new, Relaxed);
+                unflushed_new = 0;
+            }
+            if part.table.len >= grow_at {
+                let t = &mut part.table.table;
+                if cx.ctl.would_exceed(t.bytes_after_growth() - t.bytes()) {
+                    return;
+                }
+                t.grow();
+                grow_at = t.grow_at() as u64;
+            }
         }
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = i;
-    }
-}
-
-/// The fingerprints other workers lowered the claims of: a small bit filter in front of a set,
-/// so that checking a winner that was not lowered (nearly all of them) costs one bit test.
-struct Lowered {
-    bits: Vec<u64>,
-    set: FpSet,
-}
-
-impl Lowered {
-    const FILTER_BITS: u32 = 20;
-
-    fn new(fps: impl Iterator<Item = u64>) -> Self {
-        let mut bits = vec![0u64; 1 << (Self::FILTER_BITS - 6)];
-        let set: FpSet = fps.collect();
-        for &fp in &set {
-            let b = Self::bit(fp);
-            bits[b >> 6] |= 1 << (b & 63);
+        if next >= lv.nchunks && lv.cursor.load(Relaxed) >= lv.nchunks {
+            break;
         }
-        Lowered { bits, set }
-    }
-
-    #[inline]
-    fn bit(fp: u64) -> usize {
-        // The low bits: the table places fingerprints by their high bits.
-        ((fp >> 2) & ((1 << Self::FILTER_BITS) - 1)) as usize
-    }
-
-    #[inline]
-    fn contains(&self, fp: u64) -> bool {
-        let b = Self::bit(fp);
-        self.bits[b >> 6] & (1 << (b & 63)) != 0 && self.set.contains(&fp)
-    }
-}
-
-/// Gives each winner its final claim and returns them sorted by claim. A winner's own claim
-/// (the list is in increasing order of it) is final unless another worker lowered it; only
-/// those are read back from the table, and a stable sort puts them in place.
-fn resolve<S: std::hash::Hash>(
-    table: &FpTable,
-    low: &Lowered,
-    mut winners: Vec<(u64, S)>,
-) -> Vec<(u64, S)> {
-    if low.set.is_empty() {
-        return winners;
-    }
-    let mut moved = false;
-    for (key, c) in winners.iter_mut() {
-        let fp = fingerprint(&*c);
-        if low.contains(fp) {
-            if let Some(slot) = table.find(fp) {
-                *key = table.aux(slot).load(Relaxed) & KEY_MASK;
-                moved = true;
+        // Expand the next chunk if every partition has room for it.
+        let k = lv.cursor.load(Relaxed);
+        if k < lv.nchunks {
+            let slowest = lv
+                .queues
+                .iter()
+                .map(|q| q.consumed.0.load(Relaxed))
+                .min()
+                .unwrap_or(0);
+            if k < slowest + WINDOW
+                && lv
+                    .cursor
+                    .compare_exchange(k, k + 1, Relaxed, Relaxed)
+                    .is_ok()
+            {
+                let mut batches: Vec<Batch<M::State>> = (0..parts)
+                    .map(|_| {
+                        part.spare.pop().unwrap_or_else(|| Batch {
+                            items: Vec::new(),
+                            probes: Vec::new(),
+                        })
+                    })
+                    .collect();
+                let start = k * PCHUNK;
+                let end = (start + PCHUNK).min(lv.frontier.len());
+                let mut generated = 0u64;
+                for i in start..end {
+                    let s = &lv.frontier[i];
+                    note(cx, s, i, &mut conds, &mut part.found);
+                    succ.clear();
+                    successors(cx.model, s, &mut actions, &mut succ);
+                    generated += succ.len() as u64;
+                    for (a, n) in succ.drain(..) {
+                        let c = cx.canon(n);
+                        let fp = fingerprint(&c);
+                        let b = &mut batches[part_of(fp, parts)];
+                        if lv.last {
+                            b.probes.push(fp);
+                        } else {
+                            b.items.push((fp, pack(i, a), c));
+                        }
+                    }
+                }
+                part.generated += generated;
+                cx.ctl.generated.fetch_add(generated, Relaxed);
+                for (p, b) in batches.into_iter().enumerate() {
+                    if let Ok(mut slot) = lv.queues[p].slots[k % WINDOW].lock() {
+                        *slot = Some((k, b));
+                    }
+                }
+                progressed = true;
+            }
+        }
+        if progressed {
+            idle = 0;
+        } else {
+            idle += 1;
+            if idle < 64 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
             }
         }
     }
-    if moved {
-        winners.sort_by_key(|e| e.0);
-    }
-    winners
+    cx.ctl.distinct.fetch_add(unflushed_new, Relaxed);
 }
 
 /// Merges two lists sorted by key.
@@ -594,7 +622,7 @@ fn merge<S>(mut lists: Vec<Vec<(u64, S)>>) -> (Vec<S>, Vec<u64>) {
         let mut tree = Vec::with_capacity(merged.len());
         for (key, s) in merged {
             next.push(s);
-            tree.push(key_to_tree(key));
+            tree.push(key);
         }
         return (next, tree);
     }
@@ -614,125 +642,13 @@ fn merge<S>(mut lists: Vec<Vec<(u64, S)>>) -> (Vec<S>, Vec<u64>) {
     while let Some(Reverse((_, k))) = heap.pop() {
         if let Some((key, s)) = iters[k].next() {
             next.push(s);
-            tree.push(key_to_tree(key));
+            tree.push(key);
         }
         if let Some(&(key, _)) = iters[k].peek() {
             heap.push(Reverse((key, k)));
         }
     }
     (next, tree)
-}
-
-fn expand_worker<M: Checkable>(
-    cx: &Ctx<'_, M>,
-    table: &FpTable,
-    sh: &Shared<'_, M::State>,
-    out: &mut WorkerOut<M::State>,
-) {
-    let mut conds = Vec::new();
-    let mut actions = Vec::new();
-    let mut succ: Vec<(u32, M::State)> = Vec::new();
-    let mut batch: Vec<(u64, usize, u32, M::State)> = Vec::new();
-    let mut unflushed_new = 0u64;
-    let mut unflushed_gen = 0u64;
-    'chunks: while let Some(range) = sh.next_chunk() {
-        let end = range.end;
-        let mut g = range.start;
-        while g < end {
-            if cx.ctl.stopped() || sh.pause.load(Relaxed) {
-                if let Ok(mut l) = sh.leftovers.lock() {
-                    l.push(g..end);
-                    sh.has_leftovers.store(true, Relaxed);
-                }
-                break 'chunks;
-            }
-            let group = g..(g + GROUP).min(end);
-            g = group.end;
-            for i in group {
-                let s = &sh.frontier[i];
-                note(cx, s, i, &mut conds, &mut out.found);
-                if sh.last {
-                    let (n, cut) = beyond_bound(cx, table, s, &mut actions, &mut succ);
-                    out.generated += n;
-                    out.cut |= cut;
-                    continue;
-                }
-                succ.clear();
-                successors(cx.model, s, &mut actions, &mut succ);
-                out.generated += succ.len() as u64;
-                unflushed_gen += succ.len() as u64;
-                for (a, next) in succ.drain(..) {
-                    let c = cx.canon(next);
-                    batch.push((fingerprint(&c), i, a, c));
-                }
-            }
-            table.touch_all(batch.iter().map(|e| e.0));
-            for (fp, i, a, c) in batch.drain(..) {
-                let key = claim_key(i, a);
-                match table.insert::<true>(fp, FLAG) {
-                    Insert::New(slot) => {
-                        claim(table, slot, sh.tag, key);
-                        if let Some(m) = cx.max_states {
-                            if sh.accepted.fetch_add(1, Relaxed) >= m {
-                                cx.ctl.stop(Bound::MaxStates);
-                                continue;
-                            }
-                        }
-                        out.winners.push((key, c));
-                        unflushed_new += 1;
-                    }
-                    Insert::Present { slot, .. } => {
-                        if claim(table, slot, sh.tag, key) {
-                            out.lowered.push(fp);
-                        }
-                    }
-                }
-            }
-            if unflushed_new >= 1024 {
-                let count = sh.count.fetch_add(unflushed_new, Relaxed) + unflushed_new;
-                cx.ctl.distinct.fetch_add(unflushed_new, Relaxed);
-                unflushed_new = 0;
-                if count >= sh.grow_at {
-                    sh.pause.store(true, Relaxed);
-                }
-            }
-        }
-        let count = sh.count.fetch_add(unflushed_new, Relaxed) + unflushed_new;
-        cx.ctl.distinct.fetch_add(unflushed_new, Relaxed);
-        cx.ctl.generated.fetch_add(unflushed_gen, Relaxed);
-        unflushed_new = 0;
-        unflushed_gen = 0;
-        if count >= sh.grow_at {
-            sh.pause.store(true, Relaxed);
-        }
-    }
-    sh.count.fetch_add(unflushed_new, Relaxed);
-    cx.ctl.distinct.fetch_add(unflushed_new, Relaxed);
-    cx.ctl.generated.fetch_add(unflushed_gen, Relaxed);
-}
-
-/// Offers claim `key` of level tag `tag` for the state at `slot`: lowers the state's claim if
-/// the state is new in this level and `key` is smaller. Whether it lowered it.
-#[inline]
-fn claim(table: &FpTable, slot: usize, tag: u64, key: u64) -> bool {
-    let aux = table.aux(slot);
-    let mine = (tag << TAG_SHIFT) | key;
-    let mut cur = aux.load(Relaxed);
-    loop {
-        let cur_tag = cur >> TAG_SHIFT;
-        if cur_tag == tag {
-            if cur <= mine {
-                return false;
-            }
-        } else if cur_tag != 0 {
-            // A state of an earlier level.
-            return false;
-        }
-        match aux.compare_exchange_weak(cur, mine, Relaxed, Relaxed) {
-            Ok(_) => return true,
-            Err(now) => cur = now,
-        }
-    }
 }
 
 /// The encoded action path to the state at `(level, position)`.

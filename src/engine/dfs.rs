@@ -159,7 +159,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
             }
             w.generated += 1;
             let fp = fingerprint(&sh.canon_ref(&init));
-            match table.insert::<false>(fp, 0) {
+            match table.insert::<false>(fp) {
                 Insert::New(slot) => {
                     if sh.max_states.is_some_and(|m| w.distinct >= m) {
                         ctl.stop(Bound::MaxStates);
@@ -176,7 +176,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
                         path: vec![i],
                     });
                 }
-                Insert::Present { .. } => {}
+                Insert::Present(_) => {}
             }
         }
     }
@@ -415,7 +415,7 @@ impl<M: Checkable> Shared<'_, M> {
         let child_depth = depth + 1;
         let mut children = std::mem::take(&mut w.frames[f].children);
         for (fp, a, n) in batch.drain(..) {
-            match table.insert::<CONCURRENT>(fp, 0) {
+            match table.insert::<CONCURRENT>(fp) {
                 Insert::New(slot) => {
                     if let Some(m) = self.max_states {
                         if self.accepted.fetch_add(1, Relaxed) >= m {
@@ -434,7 +434,7 @@ impl<M: Checkable> Shared<'_, M> {
                     });
                     children.push((a, n));
                 }
-                Insert::Present { slot, .. } => {
+                Insert::Present(slot) => {
                     if self.max_depth.is_some() && lower(table, slot, child_depth) {
                         // Reached at a smaller depth than before: explore it again from here.
                         children.push((a, n));

@@ -7,12 +7,12 @@
 //! SipHash implements), packs it into 64-bit words and runs each word through a bijective
 //! mixer (the SplitMix64 finaliser) chained on the running value; the length is folded in at
 //! the end. A state that hashes as a single `u64` (TLA+'s TwoPhase) therefore gets a
-//! collision-free fingerprint before the two reserved low bits are cleared.
+//! collision-free fingerprint before the reserved low bit is set.
 //!
-//! The two low bits of a fingerprint are reserved by the visited table (bit 0: "discovered in
-//! the current BFS level", bit 1 always set so that no fingerprint is 0, the empty slot); the
-//! table uses the high bits to place it. That leaves 62 bits: the chance that two of `n`
-//! distinct states share a fingerprint is about `n² / 2⁶³`, about 10⁻⁵ for ten million states.
+//! The low bit of a fingerprint is always set, so that no fingerprint is 0 (the visited table's
+//! empty slot); the table uses the high bits to place it. That leaves 63 bits: the chance that
+//! two of `n` distinct states share a fingerprint is about `n² / 2⁶⁴`, about 5·10⁻⁶ for ten
+//! million states.
 
 use std::hash::{Hash, Hasher};
 
@@ -156,17 +156,15 @@ impl Hasher for FpHasher {
     }
 }
 
-/// Marks "discovered in the current level" in a table slot (parallel BFS).
-pub(crate) const FLAG: u64 = 1;
 /// Always set in a fingerprint, so that no fingerprint is 0 (the empty slot).
-const NONZERO: u64 = 2;
+const NONZERO: u64 = 1;
 
-/// The fingerprint of `value`: 62 bits of hash, bit 1 set, bit 0 clear.
+/// The fingerprint of `value`: 63 bits of hash, bit 0 set.
 #[inline]
 pub fn fingerprint<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut h = FpHasher::default();
     value.hash(&mut h);
-    (h.finish() & !FLAG) | NONZERO
+    h.finish() | NONZERO
 }
 
 #[cfg(test)]
@@ -179,7 +177,6 @@ mod tests {
         let a = fingerprint(&(1u64, "abc", vec![1u8, 2, 3]));
         let b = fingerprint(&(1u64, "abc", vec![1u8, 2, 3]));
         assert_eq!(a, b);
-        assert_eq!(a & FLAG, 0);
         assert_ne!(a & NONZERO, 0);
         // A fixed value pins the function across releases (paths and caches may rely on it).
         assert_eq!(fingerprint(&0u64), fingerprint(&0u64));

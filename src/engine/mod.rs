@@ -13,9 +13,9 @@
 //!   returns **the lexicographically smallest encoded action path** (initial-state index first,
 //!   then action indices in `Model::actions` order) that ends in a violating state. That is
 //!   exactly what a sequential FIFO search finds when it expands states in order and tries
-//!   actions in index order; the parallel search computes the same thing (each new state keeps
-//!   the smallest `(parent position, action index)` among its discoverers, and each level is
-//!   sorted by it), so the path is the same for every thread count and on every run. With
+//!   actions in index order; the parallel search computes exactly the same levels (an ordered
+//!   pipeline over partitions of the visited set, see `bfs.rs`), so the path is the same for
+//!   every thread count and on every run. With
 //!   `--symmetry`, levels hold canonical representatives and the rule applies to the canonical
 //!   search; the path reported replays on concrete states, taking at each step the smallest
 //!   action index that reaches the next canonical state.
@@ -24,7 +24,7 @@
 //!   and its `max_depth` statistic is the deepest search path, not TLC's depth.
 //!
 //! Both are parallel (`threads`) and both apply symmetry reduction through
-//! [`Checkable::representative`]. The visited set holds 62-bit fingerprints (see
+//! [`Checkable::representative`]. The visited set holds 63-bit fingerprints (see
 //! [`fingerprint`]); BFS additionally keeps 8 bytes per state (parent position and action
 //! index) so that every counterexample can be rebuilt.
 //!

@@ -3,21 +3,18 @@
 //! - Linear probing from the slot named by the fingerprint's top bits; 0 is the empty slot
 //!   (fingerprints are never 0, see [`super::fingerprint`]).
 //! - Lock-free: slots are `AtomicU64`s, a new fingerprint is published by a compare-and-swap,
-//!   so any number of workers insert concurrently through `&FpTable`. A single worker uses
-//!   plain loads and stores (`insert::<false>`), which compile to ordinary moves.
+//!   so any number of workers insert concurrently through `&FpTable` (parallel DFS). A single
+//!   writer uses plain loads and stores (`insert::<false>`), which compile to ordinary moves.
 //! - Growth doubles the capacity between the engine's phases (no worker holds the table then).
 //!   The table is split into segments (at most 8 MiB each) and growth frees each old segment as
 //!   soon as its entries have moved and allocates new segments only when first written, so
 //!   resident memory during growth stays close to the size of the new table instead of old +
 //!   new: the top-bits placement keeps entries in the same relative order at every size.
-//! - An optional auxiliary word per slot (`aux`), used by parallel BFS for the claim of a
-//!   state discovered in the current level and by depth-bounded DFS for the smallest depth at
-//!   which a state was reached. It sits next to its slot (entries of two words), so reading it
-//!   after a probe costs no second cache miss.
+//! - An optional auxiliary word per slot (`aux`), used by depth-bounded DFS for the smallest
+//!   depth at which a state was reached. It sits next to its slot (entries of two words), so
+//!   reading it after a probe costs no second cache miss.
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-
-use super::fingerprint::FLAG;
 
 /// The smallest capacity, as a power of two.
 const MIN_BITS: u32 = 16;
@@ -29,8 +26,8 @@ const SEG_BITS_MAX: u32 = 20;
 pub(crate) enum Insert {
     /// The fingerprint was absent and is now stored, at this slot.
     New(usize),
-    /// The fingerprint was already stored, at this slot; `flagged` if it carries [`FLAG`].
-    Present { slot: usize, flagged: bool },
+    /// The fingerprint was already stored, at this slot.
+    Present(usize),
 }
 
 type Segment = Box<[AtomicU64]>;
@@ -121,11 +118,11 @@ impl FpTable {
         std::hint::black_box(acc);
     }
 
-    /// Inserts `fp` (stored as `fp | flag`); `CONCURRENT` selects compare-and-swap publication.
+    /// Inserts `fp`; `CONCURRENT` selects compare-and-swap publication.
     ///
     /// The caller keeps the load below the capacity (see [`FpTable::grow_at`]).
     #[inline(always)]
-    pub fn insert<const CONCURRENT: bool>(&self, fp: u64, flag: u64) -> Insert {
+    pub fn insert<const CONCURRENT: bool>(&self, fp: u64) -> Insert {
         let mask = self.capacity() - 1;
         let mut i = self.home(fp);
         loop {
@@ -133,19 +130,16 @@ impl FpTable {
             let mut v = s.load(Relaxed);
             if v == 0 {
                 if !CONCURRENT {
-                    s.store(fp | flag, Relaxed);
+                    s.store(fp, Relaxed);
                     return Insert::New(i);
                 }
-                match s.compare_exchange(0, fp | flag, Relaxed, Relaxed) {
+                match s.compare_exchange(0, fp, Relaxed, Relaxed) {
                     Ok(_) => return Insert::New(i),
                     Err(now) => v = now,
                 }
             }
-            if v & !FLAG == fp {
-                return Insert::Present {
-                    slot: i,
-                    flagged: v & FLAG != 0,
-                };
+            if v == fp {
+                return Insert::Present(i);
             }
             i = (i + 1) & mask;
         }
@@ -161,7 +155,7 @@ impl FpTable {
             if v == 0 {
                 return None;
             }
-            if v & !FLAG == fp {
+            if v == fp {
                 return Some(i);
             }
             i = (i + 1) & mask;
@@ -174,7 +168,7 @@ impl FpTable {
         self.find(fp).is_some()
     }
 
-    /// Doubles the capacity, keeping every entry, its flag and its aux word.
+    /// Doubles the capacity, keeping every entry and its aux word.
     pub fn grow(&mut self) {
         let old_bits = self.bits;
         let bits = old_bits + 1;
@@ -201,7 +195,7 @@ impl FpTable {
                 }
                 let a = if stride > 1 { e[1].load(Relaxed) } else { 0 };
                 let pos = (si << old_seg_bits) | j;
-                let home = ((v & !FLAG) >> (64 - old_bits)) as usize;
+                let home = (v >> (64 - old_bits)) as usize;
                 if home > pos {
                     wrapped.push((v, a));
                 } else {
@@ -225,96 +219,7 @@ impl FpTable {
         self.seg_bits = seg_bits;
     }
 
-    /// [`FpTable::grow`] with `threads` workers, each moving the entries of a contiguous part
-    /// of the table (the top-bits placement sends them to the matching part of the new table);
-    /// the few entries whose probe crosses into another part move afterwards.
-    pub fn grow_parallel(&mut self, threads: usize) {
-        let nold = self.segs.len();
-        if threads <= 1 || nold < 2 * threads || self.seg_bits != SEG_BITS_MAX {
-            return self.grow();
-        }
-        let old_bits = self.bits;
-        let bits = old_bits + 1;
-        let seg_bits = self.seg_bits;
-        let seg_len = 1usize << seg_bits;
-        let stride = self.stride;
-        let fill = self.aux_fill;
-        let per = nold.div_ceil(threads);
-        let mut parts: Vec<(usize, Vec<Segment>)> = Vec::new();
-        let mut old = std::mem::take(&mut self.segs).into_iter();
-        for t in 0..threads {
-            let chunk: Vec<Segment> = old.by_ref().take(per).collect();
-            if !chunk.is_empty() {
-                parts.push((t * per, chunk));
-            }
-        }
-        let results: Vec<(usize, Vec<Option<Segment>>, Vec<(u64, u64)>)> =
-            std::thread::scope(|s| {
-                let handles: Vec<_> = parts
-                    .into_iter()
-                    .map(|(first, segs)| {
-                        s.spawn(move || {
-                            let mut new = Grown {
-                                segs: (0..2 * segs.len()).map(|_| None).collect(),
-                                stride,
-                                aux_fill: fill,
-                                bits,
-                                seg_bits,
-                            };
-                            // This part's slots in the new table.
-                            let lo = 2 * first * seg_len;
-                            let hi = lo + 2 * segs.len() * seg_len;
-                            let mut deferred = Vec::new();
-                            for (k, seg) in segs.into_iter().enumerate() {
-                                let si = first + k;
-                                for (j, e) in seg.chunks_exact(stride).enumerate() {
-                                    let v = e[0].load(Relaxed);
-                                    if v == 0 {
-                                        continue;
-                                    }
-                                    let a = if stride > 1 { e[1].load(Relaxed) } else { 0 };
-                                    let pos = (si << seg_bits) | j;
-                                    let home = ((v & !FLAG) >> (64 - old_bits)) as usize;
-                                    if home > pos || !new.put_within(v, a, lo, hi) {
-                                        deferred.push((v, a));
-                                    }
-                                }
-                            }
-                            (first, new.segs, deferred)
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            });
-        let mut segs: Vec<Option<Segment>> = Vec::with_capacity(2 * nold);
-        let mut deferred = Vec::new();
-        for (_, part, d) in results {
-            segs.extend(part);
-            deferred.extend(d);
-        }
-        segs.resize_with(2 * nold, || None);
-        let mut new = Grown {
-            segs,
-            stride,
-            aux_fill: fill,
-            bits,
-            seg_bits,
-        };
-        for (v, a) in deferred {
-            new.put(v, a);
-        }
-        self.segs = new
-            .segs
-            .into_iter()
-            .map(|s| s.unwrap_or_else(|| entries(seg_len, stride, fill)))
-            .collect();
-        self.bits = bits;
-    }
-
-    /// Calls `f` on every stored fingerprint value (flag included) and its aux word.
+    /// Calls `f` on every stored fingerprint.
     #[cfg(test)]
     pub fn for_each(&self, mut f: impl FnMut(u64)) {
         for seg in &self.segs {
@@ -338,38 +243,12 @@ struct Grown {
 }
 
 impl Grown {
-    /// Stores `v` if its home and its probe stay within slots `lo..hi`, where this table's
-    /// segments start at slot `lo`; whether it did.
-    fn put_within(&mut self, v: u64, aux: u64, lo: usize, hi: usize) -> bool {
-        let seg_mask = (1usize << self.seg_bits) - 1;
-        let seg_len = 1usize << self.seg_bits;
-        let (stride, fill) = (self.stride, self.aux_fill);
-        let mut i = ((v & !FLAG) >> (64 - self.bits)) as usize;
-        if i < lo {
-            return false;
-        }
-        while i < hi {
-            let seg = self.segs[(i - lo) >> self.seg_bits]
-                .get_or_insert_with(|| entries(seg_len, stride, fill));
-            let k = (i & seg_mask) * stride;
-            if seg[k].load(Relaxed) == 0 {
-                seg[k].store(v, Relaxed);
-                if stride > 1 {
-                    seg[k + 1].store(aux, Relaxed);
-                }
-                return true;
-            }
-            i += 1;
-        }
-        false
-    }
-
     fn put(&mut self, v: u64, aux: u64) {
         let mask = (1usize << self.bits) - 1;
         let seg_mask = (1usize << self.seg_bits) - 1;
         let seg_len = 1usize << self.seg_bits;
         let (stride, fill) = (self.stride, self.aux_fill);
-        let mut i = ((v & !FLAG) >> (64 - self.bits)) as usize;
+        let mut i = (v >> (64 - self.bits)) as usize;
         loop {
             let seg =
                 self.segs[i >> self.seg_bits].get_or_insert_with(|| entries(seg_len, stride, fill));
@@ -399,14 +278,11 @@ mod tests {
             if n >= t.grow_at() {
                 t.grow();
             }
-            assert!(matches!(t.insert::<false>(fp, 0), Insert::New(_)));
+            assert!(matches!(t.insert::<false>(fp), Insert::New(_)));
         }
         assert!(t.capacity() >= 400_000);
         for &fp in &fps {
-            assert!(matches!(
-                t.insert::<true>(fp, 0),
-                Insert::Present { flagged: false, .. }
-            ));
+            assert!(matches!(t.insert::<true>(fp), Insert::Present(_)));
             assert!(t.contains(fp));
         }
         assert!(!t.contains(fingerprint(&u64::MAX)));
@@ -416,21 +292,19 @@ mod tests {
     }
 
     #[test]
-    fn grow_keeps_flags_and_aux() {
+    fn grow_keeps_aux() {
         let mut t = FpTable::new(Some(u64::MAX));
         let fps: Vec<u64> = (0u64..40_000).map(|i| fingerprint(&i)).collect();
         for (k, &fp) in fps.iter().enumerate() {
-            let flag = (k % 2) as u64;
-            if let Insert::New(i) = t.insert::<true>(fp, flag) {
+            if let Insert::New(i) = t.insert::<true>(fp) {
                 t.aux(i).store(k as u64, Relaxed);
             }
         }
         t.grow();
         t.grow();
         for (k, &fp) in fps.iter().enumerate() {
-            match t.insert::<true>(fp, 0) {
-                Insert::Present { slot, flagged } => {
-                    assert_eq!(flagged, k % 2 == 1);
+            match t.insert::<true>(fp) {
+                Insert::Present(slot) => {
                     assert_eq!(t.aux(slot).load(Relaxed), k as u64);
                 }
                 Insert::New(_) => panic!("lost {k}"),
@@ -438,39 +312,8 @@ mod tests {
         }
         // Fresh slots get the fill value.
         let fp = fingerprint(&"fresh");
-        if let Insert::New(i) = t.insert::<true>(fp, 0) {
+        if let Insert::New(i) = t.insert::<true>(fp) {
             assert_eq!(t.aux(i).load(Relaxed), u64::MAX);
-        }
-    }
-
-    #[test]
-    fn parallel_growth_keeps_everything() {
-        for stride_aux in [None, Some(7u64)] {
-            let mut t = FpTable::new(stride_aux);
-            let fps: Vec<u64> = (0u64..3_500_000).map(|i| fingerprint(&i)).collect();
-            for (n, &fp) in fps.iter().enumerate() {
-                if n >= t.grow_at() {
-                    t.grow_parallel(3);
-                }
-                if let Insert::New(i) = t.insert::<false>(fp, (n % 2) as u64) {
-                    if stride_aux.is_some() {
-                        t.aux(i).store(n as u64, Relaxed);
-                    }
-                }
-            }
-            assert!(t.capacity() >= 1 << 22);
-            t.grow_parallel(2);
-            for (n, &fp) in fps.iter().enumerate() {
-                match t.insert::<false>(fp, 0) {
-                    Insert::Present { slot, flagged } => {
-                        assert_eq!(flagged, n % 2 == 1);
-                        if stride_aux.is_some() {
-                            assert_eq!(t.aux(slot).load(Relaxed), n as u64);
-                        }
-                    }
-                    Insert::New(_) => panic!("lost {n}"),
-                }
-            }
         }
     }
 
@@ -483,7 +326,7 @@ mod tests {
                 .map(|_| {
                     s.spawn(|| {
                         fps.iter()
-                            .filter(|&&fp| matches!(t.insert::<true>(fp, 0), Insert::New(_)))
+                            .filter(|&&fp| matches!(t.insert::<true>(fp), Insert::New(_)))
                             .count()
                     })
                 })
