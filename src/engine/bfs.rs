@@ -593,42 +593,62 @@ fn pipeline_worker<M: Checkable>(
     cx.ctl.distinct.fetch_add(unflushed_new, Relaxed);
 }
 
-/// Merges two lists sorted by key.
-fn merge_two<S>(a: Vec<(u64, S)>, b: Vec<(u64, S)>) -> Vec<(u64, S)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let mut a = a.into_iter().peekable();
-    let mut b = b.into_iter().peekable();
+/// Merges two lists sorted by key into `next` (states) and `tree` (keys).
+fn merge_two<S>(a: Vec<(u64, S)>, b: Vec<(u64, S)>, next: &mut Vec<S>, tree: &mut Vec<u64>) {
+    let mut a = a.into_iter();
+    let mut b = b.into_iter();
+    let mut x = a.next();
+    let mut y = b.next();
     loop {
-        let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => x.0 <= y.0,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        let next = if take_a { a.next() } else { b.next() };
-        out.extend(next);
+        match (x, y) {
+            (Some(p), Some(q)) => {
+                if p.0 <= q.0 {
+                    tree.push(p.0);
+                    next.push(p.1);
+                    x = a.next();
+                    y = Some(q);
+                } else {
+                    tree.push(q.0);
+                    next.push(q.1);
+                    x = Some(p);
+                    y = b.next();
+                }
+            }
+            (Some(p), None) => {
+                tree.push(p.0);
+                next.push(p.1);
+                for (k, s) in a {
+                    tree.push(k);
+                    next.push(s);
+                }
+                return;
+            }
+            (None, Some(q)) => {
+                tree.push(q.0);
+                next.push(q.1);
+                for (k, s) in b {
+                    tree.push(k);
+                    next.push(s);
+                }
+                return;
+            }
+            (None, None) => return,
+        }
     }
-    out
 }
 
 /// Merges lists sorted by key into one level and its tree entries.
 fn merge<S>(mut lists: Vec<Vec<(u64, S)>>) -> (Vec<S>, Vec<u64>) {
     lists.retain(|l| !l.is_empty());
-    if lists.len() <= 2 {
-        let b = lists.pop().unwrap_or_default();
-        let a = lists.pop().unwrap_or_default();
-        let merged = if a.is_empty() { b } else { merge_two(a, b) };
-        let mut next = Vec::with_capacity(merged.len());
-        let mut tree = Vec::with_capacity(merged.len());
-        for (key, s) in merged {
-            next.push(s);
-            tree.push(key);
-        }
-        return (next, tree);
-    }
     let total = lists.iter().map(Vec::len).sum();
     let mut next = Vec::with_capacity(total);
     let mut tree = Vec::with_capacity(total);
+    if lists.len() <= 2 {
+        let b = lists.pop().unwrap_or_default();
+        let a = lists.pop().unwrap_or_default();
+        merge_two(a, b, &mut next, &mut tree);
+        return (next, tree);
+    }
     let mut iters: Vec<_> = lists
         .into_iter()
         .map(|l| l.into_iter().peekable())
