@@ -214,7 +214,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
             if ctl.would_exceed(table.bytes_after_growth() - table.bytes()) {
                 break;
             }
-            table.grow();
+            table.grow_parallel(threads);
             sh.grow_at.store(table.grow_at() as u64, Relaxed);
             sh.pause.store(false, Relaxed);
         }

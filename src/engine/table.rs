@@ -5,7 +5,8 @@
 //! - Lock-free: slots are `AtomicU64`s, a new fingerprint is published by a compare-and-swap,
 //!   so any number of workers insert concurrently through `&FpTable` (parallel DFS). A single
 //!   writer uses plain loads and stores (`insert::<false>`), which compile to ordinary moves.
-//! - Growth doubles the capacity between the engine's phases (no worker holds the table then).
+//! - Growth doubles the capacity (quadruples it while small) between the engine's phases (no
+//!   worker holds the table then).
 //!   The table is split into segments (at most 8 MiB each) and growth frees each old segment as
 //!   soon as its entries have moved and allocates new segments only when first written, so
 //!   resident memory during growth stays close to the size of the new table instead of old +
@@ -18,6 +19,8 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// The smallest capacity, as a power of two.
 const MIN_BITS: u32 = 16;
+/// Tables smaller than this (as a power of two: 32 MiB of fingerprints) grow fourfold.
+const QUADRUPLE_BELOW: u32 = 22;
 /// The largest segment, as a power of two (2²⁰ slots: 8 MiB of fingerprints).
 const SEG_BITS_MAX: u32 = 20;
 
@@ -87,7 +90,17 @@ impl FpTable {
 
     /// Bytes the table will hold after one doubling.
     pub fn bytes_after_growth(&self) -> u64 {
-        self.bytes() * 2
+        self.bytes() << self.growth_bits()
+    }
+
+    /// How many bits a growth adds: small tables quadruple (fewer rehashes on the way up),
+    /// large ones double (memory).
+    fn growth_bits(&self) -> u32 {
+        if self.bits < QUADRUPLE_BELOW {
+            2
+        } else {
+            1
+        }
     }
 
     #[inline(always)]
@@ -168,10 +181,10 @@ impl FpTable {
         self.find(fp).is_some()
     }
 
-    /// Doubles the capacity, keeping every entry and its aux word.
+    /// Doubles the capacity (quadruples it while small), keeping every entry and its aux word.
     pub fn grow(&mut self) {
         let old_bits = self.bits;
-        let bits = old_bits + 1;
+        let bits = old_bits + self.growth_bits();
         let seg_bits = bits.min(SEG_BITS_MAX);
         let nsegs = 1usize << (bits - seg_bits);
         let stride = self.stride;
@@ -219,6 +232,96 @@ impl FpTable {
         self.seg_bits = seg_bits;
     }
 
+    /// [`FpTable::grow`] with `threads` workers, each moving the entries of a contiguous part
+    /// of the table (the top-bits placement sends them to the matching part of the new table);
+    /// the few entries whose probe crosses into another part move afterwards.
+    pub fn grow_parallel(&mut self, threads: usize) {
+        let nold = self.segs.len();
+        if threads <= 1 || nold < 2 * threads || self.seg_bits != SEG_BITS_MAX {
+            return self.grow();
+        }
+        let old_bits = self.bits;
+        let bits = old_bits + self.growth_bits();
+        let factor = 1usize << (bits - old_bits);
+        let seg_bits = self.seg_bits;
+        let seg_len = 1usize << seg_bits;
+        let stride = self.stride;
+        let fill = self.aux_fill;
+        let per = nold.div_ceil(threads);
+        let mut parts: Vec<(usize, Vec<Segment>)> = Vec::new();
+        let mut old = std::mem::take(&mut self.segs).into_iter();
+        for t in 0..threads {
+            let chunk: Vec<Segment> = old.by_ref().take(per).collect();
+            if !chunk.is_empty() {
+                parts.push((t * per, chunk));
+            }
+        }
+        let results: Vec<(Vec<Option<Segment>>, Vec<(u64, u64)>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = parts
+                .into_iter()
+                .map(|(first, segs)| {
+                    s.spawn(move || {
+                        let mut new = Grown {
+                            segs: (0..factor * segs.len()).map(|_| None).collect(),
+                            stride,
+                            aux_fill: fill,
+                            bits,
+                            seg_bits,
+                        };
+                        // This part's slots in the new table.
+                        let lo = factor * first * seg_len;
+                        let hi = lo + factor * segs.len() * seg_len;
+                        let mut deferred = Vec::new();
+                        for (k, seg) in segs.into_iter().enumerate() {
+                            let si = first + k;
+                            for (j, e) in seg.chunks_exact(stride).enumerate() {
+                                let v = e[0].load(Relaxed);
+                                if v == 0 {
+                                    continue;
+                                }
+                                let a = if stride > 1 { e[1].load(Relaxed) } else { 0 };
+                                let pos = (si << seg_bits) | j;
+                                let home = (v >> (64 - old_bits)) as usize;
+                                if home > pos || !new.put_within(v, a, lo, hi) {
+                                    deferred.push((v, a));
+                                }
+                            }
+                            // `seg` is dropped here, before the next one's entries move.
+                        }
+                        (new.segs, deferred)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        let mut segs: Vec<Option<Segment>> = Vec::with_capacity(factor * nold);
+        let mut deferred = Vec::new();
+        for (part, d) in results {
+            segs.extend(part);
+            deferred.extend(d);
+        }
+        segs.resize_with(factor * nold, || None);
+        let mut new = Grown {
+            segs,
+            stride,
+            aux_fill: fill,
+            bits,
+            seg_bits,
+        };
+        for (v, a) in deferred {
+            new.put(v, a);
+        }
+        self.segs = new
+            .segs
+            .into_iter()
+            .map(|s| s.unwrap_or_else(|| entries(seg_len, stride, fill)))
+            .collect();
+        self.bits = bits;
+    }
+
     /// Calls `f` on every stored fingerprint.
     #[cfg(test)]
     pub fn for_each(&self, mut f: impl FnMut(u64)) {
@@ -243,6 +346,32 @@ struct Grown {
 }
 
 impl Grown {
+    /// Stores `v` if its home and its probe stay within slots `lo..hi`, where this table's
+    /// segments start at slot `lo`; whether it did.
+    fn put_within(&mut self, v: u64, aux: u64, lo: usize, hi: usize) -> bool {
+        let seg_mask = (1usize << self.seg_bits) - 1;
+        let seg_len = 1usize << self.seg_bits;
+        let (stride, fill) = (self.stride, self.aux_fill);
+        let mut i = (v >> (64 - self.bits)) as usize;
+        if i < lo {
+            return false;
+        }
+        while i < hi {
+            let seg = self.segs[(i - lo) >> self.seg_bits]
+                .get_or_insert_with(|| entries(seg_len, stride, fill));
+            let k = (i & seg_mask) * stride;
+            if seg[k].load(Relaxed) == 0 {
+                seg[k].store(v, Relaxed);
+                if stride > 1 {
+                    seg[k + 1].store(aux, Relaxed);
+                }
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
     fn put(&mut self, v: u64, aux: u64) {
         let mask = (1usize << self.bits) - 1;
         let seg_mask = (1usize << self.seg_bits) - 1;
@@ -314,6 +443,39 @@ mod tests {
         let fp = fingerprint(&"fresh");
         if let Insert::New(i) = t.insert::<true>(fp) {
             assert_eq!(t.aux(i).load(Relaxed), u64::MAX);
+        }
+    }
+
+    #[test]
+    fn parallel_growth_keeps_everything() {
+        for aux in [None, Some(7u64)] {
+            let mut t = FpTable::new(aux);
+            let fps: Vec<u64> = (0u64..3_500_000).map(|i| fingerprint(&i)).collect();
+            for (n, &fp) in fps.iter().enumerate() {
+                if n >= t.grow_at() {
+                    t.grow_parallel(3);
+                }
+                if let Insert::New(i) = t.insert::<false>(fp) {
+                    if aux.is_some() {
+                        t.aux(i).store(n as u64, Relaxed);
+                    }
+                }
+            }
+            assert!(t.capacity() >= 1 << 22);
+            t.grow_parallel(2);
+            for (n, &fp) in fps.iter().enumerate() {
+                match t.insert::<false>(fp) {
+                    Insert::Present(slot) => {
+                        if aux.is_some() {
+                            assert_eq!(t.aux(slot).load(Relaxed), n as u64);
+                        }
+                    }
+                    Insert::New(_) => panic!("lost {n}"),
+                }
+            }
+            let mut count = 0;
+            t.for_each(|_| count += 1);
+            assert_eq!(count, fps.len());
         }
     }
 
