@@ -279,7 +279,8 @@ pub fn info() -> ModelInfo {
         kernel: Some(default_kernel()),
         notes: vec![
             "--loss 1: the default still holds",
-            "independent-reorg -p reorgs=0: holds (the flaw needs a reorg)",
+            "-p reorgs=0 (either variant): atomicity holds and can_abort is unwitnessed (only \
+             a reorg reverts T), so the verdict is violated",
         ],
     }
 }
@@ -293,4 +294,68 @@ pub fn build(r: &Resolved) -> World<MergeBlocks> {
         },
         r.kernel.unwrap_or_else(default_kernel),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(blocks: &[Block], ever: bool) -> Chain {
+        Chain {
+            blocks: blocks.to_vec(),
+            forks: 0,
+            reorgs_left: 0,
+            submitted: false,
+            ever,
+        }
+    }
+
+    const HALF_A: Block = Block {
+        fork: 0,
+        tx: true,
+        partner: None,
+    };
+    const HALF_B: Block = Block {
+        fork: 0,
+        tx: true,
+        partner: Some((1, 0)),
+    };
+    const EMPTY: Block = Block {
+        fork: 1,
+        tx: false,
+        partner: None,
+    };
+
+    fn outcomes(independent: bool, a: &Chain, b: &Chain) -> Vec<Outcome> {
+        let p = MergeBlocks {
+            reorgs: 1,
+            independent,
+        };
+        let mut obs = Observation::default();
+        p.observe(&[a.clone(), b.clone()], &mut obs);
+        obs.outcomes.iter().map(|o| o.outcome).collect()
+    }
+
+    #[test]
+    fn a_merged_pair_is_canonical_only_whole() {
+        let a = chain(&[HALF_A], true);
+        let b = chain(&[HALF_B], true);
+        assert_eq!(outcomes(false, &a, &b), [Outcome::Committed; 2]);
+        assert_eq!(
+            outcomes(false, &a, &chain(&[], false)),
+            [Outcome::Locked, Outcome::Pending]
+        );
+        let reorged = chain(&[EMPTY], true);
+        assert_eq!(outcomes(false, &reorged, &b), [Outcome::Reverted; 2]);
+        assert_eq!(outcomes(false, &a, &reorged), [Outcome::Reverted; 2]);
+    }
+
+    #[test]
+    fn independent_fork_choice_splits_the_pair() {
+        let b = chain(&[HALF_B], true);
+        assert_eq!(
+            outcomes(true, &chain(&[EMPTY], true), &b),
+            [Outcome::Reverted, Outcome::Committed]
+        );
+    }
 }

@@ -366,3 +366,69 @@ pub fn build(r: &Resolved) -> World<Receipts> {
         r.kernel.unwrap_or_else(default_kernel),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dest(p: &Receipts, claims: &[Claim]) -> Dest {
+        let mut node = p.init(B, &mut Effects::new(0));
+        for c in claims {
+            p.on_message(B, &mut node, A, c, &mut Effects::new(0));
+        }
+        match node {
+            Node::Dest(d) => d,
+            Node::Source(_) => unreachable!("B is the destination"),
+        }
+    }
+
+    const HEAD: Claim = Claim {
+        seq: 1,
+        root: Root::Head,
+    };
+    const FINAL: Claim = Claim {
+        seq: 1,
+        root: Root::Crosslinked,
+    };
+
+    fn protocol(flaw: Flaw) -> Receipts {
+        Receipts {
+            transfers: 2,
+            reorgs: 1,
+            flaw,
+        }
+    }
+
+    #[test]
+    fn the_destination_credits_final_unspent_receipts_once() {
+        let d = dest(&protocol(Flaw::None), &[HEAD, FINAL, FINAL]);
+        assert_eq!((d.bits, d.credits), (0b10, vec![1]));
+    }
+
+    #[test]
+    fn each_flaw_drops_exactly_one_guard() {
+        let d = dest(&protocol(Flaw::NoReplayGuard), &[HEAD, FINAL, FINAL]);
+        assert_eq!(d.credits, vec![1, 1]);
+        let d = dest(&protocol(Flaw::UnfinalizedClaim), &[HEAD, FINAL]);
+        assert_eq!(d.credits, vec![1]);
+    }
+
+    #[test]
+    fn the_ledger_counts_unclaimed_receipts_as_in_flight() {
+        let p = protocol(Flaw::None);
+        let source = Node::Source(Source {
+            sent: 2,
+            finalized: 1,
+            reorgs_left: 1,
+        });
+        let d = Node::Dest(Dest {
+            bits: 0b01,
+            credits: vec![0],
+        });
+        let mut obs = Observation::default();
+        p.observe(&[source, d], &mut obs);
+        let ledger = obs.ledger.expect("a ledger");
+        assert_eq!((ledger.total(), ledger.supply), (2, 2));
+        assert_eq!(ledger.amounts[2].holder, "unclaimed receipt 1");
+    }
+}

@@ -35,16 +35,19 @@
 //!   (Yank, Submit, Claim, Book). Holds with `--loss 1` too (a lost claim leaves the receipt
 //!   in transit for good — a liveness issue; the model does not resubmit).
 //! - `no-claimed-set`: a replay of the claim instantiates the room again — `no_double_create`
-//!   violated in 4 steps (Yank, Submit, Claim, replayed Claim); after the room is yanked on
-//!   again, the replay puts a second room on the train's shard while the first is in transit —
-//!   `unique_location` and `conservation` violated in 6 steps. With `--replay 0` it holds.
+//!   violated in 4 steps (Yank, Submit, Claim, replayed Claim); once the train's shard has
+//!   yanked the room on, the replay puts a second room there while the first is in transit —
+//!   `unique_location` and `conservation` violated in 5 steps (Yank, Submit, Claim, Yank,
+//!   replayed Claim). With `--replay 0` it holds.
 //! - `claim-window` (claims accepted only within `window` ticks of the yank, the claimed set
 //!   kept only for that window): a receipt nobody claims in time is dead — the room is nowhere,
 //!   `unique_location` and `conservation` violated in 4 steps (Yank, tick, tick, the window
 //!   closes). No double instantiation: an expired receipt's claim is refused.
 //!
 //! Time is clocked (the model's one kernel configuration, so every variant runs clocked): the
-//! claim window is a time bound, and without a clock the window's end could race any claim.
+//! claim window is a time bound, and without a clock the window's end could race any claim
+//! (`--time async` shows it: claim-window then fails in 2 steps, Yank and the window's end,
+//! while the default and no-claimed-set give the verdicts above).
 //! The source learns the window closed by a timer at `stamp + window + 1`; the target refuses
 //! a claim delivered after `stamp + window`. Abstracted away: Merkle proofs and crosslinks
 //! (receipts are final: finality is modelled in `receipts`), the contract's state other than
@@ -351,6 +354,8 @@ pub fn info() -> ModelInfo {
         notes: vec![
             "--loss 1: the default still holds",
             "no-claimed-set --replay 0: holds (the double instantiation needs the replay)",
+            "--time async: claim-window fails in 2 steps (the window's end races the claim); \
+             the other variants keep their verdicts",
         ],
     }
 }
@@ -370,4 +375,55 @@ pub fn build(r: &Resolved) -> World<Yanking> {
         },
         r.kernel.unwrap_or_else(default_kernel),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn protocol(variant: Variant) -> Yanking {
+        Yanking {
+            yanks: 1,
+            window: 1,
+            variant,
+        }
+    }
+
+    fn observe(p: &Yanking, nodes: &[Shard]) -> Observation {
+        let mut obs = Observation::default();
+        p.observe(nodes, &mut obs);
+        obs
+    }
+
+    #[test]
+    fn a_yanked_room_is_in_transit_then_on_the_target() {
+        let p = protocol(Variant::Correct);
+        let mut hotel = p.init(HOTEL, &mut Effects::new(0));
+        let mut train = p.init(TRAIN, &mut Effects::new(0));
+        let mut out = Effects::new(0);
+        p.on_choice(HOTEL, &mut hotel, &Choice::Yank, &mut out);
+        let obs = observe(&p, &[hotel.clone(), train.clone()]);
+        assert_eq!(obs.locations, [(0, Location::InTransit(0))]);
+        let claim = Claim { id: 0, stamp: 0 };
+        p.on_message(TRAIN, &mut train, HOTEL, &claim, &mut Effects::new(0));
+        p.on_message(TRAIN, &mut train, HOTEL, &claim, &mut Effects::new(0));
+        let obs = observe(&p, &[hotel, train]);
+        assert_eq!(obs.locations, [(0, Location::Shard(TRAIN))]);
+        assert_eq!(
+            obs.history.len(),
+            1,
+            "the claimed set refuses the second claim"
+        );
+    }
+
+    #[test]
+    fn a_claim_after_the_window_is_refused() {
+        let p = protocol(Variant::ClaimWindow);
+        let mut train = p.init(TRAIN, &mut Effects::new(0));
+        let claim = Claim { id: 0, stamp: 0 };
+        p.on_message(TRAIN, &mut train, HOTEL, &claim, &mut Effects::new(2));
+        assert_eq!(train.room, None);
+        p.on_message(TRAIN, &mut train, HOTEL, &claim, &mut Effects::new(1));
+        assert_eq!(train.room, Some(Room { booked: false }));
+    }
 }
