@@ -96,6 +96,8 @@ fn receipts_default_holds_under_replay_loss_and_reorgs() {
     ];
     assert_check(&["receipts"], HOLDS, 211, &props);
     assert_check(&["receipts", "--loss", "1"], HOLDS, 507, &props);
+    // Async is the model's choice; a clock only multiplies states.
+    assert_check(&["receipts", "--time", "clocked"], HOLDS, 2763, &props);
     assert_check(
         &["receipts", "-p", "transfers=3", "--replay", "2"],
         HOLDS,

@@ -37,7 +37,9 @@
 //!   A's reorg gives B a hotel half whose partner is gone, which the coupled rule keeps out of
 //!   the canonical chain). Holds with `--loss 1` too.
 //! - `independent-reorg`: Submit, Merge delivered, Reorg of A — the hotel is booked and the
-//!   train is not: `atomicity` violated in 3 steps (S11).
+//!   train is not: `atomicity` violated in 3 steps (S11). (A lost proposal there leaves the
+//!   train booked and the hotel pending for good: inclusion brittleness, a liveness failure
+//!   that `atomicity`, a safety property, does not flag.)
 //!
 //! Time is async: nothing here has a time-out. Abstracted away: execution, access lists and
 //! witnesses (the post's main subject), block contents other than T, finality (modelled in

@@ -39,10 +39,11 @@
 //!   yanked the room on, the replay puts a second room there while the first is in transit —
 //!   `unique_location` and `conservation` violated in 5 steps (Yank, Submit, Claim, Yank,
 //!   replayed Claim). With `--replay 0` it holds.
-//! - `claim-window` (claims accepted only within `window` ticks of the yank, the claimed set
-//!   kept only for that window): a receipt nobody claims in time is dead — the room is nowhere,
-//!   `unique_location` and `conservation` violated in 4 steps (Yank, tick, tick, the window
-//!   closes). No double instantiation: an expired receipt's claim is refused.
+//! - `claim-window` (reply #4's option (a): a claim counts only within `window` ticks of its
+//!   yank, so shards need remember claimed receipts only for the window — the model keeps the
+//!   set, which changes nothing since a late claim is refused anyway): a receipt nobody claims
+//!   in time is dead — the room is nowhere, `unique_location` and `conservation` violated in 4
+//!   steps (Yank, tick, tick, the window closes). No double instantiation.
 //!
 //! Time is clocked (the model's one kernel configuration, so every variant runs clocked): the
 //! claim window is a time bound, and without a clock the window's end could race any claim
