@@ -1,3 +1,6 @@
 //! Protocols on the world kernel, one module each, each citing its source.
 
+pub mod merge_blocks;
+pub mod receipts;
 pub mod two_phase_commit;
+pub mod yanking;
