@@ -1,0 +1,124 @@
+//! GitHub Actions: an `::error` workflow command per unmet expectation, pointing at the
+//! check's `[[check]]` line in the suite file, and a Markdown table for the job summary
+//! (`$GITHUB_STEP_SUMMARY`).
+//!
+//! Workflow commands are parsed from the step's output, so values are escaped by GitHub's rules:
+//! in the message `%`, CR and LF; in a property (`file=`, `line=`, `title=`) also `:` and `,`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use super::run::{CheckResult, GateError, Outcome};
+use super::suite::Suite;
+
+/// Whether the process runs as a GitHub Actions step.
+pub fn in_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
+/// Escapes a workflow command's message.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The `::error` lines, one per unmet expectation, each ending in a newline.
+pub fn annotations(suite: &Suite, results: &[CheckResult]) -> String {
+    let file = suite.path.display().to_string();
+    let mut out = String::new();
+    for r in results {
+        let spec = &suite.checks[r.index];
+        if let Some(message) = r.message(spec) {
+            let _ = writeln!(
+                out,
+                "::error file={},line={},title={}::{}",
+                escape_property(&file),
+                spec.line,
+                escape_property(&format!("xshard gate: {}", spec.name)),
+                escape_data(&message)
+            );
+        }
+    }
+    out
+}
+
+/// The job summary: a heading, one table row per check, and the unmet expectations.
+pub fn summary(suite: &Suite, results: &[CheckResult]) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let unmet = results.iter().filter(|r| !r.met()).count();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "### xshard gate: {} of {} checks met their expectation ({})\n",
+        results.len() - unmet,
+        results.len(),
+        cell(&suite.path.display().to_string())
+    );
+    let _ = writeln!(
+        out,
+        "| | check | expectation | result | distinct states | time |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---:|---:|");
+    for r in results {
+        let spec = &suite.checks[r.index];
+        let mark = match r.outcome {
+            Outcome::Met => "✅",
+            Outcome::Unmet => "❌",
+            Outcome::Skipped => "⚠️",
+        };
+        let _ = writeln!(
+            out,
+            "| {mark} | {} | {} | {} | {} | {:.2}s |",
+            cell(&spec.name),
+            cell(&spec.expect.to_string()),
+            cell(&r.result()),
+            r.run.report.stats.distinct_states,
+            r.elapsed_secs
+        );
+    }
+    let messages: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.message(&suite.checks[r.index]))
+        .collect();
+    if !messages.is_empty() {
+        let _ = writeln!(out, "\n**Unmet expectations**\n");
+        for m in messages {
+            let _ = writeln!(out, "- {}", cell(&m));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// Appends `text` to the job summary file (GitHub collects what every step appends).
+pub fn append_summary(path: &Path, text: &str) -> Result<(), GateError> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|source| GateError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_follow_the_workflow_command_rules() {
+        assert_eq!(escape_data("50% a:b,c\r\nd"), "50%25 a:b,c%0D%0Ad");
+        assert_eq!(escape_property("50% a:b,c\r\nd"), "50%25 a%3Ab%2Cc%0D%0Ad");
+        // `%` first, so the escapes themselves are not escaped again.
+        assert_eq!(escape_property("%3A"), "%253A");
+    }
+}
