@@ -86,8 +86,9 @@ pub fn report(suite: &Suite, results: &[CheckResult], out_dir: &Path) -> String 
     let written: usize = results.iter().map(|r| r.files().len()).sum();
     let _ = writeln!(
         out,
-        "\ngate: {} checks, {} met, {unmet} unmet, {skipped} inconclusive (allowed); {written} counterexample files under {}",
+        "\ngate: {} check{}, {} met, {unmet} unmet, {skipped} inconclusive (allowed); {written} counterexample files under {}",
         results.len(),
+        if results.len() == 1 { "" } else { "s" },
         results.len() - unmet - skipped,
         out_dir.display()
     );

@@ -125,12 +125,23 @@ impl CheckResult {
         if self.outcome != Outcome::Unmet {
             return None;
         }
-        let details: Vec<String> = self
-            .cases
-            .iter()
-            .filter(|c| c.outcome == Outcome::Unmet)
+        let unmet = || self.cases.iter().filter(|c| c.outcome == Outcome::Unmet);
+        let mut details: Vec<String> = unmet()
+            .filter(|c| c.status != Status::Inconclusive)
             .filter_map(|c| c.detail.clone())
             .collect();
+        // Undecided properties share one reason; say it once.
+        let undecided: Vec<&str> = unmet()
+            .filter(|c| c.status == Status::Inconclusive)
+            .map(|c| c.name)
+            .collect();
+        if !undecided.is_empty() {
+            details.push(format!(
+                "{} undecided: the search was stopped by {} first and allow_inconclusive is false",
+                undecided.join(", "),
+                self.stopped_by.map_or("a bound", Bound::describe)
+            ));
+        }
         Some(format!(
             "{}: expected {}, got {}: {}. Reproduce: {}",
             spec.name,
