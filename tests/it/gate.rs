@@ -761,3 +761,73 @@ fn github_actions_get_escaped_annotations_and_a_step_summary() {
     assert!(!stdout.contains("::error"), "{stdout}");
     assert_eq!(std::fs::read_to_string(&summary).expect("read"), before);
 }
+
+#[test]
+fn the_example_workflow_runs_a_gate_command_that_works() {
+    let yml = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci/github-actions.yml"),
+    )
+    .expect("the example workflow exists");
+    // The gate step's folded `run: >-` block: its lines up to the next blank line.
+    let lines: Vec<&str> = yml.lines().map(str::trim).collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("xshard gate"))
+        .expect("the workflow runs xshard gate");
+    let command: Vec<&str> = lines[start..]
+        .iter()
+        .take_while(|l| !l.is_empty())
+        .flat_map(|l| l.split_whitespace())
+        .collect();
+    assert_eq!(
+        command,
+        [
+            "xshard",
+            "gate",
+            "xshard.toml",
+            "--jobs",
+            "2",
+            "--out",
+            "counterexamples",
+            "--junit",
+            "xshard-junit.xml"
+        ]
+    );
+    for artifact in ["path: counterexamples/", "path: xshard-junit.xml"] {
+        assert!(yml.contains(artifact), "the workflow uploads {artifact}");
+    }
+    assert_eq!(yml.matches("if: always()").count(), 2);
+    assert!(yml.contains("uses: actions/upload-artifact@"));
+
+    // Run it as the workflow would, at the root of a repository holding the project's suite.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(project_suite(), dir.path().join("xshard.toml")).expect("copy suite");
+    let out = xshard()
+        .current_dir(dir.path())
+        .env_remove("GITHUB_ACTIONS")
+        .args(&command[1..])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(dir.path().join("xshard-junit.xml").is_file());
+    assert!(dir.path().join("counterexamples").is_dir());
+}
+
+#[test]
+fn the_documented_example_suite_is_valid() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci/gate.md"))
+            .expect("docs/ci/gate.md exists");
+    let start = doc.find("```toml\n").expect("an example suite") + "```toml\n".len();
+    let end = start + doc[start..].find("```").expect("its end");
+    let checks = gate::suite::parse(&doc[start..end], "gate.md").expect("the example is valid");
+    let names: Vec<&str> = checks.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "tla-two-phase/revert-after-vote rms=3",
+            "2PC blocks when the coordinator crashes",
+            "tla-two-phase/default rms=8 timeout=60"
+        ]
+    );
+}
