@@ -10,6 +10,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::Counterexample;
 
@@ -105,7 +106,13 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), TraceError> {
         path: path.to_path_buf(),
         source,
     };
-    let tmp = path.with_extension(format!("json.tmp{}", std::process::id()));
+    // Unique per process and per write: checks run in parallel may write the same bug's file.
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let tmp = path.with_extension(format!(
+        "json.tmp{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let result = std::fs::File::create(&tmp)
         .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
         .and_then(|()| std::fs::rename(&tmp, path));
@@ -166,6 +173,24 @@ mod tests {
         let back: Counterexample =
             serde_json::from_str(&std::fs::read_to_string(&w.json).expect("read")).expect("json");
         assert_eq!(back, t);
+        let entries = std::fs::read_dir(dir.path().join("m"))
+            .expect("dir")
+            .count();
+        assert_eq!(entries, 1);
+    }
+
+    #[test]
+    fn concurrent_writes_of_one_bug_all_succeed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let t = sample();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| write_counterexample(&t, dir.path(), Render::None)))
+                .collect();
+            for h in handles {
+                h.join().expect("no panic").expect("written");
+            }
+        });
         let entries = std::fs::read_dir(dir.path().join("m"))
             .expect("dir")
             .count();
