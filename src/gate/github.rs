@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::run::{CheckResult, GateError, Outcome};
 use super::suite::Suite;
@@ -31,7 +31,8 @@ pub fn escape_property(s: &str) -> String {
 
 /// The `::error` lines, one per unmet expectation, each ending in a newline.
 pub fn annotations(suite: &Suite, results: &[CheckResult]) -> String {
-    let file = suite.path.display().to_string();
+    let workspace = std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from);
+    let file = annotation_file(&suite.path, workspace.as_deref());
     let mut out = String::new();
     for r in results {
         let spec = &suite.checks[r.index];
@@ -47,6 +48,17 @@ pub fn annotations(suite: &Suite, results: &[CheckResult]) -> String {
         }
     }
     out
+}
+
+/// The suite's path as GitHub matches annotations to files: relative to the checkout
+/// (`$GITHUB_WORKSPACE`) when the path given is absolute and inside it.
+pub fn annotation_file(path: &Path, workspace: Option<&Path>) -> String {
+    let relative = workspace
+        .filter(|_| path.is_absolute())
+        .and_then(|w| path.strip_prefix(w).ok())
+        .unwrap_or(path);
+    let relative = relative.strip_prefix(".").unwrap_or(relative);
+    relative.display().to_string()
 }
 
 /// The job summary: a heading, one table row per check, and the unmet expectations.
@@ -120,5 +132,18 @@ mod tests {
         assert_eq!(escape_property("50% a:b,c\r\nd"), "50%25 a%3Ab%2Cc%0D%0Ad");
         // `%` first, so the escapes themselves are not escaped again.
         assert_eq!(escape_property("%3A"), "%253A");
+    }
+
+    #[test]
+    fn annotation_files_are_relative_to_the_workspace() {
+        let ws = Some(Path::new("/home/runner/work/p/p"));
+        let f = |p: &str, w| annotation_file(Path::new(p), w);
+        assert_eq!(
+            f("/home/runner/work/p/p/ci/xshard.toml", ws),
+            "ci/xshard.toml"
+        );
+        assert_eq!(f("./xshard.toml", ws), "xshard.toml");
+        assert_eq!(f("xshard.toml", None), "xshard.toml");
+        assert_eq!(f("/elsewhere/xshard.toml", ws), "/elsewhere/xshard.toml");
     }
 }

@@ -21,7 +21,8 @@ fn gate_cmd(args: &[&str], github: Option<&Path>) -> (i32, String, String) {
     let mut cmd = xshard();
     cmd.arg("gate").args(args);
     cmd.env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY");
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_WORKSPACE");
     if let Some(summary) = github {
         cmd.env("GITHUB_ACTIONS", "true")
             .env("GITHUB_STEP_SUMMARY", summary);
@@ -702,6 +703,7 @@ fn github_actions_get_escaped_annotations_and_a_step_summary() {
     let out = dir.path().join("ce");
     let (code, stdout, _) = gate_cmd(&[s(&suite), "--out", s(&out)], Some(&summary));
     assert_eq!(code, 1, "{stdout}");
+    // The test runs outside a checkout, so the annotation names the file as given.
     let errors: Vec<&str> = stdout
         .lines()
         .filter(|l| l.starts_with("::error"))
@@ -747,6 +749,21 @@ fn github_actions_get_escaped_annotations_and_a_step_summary() {
     assert_eq!(code, 1);
     assert_eq!(json_lines(&stdout).len(), 4);
     assert!(stderr.starts_with(&prefix), "{stderr}");
+
+    // Inside a checkout the annotation names the file relative to it, as GitHub matches it.
+    let inside = xshard()
+        .args(["gate", s(&suite), "--out", s(&out)])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_WORKSPACE", dir.path())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .expect("runs");
+    assert_eq!(inside.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&inside.stdout);
+    assert!(
+        stdout.contains("\n::error file=suite.toml,line=5,title=xshard gate%3A flip"),
+        "{stdout}"
+    );
 
     // Outside GitHub Actions: no annotation, and the summary file is left alone.
     let before = std::fs::read_to_string(&summary).expect("read");
