@@ -102,7 +102,12 @@ pub fn summary(suite: &Suite, results: &[CheckResult]) -> String {
     if !messages.is_empty() {
         let _ = writeln!(out, "\n**Unmet expectations**\n");
         for m in messages {
-            let _ = writeln!(out, "- {}", cell(&m));
+            // The reproducing command as code, so it can be copied as it is.
+            let line = match m.rsplit_once(". Reproduce: ") {
+                Some((what, cmd)) => format!("{what}. Reproduce: `{cmd}`"),
+                None => m,
+            };
+            let _ = writeln!(out, "- {}", cell(&line));
         }
     }
     out.push('\n');

@@ -740,6 +740,12 @@ fn github_actions_get_escaped_annotations_and_a_step_summary() {
         "{md}"
     );
     assert!(md.contains("**Unmet expectations**"), "{md}");
+    assert!(
+        md.contains(
+            ". Reproduce: `xshard check tla-two-phase --variant abort-after-commit -p rms=3`\n"
+        ),
+        "{md}"
+    );
 
     // With --format json stdout stays JSON and the annotation goes to stderr.
     let (code, stdout, stderr) = gate_cmd(
