@@ -7,5 +7,6 @@
 pub mod cli;
 pub mod engine;
 pub mod exit;
+pub mod gate;
 pub mod report;
 pub mod trace;

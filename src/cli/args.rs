@@ -23,6 +23,10 @@ pub enum Command {
     /// Explore every reachable state of a model and check its properties.
     #[command(after_help = crate::exit::TABLE)]
     Check(CheckArgs),
+    /// Run a suite of checks (default `xshard.toml`) and fail if any verdict differs from
+    /// its expectation: table, JSON Lines, JUnit XML, GitHub annotations, counterexamples.
+    #[command(after_help = crate::exit::TABLE)]
+    Gate(super::gate::GateArgs),
 }
 
 /// Output format.

@@ -3,6 +3,7 @@
 
 mod args;
 pub mod check;
+pub mod gate;
 mod list;
 
 use std::process::ExitCode;
@@ -67,6 +68,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::List(a) => list::run(&a),
         Command::Check(a) => check::run(&a),
+        Command::Gate(a) => gate::run(&a),
     };
     match result {
         Ok(code) => exit::code(code),

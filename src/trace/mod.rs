@@ -3,6 +3,8 @@
 //!
 //! The JSON form is versioned by [`SCHEMA_VERSION`]; fields are only ever added.
 
+pub mod files;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

@@ -3,4 +3,5 @@
 mod helpers;
 
 mod cli_check;
+mod gate;
 mod protocols_b;
