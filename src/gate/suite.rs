@@ -555,8 +555,19 @@ allow_inconclusive = true
             "s.toml:3: unknown parameter 'nodes' of model 'tla-two-phase' (valid parameters: rms)"
         );
         assert_eq!(
-            err(&format!("{head}kernel = {{ loss = 1 }}\nexpect = \"holds\"\n")),
-            "s.toml:3: model 'tla-two-phase' is not on the world kernel, so 'kernel' does not apply (kernel models: two-phase-commit)"
+            err(&format!(
+                "{head}kernel = {{ loss = 1 }}\nexpect = \"holds\"\n"
+            )),
+            format!(
+                "s.toml:3: model 'tla-two-phase' is not on the world kernel, so 'kernel' does \
+                 not apply (kernel models: {})",
+                xshard_models::catalogue()
+                    .iter()
+                    .filter(|m| m.kernel.is_some())
+                    .map(|m| m.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         );
         assert_eq!(
             err(&format!(
