@@ -163,6 +163,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
         crate::tla::tcommit::info(),
         crate::tla::two_phase::info(),
         crate::protocols::two_phase_commit::info(),
+        crate::protocols::locking::info(),
     ]
 }
 
@@ -361,6 +362,7 @@ pub fn build_resolved<V: Visitor>(r: &Resolved, visitor: V) -> V::Out {
         crate::protocols::two_phase_commit::NAME => {
             visitor.visit(crate::protocols::two_phase_commit::build(r), r)
         }
+        crate::protocols::locking::NAME => visitor.visit(crate::protocols::locking::build(r), r),
         other => unreachable!("resolve() only returns registered models, got {other}"),
     }
 }

@@ -1,3 +1,4 @@
 //! Protocols on the world kernel, one module each, each citing its source.
 
+pub mod locking;
 pub mod two_phase_commit;

@@ -1,0 +1,223 @@
+//! The handlers of the `locking` model: resource shards and the home shard.
+
+use xshard_properties::{LockMode, NodeId};
+
+use super::{mode, node_id, At, HomeTx, Locking, Msg, Phase, Resource, Timer, Tx, Variant};
+use super::{HOME, RES, TXS};
+use crate::kernel::Effects;
+
+type Out = Effects<Locking>;
+
+/// Bit mask of every resource shard.
+const ALL_RES: u8 = (1 << RES) - 1;
+
+impl Locking {
+    fn timed(&self) -> bool {
+        matches!(self.variant, Variant::Default | Variant::TimeoutRace)
+    }
+
+    /// Transactions holding a lock on `res` that conflicts with `tx`'s.
+    fn conflicts(res: &Resource, r: usize, tx: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..TXS).filter(move |&j| {
+            j != tx
+                && res.txs[j].at == At::Locked
+                && (mode(tx, r) == LockMode::Write || mode(j, r) == LockMode::Write)
+        })
+    }
+
+    /// Grants `tx` the lock on resource `r`.
+    fn grant(&self, r: usize, res: &mut Resource, tx: usize, out: &mut Out) {
+        res.txs[tx].at = At::Locked;
+        let t = Tx::of(tx);
+        if self.variant == Variant::RepealConfirm {
+            for s in (0..RES).filter(|&s| s != r) {
+                out.send(node_id(s), Msg::Locked(t));
+            }
+            Self::see(res, tx, r, out);
+        } else {
+            out.send(HOME, Msg::LockProof(t, res.value));
+            if self.timed() {
+                out.set_timer(Timer::LockTimeout(t), 1);
+            }
+        }
+    }
+
+    /// Grants waiting requests that became compatible, oldest first.
+    fn grant_waiting(&self, r: usize, res: &mut Resource, out: &mut Out) {
+        for tx in 0..TXS {
+            if res.txs[tx].at == At::Waiting && Self::conflicts(res, r, tx).next().is_none() {
+                self.grant(r, res, tx, out);
+            }
+        }
+    }
+
+    /// Undoes `tx`'s held lock (or aborts it if it holds nothing here).
+    fn undo(&self, r: usize, res: &mut Resource, tx: usize, out: &mut Out) {
+        match res.txs[tx].at {
+            At::Locked => {
+                res.txs[tx].at = At::Reverted;
+                out.cancel_timer(Timer::LockTimeout(Tx::of(tx)));
+                self.grant_waiting(r, res, out);
+            }
+            At::Unknown | At::Waiting => res.txs[tx].at = At::Aborted,
+            At::Released | At::Aborted | At::Reverted => {}
+        }
+    }
+
+    /// Repeal/confirm: resource shard `s` announced its lock of `tx`.
+    fn see(res: &mut Resource, tx: usize, s: usize, out: &mut Out) {
+        let slot = &mut res.txs[tx];
+        let before = slot.seen;
+        slot.seen |= 1 << s;
+        if slot.seen == ALL_RES && before != ALL_RES && slot.at == At::Locked {
+            out.send(HOME, Msg::Confirm(Tx::of(tx), res.value));
+        }
+    }
+
+    fn lock_request(&self, r: usize, res: &mut Resource, tx: usize, out: &mut Out) {
+        if res.txs[tx].at != At::Unknown {
+            return;
+        }
+        let holders: Vec<usize> = Self::conflicts(res, r, tx).collect();
+        if holders.is_empty() {
+            self.grant(r, res, tx, out);
+            return;
+        }
+        match self.variant {
+            Variant::RepealConfirm => {
+                res.txs[tx].at = At::Aborted;
+                for s in (0..RES).filter(|&s| s != r) {
+                    out.send(node_id(s), Msg::Repeal(Tx::of(tx)));
+                }
+                out.send(HOME, Msg::Repeal(Tx::of(tx)));
+            }
+            Variant::WoundWait => {
+                res.txs[tx].at = At::Waiting;
+                for j in holders.into_iter().filter(|&j| j > tx) {
+                    out.send(HOME, Msg::Wound(Tx::of(j)));
+                }
+            }
+            Variant::WoundAfterCommit => {
+                res.txs[tx].at = At::Waiting;
+                for j in holders.into_iter().filter(|&j| j > tx) {
+                    out.send(HOME, Msg::Wound(Tx::of(j)));
+                    self.undo(r, res, j, out);
+                }
+            }
+            Variant::Default | Variant::NoTimeout | Variant::TimeoutRace => {
+                res.txs[tx].at = At::Waiting;
+            }
+        }
+    }
+
+    pub(super) fn resource_message(
+        &self,
+        id: NodeId,
+        res: &mut Resource,
+        from: NodeId,
+        msg: Msg,
+        out: &mut Out,
+    ) {
+        let r = usize::from(id);
+        match msg {
+            Msg::LockReq(t) => self.lock_request(r, res, t.index(), out),
+            Msg::Release(t, value) => {
+                let tx = t.index();
+                if res.txs[tx].at == At::Locked {
+                    if let Some(v) = value {
+                        res.value = v;
+                    }
+                    res.txs[tx].at = At::Released;
+                    out.cancel_timer(Timer::LockTimeout(t));
+                    self.grant_waiting(r, res, out);
+                }
+            }
+            Msg::Abort(t) | Msg::Repeal(t) => self.undo(r, res, t.index(), out),
+            Msg::Locked(t) => Self::see(res, t.index(), usize::from(from), out),
+            Msg::LockProof(..) | Msg::Cancel(_) | Msg::Wound(_) | Msg::Confirm(..) => {}
+        }
+    }
+
+    pub(super) fn lock_timeout(&self, id: NodeId, res: &mut Resource, t: Tx, out: &mut Out) {
+        let tx = t.index();
+        if res.txs[tx].at != At::Locked {
+            return;
+        }
+        if self.variant == Variant::TimeoutRace {
+            // The flaw: release first, then tell the home shard, which aborts only if it has
+            // not executed yet.
+            self.undo(usize::from(id), res, tx, out);
+            out.send(HOME, Msg::Cancel(t));
+        } else {
+            out.send(HOME, Msg::Cancel(t));
+            out.set_timer(Timer::LockTimeout(t), 1);
+        }
+    }
+
+    /// The release message for resource `r` of an executed transaction.
+    fn release(h: &HomeTx, tx: usize, r: usize) -> Msg {
+        let value = (r == tx).then(|| {
+            let read = h.vals.iter().enumerate().filter(|&(s, _)| s != r);
+            read.fold(h.vals[r], |acc, (_, v)| acc.saturating_add(*v))
+                .saturating_add(1)
+        });
+        Msg::Release(Tx::of(tx), value)
+    }
+
+    fn home_abort(h: &mut HomeTx, tx: usize, notify: bool, out: &mut Out) {
+        h.phase = Phase::Aborted;
+        if notify {
+            for r in 0..RES {
+                out.send(node_id(r), Msg::Abort(Tx::of(tx)));
+            }
+        }
+    }
+
+    pub(super) fn home_message(
+        &self,
+        home: &mut [HomeTx; TXS],
+        from: NodeId,
+        msg: Msg,
+        out: &mut Out,
+    ) {
+        let s = usize::from(from);
+        match msg {
+            Msg::LockProof(t, v) | Msg::Confirm(t, v) => {
+                let tx = t.index();
+                let h = &mut home[tx];
+                if h.phase == Phase::Collecting && h.proofs & (1 << s) == 0 {
+                    h.proofs |= 1 << s;
+                    h.vals[s] = v;
+                    if h.proofs == ALL_RES {
+                        h.phase = Phase::Executed;
+                        for r in 0..RES {
+                            out.send(node_id(r), Self::release(h, tx, r));
+                        }
+                    }
+                }
+            }
+            Msg::Cancel(t) => {
+                let tx = t.index();
+                let h = &mut home[tx];
+                match h.phase {
+                    Phase::Collecting => Self::home_abort(h, tx, true, out),
+                    Phase::Executed => out.send(from, Self::release(h, tx, s)),
+                    Phase::Aborted => out.send(from, Msg::Abort(t)),
+                }
+            }
+            Msg::Wound(t) => {
+                let tx = t.index();
+                if home[tx].phase == Phase::Collecting {
+                    Self::home_abort(&mut home[tx], tx, true, out);
+                }
+            }
+            Msg::Repeal(t) => {
+                let tx = t.index();
+                if home[tx].phase == Phase::Collecting {
+                    Self::home_abort(&mut home[tx], tx, false, out);
+                }
+            }
+            Msg::LockReq(_) | Msg::Release(..) | Msg::Abort(_) | Msg::Locked(_) => {}
+        }
+    }
+}
