@@ -164,6 +164,7 @@ pub fn catalogue() -> Vec<ModelInfo> {
         crate::tla::two_phase::info(),
         crate::protocols::two_phase_commit::info(),
         crate::protocols::locking::info(),
+        crate::protocols::train_hotel::info(),
     ]
 }
 
@@ -363,6 +364,9 @@ pub fn build_resolved<V: Visitor>(r: &Resolved, visitor: V) -> V::Out {
             visitor.visit(crate::protocols::two_phase_commit::build(r), r)
         }
         crate::protocols::locking::NAME => visitor.visit(crate::protocols::locking::build(r), r),
+        crate::protocols::train_hotel::NAME => {
+            visitor.visit(crate::protocols::train_hotel::build(r), r)
+        }
         other => unreachable!("resolve() only returns registered models, got {other}"),
     }
 }

@@ -183,3 +183,118 @@ fn locking_repeal_confirm_can_abort_both() {
         &props,
     );
 }
+
+#[test]
+fn train_hotel_default_holds_with_both_witnesses() {
+    let props = [
+        ("atomicity", H),
+        ("timeout_revert", H),
+        ("conservation", H),
+        ("can_commit", W(8)),
+        ("can_abort", W(7)),
+    ];
+    expect("train-hotel", "default", &[], 242, &props);
+    // Replayed messages change nothing: every status is final.
+    expect("train-hotel", "default", &["--replay", "1"], 956, &props);
+    // Safety does not depend on timing at all: async time, lossy and replaying network (the
+    // deadline fires at once, so the shortest revert is shorter).
+    let mut untimed = props;
+    untimed[4].1 = W(3);
+    expect(
+        "train-hotel",
+        "default",
+        &["--time", "async", "--loss", "1", "--replay", "1"],
+        1630,
+        &untimed,
+    );
+}
+
+#[test]
+fn train_hotel_deadline_bound_needs_synchrony() {
+    // A lost decision leaves a hold past D + delta; atomicity and conservation still hold.
+    expect(
+        "train-hotel",
+        "default",
+        &["--loss", "1"],
+        573,
+        &[
+            ("atomicity", H),
+            ("timeout_revert", V(11)),
+            ("conservation", H),
+            ("can_commit", W(8)),
+            ("can_abort", W(7)),
+        ],
+    );
+}
+
+#[test]
+fn train_hotel_naive_timeout_breaks_atomicity() {
+    expect(
+        "train-hotel",
+        "naive-timeout",
+        &[],
+        421,
+        &[
+            ("atomicity", V(8)),
+            ("timeout_revert", V(8)),
+            ("conservation", H),
+            ("can_commit", W(8)),
+            ("can_abort", W(7)),
+        ],
+    );
+}
+
+#[test]
+fn train_hotel_sender_clock_timeout_refunds_a_sale() {
+    // PROTOCOLS.md S15 on the escrow: commit; the train sells; the escrow times out and refunds.
+    expect(
+        "train-hotel",
+        "sender-clock-timeout",
+        &[],
+        420,
+        &[
+            ("atomicity", V(10)),
+            ("timeout_revert", V(10)),
+            ("conservation", V(10)),
+            ("can_commit", W(8)),
+            ("can_abort", W(7)),
+        ],
+    );
+}
+
+/// Every variant's registry expectation (what `xshard list` shows and the suite gate compares)
+/// is exactly the set of properties the check violates at defaults.
+#[test]
+fn registry_expectations_match_the_checks() {
+    let (code, out, _) = run(&["list", "--format", "json"]);
+    assert_eq!(code, 0);
+    let lines = json_lines(&out);
+    for model in ["locking", "train-hotel"] {
+        let info = all(&lines, "model")
+            .into_iter()
+            .find(|m| m["name"] == model)
+            .unwrap_or_else(|| panic!("{model} is listed"));
+        let variants = info["variants"].as_array().expect("variants");
+        assert_eq!(variants.len(), if model == "locking" { 6 } else { 3 });
+        for v in variants {
+            let name = v["name"].as_str().unwrap_or_default();
+            let expected: Vec<String> = match &v["expect"] {
+                serde_json::Value::String(s) if s == "holds" => Vec::new(),
+                other => other["violates"]
+                    .as_array()
+                    .expect("violates list")
+                    .iter()
+                    .map(|p| p.as_str().unwrap_or_default().to_string())
+                    .collect(),
+            };
+            let r = check(model, name, &[]);
+            let violated: Vec<String> = r
+                .props
+                .iter()
+                .filter(|p| p.1 != "holds" && p.1 != "witnessed")
+                .map(|p| p.0.clone())
+                .collect();
+            assert_eq!(violated, expected, "{model} --variant {name}");
+        }
+    }
+}

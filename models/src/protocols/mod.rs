@@ -1,4 +1,5 @@
 //! Protocols on the world kernel, one module each, each citing its source.
 
 pub mod locking;
+pub mod train_hotel;
 pub mod two_phase_commit;
