@@ -442,8 +442,9 @@ pub fn info() -> ModelInfo {
              abort), repeal-confirm adds the all_abort witness",
             "default with --loss 1 or --replay 1: holds (time-out retries recover lost \
              messages; decided statuses are final)",
-            "wound-wait with --loss 1: deadlock_freedom violated (no time-out recovers a lost \
-             message)",
+            "default with --loss 1 --replay 1: holds (2,877,669 states, about 30 s)",
+            "wound-wait and repeal-confirm with --loss 1: deadlock_freedom violated (no \
+             time-out recovers a lost message); with --replay 1 they hold",
         ],
     }
 }

@@ -47,7 +47,10 @@
 //! - `naive-timeout` — each resource shard reverts its hold on its own timer, `hold` ticks after
 //!   holding (parameter, default 1), unrelated to the deadline the escrow uses: the train's hold
 //!   lapses while the escrow commits on the two `Held` proofs: `atomicity` and `timeout_revert`
-//!   violated (the receipt paid to the train stays unclaimed, so value is conserved).
+//!   violated (the receipt paid to the train stays unclaimed, so value is conserved). With
+//!   `-p hold=4` (a time-out that always outlasts `D + Δ`, HTLC's timelock ordering) it holds
+//!   on a reliable network, and breaks again with `--loss 1 --horizon 6` (a lost `Commit`):
+//!   a unilateral revert is safe only with synchrony.
 //! - `sender-clock-timeout` — the requester refunds on its own clock: at `D` the escrow shard
 //!   reverts any booking whose sales it has not seen confirmed (`Sold`), cancelling its payment
 //!   receipts — without proof that the shards did not act (S15: send; receive; time-out): the
