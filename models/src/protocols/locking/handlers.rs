@@ -40,6 +40,29 @@ impl Locking {
                 out.set_timer(Timer::LockTimeout(t), 1);
             }
         }
+        self.wound(r, res, out);
+    }
+
+    /// Wound-wait: every waiting transaction wounds each younger transaction holding a
+    /// conflicting lock — not only at request time: a shared read lock can be granted to a
+    /// younger transaction while an older one waits, and wounding only on request then
+    /// deadlocks (found by the checker with `-p reader=1`).
+    fn wound(&self, r: usize, res: &mut Resource, out: &mut Out) {
+        if !matches!(self.variant, Variant::WoundWait | Variant::WoundAfterCommit) {
+            return;
+        }
+        for i in 0..TXS {
+            if res.txs[i].at != At::Waiting {
+                continue;
+            }
+            let younger: Vec<usize> = Self::conflicts(res, r, i).filter(|&j| j > i).collect();
+            for j in younger {
+                out.send(HOME, Msg::Wound(Tx::of(j)));
+                if self.variant == Variant::WoundAfterCommit {
+                    self.undo(r, res, j, out);
+                }
+            }
+        }
     }
 
     /// Grants waiting requests that became compatible, oldest first.
@@ -78,8 +101,7 @@ impl Locking {
         if res.txs[tx].at != At::Unknown {
             return;
         }
-        let holders: Vec<usize> = Self::conflicts(res, r, tx).collect();
-        if holders.is_empty() {
+        if Self::conflicts(res, r, tx).next().is_none() {
             self.grant(r, res, tx, out);
             return;
         }
@@ -91,18 +113,9 @@ impl Locking {
                 }
                 out.send(HOME, Msg::Repeal(Tx::of(tx)));
             }
-            Variant::WoundWait => {
+            Variant::WoundWait | Variant::WoundAfterCommit => {
                 res.txs[tx].at = At::Waiting;
-                for j in holders.into_iter().filter(|&j| j > tx) {
-                    out.send(HOME, Msg::Wound(Tx::of(j)));
-                }
-            }
-            Variant::WoundAfterCommit => {
-                res.txs[tx].at = At::Waiting;
-                for j in holders.into_iter().filter(|&j| j > tx) {
-                    out.send(HOME, Msg::Wound(Tx::of(j)));
-                    self.undo(r, res, j, out);
-                }
+                self.wound(r, res, out);
             }
             Variant::Default | Variant::NoTimeout | Variant::TimeoutRace => {
                 res.txs[tx].at = At::Waiting;

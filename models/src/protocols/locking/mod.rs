@@ -16,7 +16,8 @@
 //! `home` is the home (parent) shard of both transactions. Two conflicting transactions:
 //! `tx1` writes `obj1` and reads `obj2`, `tx2` reads `obj1` and writes `obj2`; each computes
 //! `written := written + read + 1`. Read locks are shared, a write lock conflicts with any
-//! other lock. At start the home shard sends `LockReq(T)` for each transaction to both resource
+//! other lock. With `-p reader=1` a third, read-only transaction `tx3` reads both resources, so
+//! read locks are actually shared (with `tx1` on `obj2`, with `tx2` on `obj1`). At start the home shard sends `LockReq(T)` for each transaction to both resource
 //! shards (the lock transactions of step 1; the client is abstracted into the home shard).
 //!
 //! - A resource shard grants a lock when it is compatible with the locks held, records it and
@@ -56,7 +57,11 @@
 //!   already have executed with the proof sent before: `atomicity` and `timeout_revert` are
 //!   violated.
 //! - `wound-wait` — timestamps (`tx1` is older) and wounds (1275): an older transaction that
-//!   finds a conflicting lock of a younger one sends `Wound(younger)` to the home shard, which
+//!   waits for a conflicting lock of a younger one sends `Wound(younger)` to the home shard —
+//!   when it requests, and again whenever a lock is granted to a younger transaction while it
+//!   waits (with `-p reader=1` a shared read lock lets a younger transaction overtake a waiting
+//!   older one; wounding only at request time then deadlocks, a 12-step counterexample the
+//!   checker found in the first version of this model) — and the home shard
 //!   aborts the younger transaction if it has not executed (the point of no return, as in 2PC)
 //!   and sends `Abort` to every resource shard; a younger transaction waits. Wait-for edges go
 //!   from younger to older only, so no cycle: deadlock-free with no time-out (S3). The wounded
@@ -97,13 +102,13 @@ use xshard_properties::{
 };
 
 use crate::kernel::{KernelConfig, World};
-use crate::registry::{property_infos, Expect, ModelInfo, Resolved, VariantSpec};
+use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
 
 /// The registry name.
 pub const NAME: &str = "locking";
 
-/// Number of transactions.
-pub const TXS: usize = 2;
+/// Largest number of transactions (the third, a read-only reader, is a parameter).
+pub const TXS: usize = 3;
 /// Number of resource shards (one resource each).
 pub const RES: usize = 2;
 /// The home shard's node id.
@@ -234,6 +239,8 @@ pub enum Timer {
 #[derive(Clone, Debug)]
 pub struct Locking {
     pub variant: Variant,
+    /// Active transactions: 2, or 3 with the read-only reader.
+    pub txs: usize,
 }
 
 /// The mode in which transaction `tx` locks resource `r`.
@@ -299,7 +306,7 @@ impl crate::kernel::Protocol for Locking {
 
     fn init(&self, id: NodeId, out: &mut crate::kernel::Effects<Self>) -> Node {
         if id == HOME {
-            for t in 0..TXS {
+            for t in 0..self.txs {
                 for r in 0..RES {
                     out.send(node_id(r), Msg::LockReq(Tx::of(t)));
                 }
@@ -353,7 +360,7 @@ impl crate::kernel::Protocol for Locking {
             match n {
                 Node::Resource(res) => self.observe_resource(i, res, obs),
                 Node::Home(home) => {
-                    for (t, h) in home.iter().enumerate() {
+                    for (t, h) in home.iter().enumerate().take(self.txs) {
                         let outcome = match h.phase {
                             Phase::Collecting => Outcome::Pending,
                             Phase::Executed => Outcome::Committed,
@@ -390,6 +397,7 @@ pub fn default_kernel() -> KernelConfig {
 pub fn info() -> ModelInfo {
     let p = Locking {
         variant: Variant::Default,
+        txs: 2,
     };
     ModelInfo {
         name: NAME,
@@ -398,7 +406,14 @@ pub fn info() -> ModelInfo {
         source: "ethresear.ch/t/cross-shard-locking-scheme-1/1269 (#1, #18, #22, page 2); \
                  ethresear.ch/t/cross-shard-locking-resolving-deadlock/1275; PROTOCOLS.md 1, \
                  6.3, 7.5 S1-S3",
-        params: Vec::new(),
+        params: vec![ParamSpec {
+            name: "reader",
+            default: 0,
+            min: 0,
+            max: 1,
+            doc: "1 adds tx3, a read-only transaction reading both resources (read locks are \
+                  shared with tx1's read of obj2 and tx2's read of obj1)",
+        }],
         variants: vec![
             VariantSpec {
                 name: "default",
@@ -459,5 +474,9 @@ pub fn build(r: &Resolved) -> World<Locking> {
         "repeal-confirm" => Variant::RepealConfirm,
         _ => Variant::Default,
     };
-    World::new(Locking { variant }, r.kernel.unwrap_or_else(default_kernel))
+    let txs = 2 + usize::try_from(r.param("reader")).unwrap_or(0);
+    World::new(
+        Locking { variant, txs },
+        r.kernel.unwrap_or_else(default_kernel),
+    )
 }
