@@ -234,3 +234,76 @@ impl Locking {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::Protocol;
+
+    fn model(variant: Variant) -> Locking {
+        Locking { variant, txs: 2 }
+    }
+
+    fn resource(p: &Locking) -> Resource {
+        let mut out = Effects::new(0);
+        match p.init(0, &mut out) {
+            super::super::Node::Resource(r) => r,
+            other => panic!("shard-a is a resource shard, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_decided_transaction_is_never_locked_again() {
+        let p = model(Variant::Default);
+        let mut res = resource(&p);
+        let mut out = Effects::new(0);
+        p.resource_message(0, &mut res, HOME, Msg::LockReq(Tx(0)), &mut out);
+        assert_eq!(res.txs[0].at, At::Locked);
+        p.resource_message(0, &mut res, HOME, Msg::Abort(Tx(0)), &mut out);
+        assert_eq!(res.txs[0].at, At::Reverted);
+        // Replays of the request and of a release change nothing.
+        let before = res;
+        p.resource_message(0, &mut res, HOME, Msg::LockReq(Tx(0)), &mut out);
+        p.resource_message(0, &mut res, HOME, Msg::Release(Tx(0), Some(7)), &mut out);
+        assert_eq!(res, before);
+    }
+
+    #[test]
+    fn the_default_time_out_asks_the_home_shard_instead_of_releasing() {
+        for (variant, released) in [(Variant::Default, false), (Variant::TimeoutRace, true)] {
+            let p = model(variant);
+            let mut res = resource(&p);
+            let mut out = Effects::new(0);
+            p.resource_message(0, &mut res, HOME, Msg::LockReq(Tx(1)), &mut out);
+            let mut out = Effects::new(0);
+            p.lock_timeout(0, &mut res, Tx(1), &mut out);
+            assert_eq!(res.txs[1].at == At::Reverted, released, "{variant:?}");
+            assert_eq!(out.sends, vec![(HOME, Msg::Cancel(Tx(1)))], "{variant:?}");
+        }
+    }
+
+    #[test]
+    fn the_home_shard_answers_a_cancel_from_its_final_decision() {
+        let p = model(Variant::Default);
+        let mut home = [HomeTx {
+            phase: Phase::Collecting,
+            proofs: 0,
+            vals: [0; RES],
+        }; TXS];
+        let mut out = Effects::new(0);
+        p.home_message(&mut home, 0, Msg::LockProof(Tx(0), 0), &mut out);
+        p.home_message(&mut home, 1, Msg::LockProof(Tx(0), 0), &mut out);
+        assert_eq!(home[0].phase, Phase::Executed);
+        let mut out = Effects::new(0);
+        p.home_message(&mut home, 0, Msg::Cancel(Tx(0)), &mut out);
+        assert_eq!(home[0].phase, Phase::Executed);
+        assert_eq!(out.sends, vec![(0, Msg::Release(Tx(0), Some(1)))]);
+        let mut out = Effects::new(0);
+        p.home_message(&mut home, 1, Msg::Cancel(Tx(1)), &mut out);
+        assert_eq!(home[1].phase, Phase::Aborted);
+        assert_eq!(
+            out.sends,
+            vec![(0, Msg::Abort(Tx(1))), (1, Msg::Abort(Tx(1)))]
+        );
+    }
+}

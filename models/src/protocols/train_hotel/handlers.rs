@@ -93,3 +93,73 @@ impl TrainHotel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(variant: Variant) -> TrainHotel {
+        TrainHotel {
+            variant,
+            deadline: 2,
+            hold: 1,
+        }
+    }
+
+    fn open() -> Escrow {
+        Escrow {
+            phase: Phase::Open,
+            held: 0,
+            sold: 0,
+            receipts: 0,
+            escrow: 2 * PRICE,
+            user: 0,
+        }
+    }
+
+    #[test]
+    fn the_escrow_commits_on_both_holds_and_then_never_refunds() {
+        let p = model(Variant::Default);
+        let mut e = open();
+        let mut out = Effects::new(0);
+        p.escrow_message(&mut e, 0, Msg::Held, &mut out);
+        assert_eq!(e.phase, Phase::Open);
+        p.escrow_message(&mut e, 1, Msg::Held, &mut out);
+        assert_eq!((e.phase, e.escrow, e.receipts), (Phase::Committed, 0, BOTH));
+        let mut out = Effects::new(2);
+        p.escrow_deadline(&mut e, &mut out);
+        assert_eq!((e.phase, e.user), (Phase::Committed, 0));
+        assert!(out.sends.is_empty());
+    }
+
+    #[test]
+    fn the_sender_clock_flaw_refunds_a_committed_booking() {
+        let p = model(Variant::SenderClockTimeout);
+        let mut e = open();
+        let mut out = Effects::new(0);
+        p.escrow_message(&mut e, 0, Msg::Held, &mut out);
+        p.escrow_message(&mut e, 1, Msg::Held, &mut out);
+        p.escrow_message(&mut e, 0, Msg::Sold, &mut out);
+        let mut out = Effects::new(2);
+        p.escrow_deadline(&mut e, &mut out);
+        assert_eq!((e.phase, e.user, e.receipts), (Phase::Reverted, 2, 0));
+    }
+
+    #[test]
+    fn shards_revert_only_on_the_escrow_decision_unless_naive() {
+        for (variant, armed) in [(Variant::Default, false), (Variant::NaiveTimeout, true)] {
+            let p = model(variant);
+            let mut item = Item::Asked;
+            let mut out = Effects::new(0);
+            p.hold(&mut item, &mut out);
+            assert_eq!(item, Item::Held);
+            assert_eq!(
+                out.arm.iter().any(|(t, _)| *t == Timer::HoldTimeout),
+                armed,
+                "{variant:?}"
+            );
+            p.shard_message(&mut item, Msg::Abort, &mut out);
+            assert_eq!(item, Item::Released);
+        }
+    }
+}
