@@ -50,7 +50,9 @@
 //!   time-out can race every message and the design is still safe. The time-out retries also
 //!   recover a lost `LockProof`, `Cancel`, `Release` or `Abort`.
 //! - `no-timeout` — no time-out: `tx1` locks `obj1`, `tx2` locks `obj2`, each waits for the
-//!   other forever (post #22, PROTOCOLS.md S1): `deadlock_freedom` is violated.
+//!   other forever (post #22, PROTOCOLS.md S1): `deadlock_freedom` is violated. The
+//!   counterexample has 6 steps: the two winning lock requests, their two proofs delivered and
+//!   the two blocked requests (quiescence needs every message delivered).
 //! - `timeout-race` — the lock-holding time-out of post #1 (3a) taken literally: the resource
 //!   shard releases on its own time-out and only then tells the home shard (`Cancel`, which
 //!   aborts the transaction if it has not executed), independently of the home shard, which may

@@ -436,7 +436,9 @@ pub fn info() -> ModelInfo {
         notes: vec![
             "default with --loss 1: timeout_revert violated (a lost decision leaves a hold past \
              its deadline plus delta: the bound needs synchrony); atomicity and conservation hold",
-            "default with --replay 1: holds",
+            "default with --replay 1: holds; with --time async --loss 1 --replay 1: holds \
+             (safety needs no clock)",
+            "naive-timeout with --time async: violated as well (atomicity, timeout_revert)",
         ],
     }
 }
