@@ -247,7 +247,8 @@ fn names_are_unique_and_stable() {
             "isolation",
             "unique_location",
             "can_commit",
-            "can_abort"
+            "can_abort",
+            "all_abort"
         ]
     );
     for p in ALL {

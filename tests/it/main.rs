@@ -4,4 +4,5 @@ mod helpers;
 
 mod cli_check;
 mod gate;
+mod protocols_a;
 mod protocols_b;
