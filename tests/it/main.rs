@@ -3,3 +3,4 @@
 mod helpers;
 
 mod cli_check;
+mod traces;
