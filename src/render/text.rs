@@ -51,10 +51,13 @@ pub fn render(t: &Counterexample, replay_path: &str) -> String {
                 format!(" {what}")
             }
         );
-        for a in chart.arrows.iter().filter(|a| a.from_row == row) {
-            if a.kind == ArrowKind::Replay {
-                continue;
-            }
+        let mut sends: Vec<_> = chart
+            .arrows
+            .iter()
+            .filter(|a| a.from_row == row && a.kind != ArrowKind::Replay)
+            .collect();
+        sends.sort_by_key(|a| a.number);
+        for a in sends {
             let _ = writeln!(
                 out,
                 "       sends m{} {} -> {}: {}",
@@ -71,7 +74,7 @@ pub fn render(t: &Counterexample, replay_path: &str) -> String {
         for d in &s.decisions {
             let _ = writeln!(
                 out,
-                "       decides tx{} {} at {}",
+                "       outcome: tx{} {} at {}",
                 u32::from(d.tx) + 1,
                 outcome_word(d.outcome),
                 d.node
@@ -113,10 +116,11 @@ fn arrival(chart: &Chart, row: usize) -> Option<String> {
     let a = chart.arrows.iter().find(|a| {
         a.kind != ArrowKind::InFlight && chart.end_row(a.end) == row && a.from_row <= row
     })?;
-    let origin = if a.from_row == 0 {
-        "sent before step 1".to_string()
-    } else {
-        format!("sent in step {}", a.from_row)
+    let origin = match (a.kind, a.from_row) {
+        (ArrowKind::Replay, 0) => "a replay of a message sent before step 1".to_string(),
+        (ArrowKind::Replay, r) => format!("a replay of the message sent in step {r}"),
+        (_, 0) => "sent before step 1".to_string(),
+        (_, r) => format!("sent in step {r}"),
     };
     Some(format!(
         "m{} {} -> {}: {} ({origin})",

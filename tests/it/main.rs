@@ -4,3 +4,4 @@ mod helpers;
 
 mod cli_check;
 mod traces;
+mod traces_render;
