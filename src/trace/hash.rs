@@ -49,7 +49,80 @@ pub fn file_hash(t: &Counterexample) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fnv1a;
+    use std::collections::BTreeMap;
+
+    use xshard_properties::Kind;
+
+    use super::{file_hash, fnv1a, identity};
+    use crate::trace::{Counterexample, SCHEMA_VERSION};
+
+    fn sample() -> Counterexample {
+        Counterexample {
+            schema_version: SCHEMA_VERSION,
+            xshard_version: "0.1.0".into(),
+            model: "tla-two-phase".into(),
+            variant: "forged-vote".into(),
+            params: BTreeMap::from([("rms".to_string(), 3)]),
+            kernel: None,
+            property: "atomicity".into(),
+            kind: Kind::Always,
+            path: vec![0, 4, 1, 2],
+            nodes: Vec::new(),
+            steps: Vec::new(),
+            outcomes: Vec::new(),
+            explanation: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_file_hash_is_pinned() {
+        // File names are an interface (committed reference files, CI artefacts): this value
+        // must never change for the same counterexample.
+        let t = sample();
+        assert_eq!(
+            identity(&t),
+            "tla-two-phase\u{1f}forged-vote\u{1f}rms=3\u{1f}\u{1f}atomicity\u{1f}0,4,1,2"
+        );
+        assert_eq!(
+            file_hash(&t),
+            format!("{:012x}", fnv1a(identity(&t).as_bytes()) >> 16)
+        );
+        assert_eq!(file_hash(&t), "9442a91c7cfc");
+    }
+
+    #[test]
+    fn the_hash_covers_every_identifying_field_and_nothing_else() {
+        let base = file_hash(&sample());
+        let mut t = sample();
+        t.explanation = "anything".into();
+        t.xshard_version = "9.9.9".into();
+        assert_eq!(file_hash(&t), base, "descriptions do not name the file");
+        for change in [
+            |t: &mut Counterexample| t.model = "x".into(),
+            |t: &mut Counterexample| t.variant = "x".into(),
+            |t: &mut Counterexample| {
+                t.params.insert("rms".into(), 4);
+            },
+            |t: &mut Counterexample| t.property = "x".into(),
+            |t: &mut Counterexample| t.path.push(0),
+            |t: &mut Counterexample| {
+                t.kernel = Some(xshard_models::kernel::KernelConfig {
+                    delivery: xshard_models::kernel::Delivery::Ordered,
+                    loss: 0,
+                    replay: 0,
+                    crashes: 0,
+                    crash_mode: xshard_models::kernel::CrashMode::Stop,
+                    time: xshard_models::kernel::TimeMode::Async,
+                    delta: 1,
+                    horizon: 1,
+                })
+            },
+        ] {
+            let mut t = sample();
+            change(&mut t);
+            assert_ne!(file_hash(&t), base);
+        }
+    }
 
     #[test]
     fn fnv1a_matches_the_published_test_vectors() {

@@ -479,6 +479,21 @@ fn every_reference_counterexample_replays_and_renders() {
             .status()
             .expect("dot runs");
         assert!(status.success(), "{} renders", dot.display());
+        // The committed chart is what this xshard draws from the committed JSON (so the set
+        // is regenerated whenever the renderer changes).
+        let relative = json
+            .strip_prefix(repo_root())
+            .expect("under the repository")
+            .display()
+            .to_string();
+        let (code, out, err) = run_in(&repo_root(), &["render", &relative]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            out,
+            std::fs::read_to_string(&dot).expect("committed dot"),
+            "{} is stale: run scripts/regen-counterexamples.sh",
+            dot.display()
+        );
     }
 }
 
