@@ -219,12 +219,12 @@ impl Visitor for ReplayVisitor<'_> {
                     ),
                 ));
             };
-            if identity(recorded) != identity(&decoded) {
+            if let Some((field, want, got)) = identity_difference(recorded, &decoded) {
                 return Err(at(
                     i,
                     format!(
-                        "the file records {} but action index {idx} is {}",
-                        describe(recorded),
+                        "the file records {field} {want} but action index {idx} has {field} \
+                         {got} ({})",
                         describe(&decoded)
                     ),
                 ));
@@ -284,16 +284,36 @@ impl Visitor for ReplayVisitor<'_> {
     }
 }
 
-/// What identifies the action a step took.
-fn identity(
-    s: &Step,
-) -> (
-    &Option<String>,
-    xshard_models::EventKind,
-    &str,
-    &Option<xshard_models::MessageInfo>,
-) {
-    (&s.node, s.event, s.detail.as_str(), &s.message)
+/// The first field that identifies the action a step took (acting node, event, detail,
+/// message) and differs: (field, the file's value, the model's value).
+fn identity_difference(recorded: &Step, model: &Step) -> Option<(&'static str, String, String)> {
+    let node = |s: &Step| s.node.clone().unwrap_or_else(|| "none".to_string());
+    let message = |s: &Step| {
+        s.message.as_ref().map_or_else(
+            || "none".to_string(),
+            |m| format!("{} -> {}: {}", m.from, m.to, m.payload),
+        )
+    };
+    let quoted = |s: &str| format!("\"{s}\"");
+    if recorded.node != model.node {
+        Some(("acting node", node(recorded), node(model)))
+    } else if recorded.event != model.event {
+        Some((
+            "event",
+            recorded.event.as_str().to_string(),
+            model.event.as_str().to_string(),
+        ))
+    } else if recorded.detail != model.detail {
+        Some(("detail", quoted(&recorded.detail), quoted(&model.detail)))
+    } else if recorded.message != model.message {
+        Some((
+            "message",
+            quoted(&message(recorded)),
+            quoted(&message(model)),
+        ))
+    } else {
+        None
+    }
 }
 
 /// A step in a few words: "deliver at shard-a (coordinator -> shard-a: Prepare)".

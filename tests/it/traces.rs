@@ -235,11 +235,21 @@ fn a_corrupted_step_fails_replay_naming_the_step() {
     assert_eq!(
         err,
         format!(
-            "error: step 4 of {file}: the file records deliver at coordinator \
-             (shard-a -> coordinator: Vote(false)) but action index {} is deliver at \
-             coordinator (shard-a -> coordinator: Vote(true))\n",
+            "error: step 4 of {file}: the file records message \"shard-a -> coordinator: \
+             Vote(false)\" but action index {} has message \"shard-a -> coordinator: \
+             Vote(true)\" (deliver at coordinator (shard-a -> coordinator: Vote(true)))\n",
             read_path_entry(4)
         )
+    );
+
+    // A detail changed.
+    let (code, _, err, file) = replay_edited(|t| t["steps"][3]["detail"] = "Vote(false)".into());
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with(&format!(
+            "error: step 4 of {file}: the file records detail \"Vote(false)\" but action index "
+        )),
+        "{err}"
     );
 
     // An action index that is not enabled.
