@@ -386,3 +386,89 @@ fn marker(row: usize, a: usize, b: usize, kind: ArrowKind) -> Marker {
         kind,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use xshard_models::{EventKind, MessageInfo, Step};
+    use xshard_properties::Kind;
+
+    use super::{layout, ArrowKind, End};
+    use crate::trace::Counterexample;
+
+    fn ping() -> MessageInfo {
+        MessageInfo {
+            from: "a".into(),
+            to: "b".into(),
+            payload: "Ping".into(),
+        }
+    }
+
+    fn step(event: EventKind, message: bool, sends: usize) -> Step {
+        Step {
+            node: Some(if sends > 0 { "a" } else { "b" }.into()),
+            event,
+            detail: String::new(),
+            message: message.then(ping),
+            sent: vec![ping(); sends],
+            changes: Vec::new(),
+            decisions: Vec::new(),
+            now: None,
+        }
+    }
+
+    #[test]
+    fn deliveries_take_the_earliest_unmatched_send_and_replays_take_none() {
+        let steps = vec![
+            step(EventKind::Choice, false, 1), // 1: sends m1
+            step(EventKind::Choice, false, 2), // 2: sends m2, m3
+            step(EventKind::Deliver, true, 0), // 3: delivers m1
+            step(EventKind::Drop, true, 0),    // 4: loses m2
+            step(EventKind::Replay, true, 0),  // 5: replays m1
+            step(EventKind::Deliver, true, 0), // 6: delivers m3
+            step(EventKind::Choice, false, 1), // 7: sends m4
+            step(EventKind::Deliver, true, 0), // 8: delivers m4
+            step(EventKind::Deliver, true, 0), // 9: nothing left: sent before step 1
+            step(EventKind::Choice, false, 1), // 10: sends m6, never delivered
+        ];
+        let t = Counterexample {
+            schema_version: 1,
+            xshard_version: "0".into(),
+            model: "m".into(),
+            variant: "v".into(),
+            params: BTreeMap::new(),
+            kernel: None,
+            property: "atomicity".into(),
+            kind: Kind::Always,
+            path: (0..=steps.len()).collect(),
+            nodes: vec!["a".into(), "b".into()],
+            steps,
+            outcomes: Vec::new(),
+            explanation: String::new(),
+        };
+        let chart = layout(&t, "f.json");
+        let got: Vec<(usize, usize, usize, ArrowKind)> = chart
+            .arrows
+            .iter()
+            .map(|a| (a.number, a.from_row, chart.end_row(a.end), a.kind))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, 1, 3, ArrowKind::Delivery),
+                (2, 2, 4, ArrowKind::Lost),
+                (1, 1, 5, ArrowKind::Replay),
+                (3, 2, 6, ArrowKind::Delivery),
+                (4, 7, 8, ArrowKind::Delivery),
+                (5, 0, 9, ArrowKind::Delivery),
+                (6, 10, 11, ArrowKind::InFlight),
+            ]
+        );
+        assert!(matches!(chart.arrows[1].end, End::Marker(0)));
+        assert_eq!(chart.markers.len(), 2, "the cross and the in-flight marker");
+        assert_eq!(chart.markers[1].row, 11, "in flight ends on the final row");
+        assert_eq!(chart.rows.len(), 11);
+        assert_eq!(chart.rows[10].label, "end");
+    }
+}
