@@ -352,3 +352,57 @@ proptest! {
         prop_assert!(text::render(&t, "f.json").starts_with("atomicity violated after "));
     }
 }
+
+#[test]
+fn a_sixty_step_six_node_chart_renders_with_graphviz() {
+    assert!(
+        std::process::Command::new("dot").arg("-V").output().is_ok(),
+        "Graphviz `dot` is not installed: install graphviz (e.g. `apt-get install graphviz`)"
+    );
+    let nodes: Vec<String> = std::iter::once("coordinator".to_string())
+        .chain((0..5).map(|i| format!("shard-{i}")))
+        .collect();
+    let mut steps = Vec::new();
+    let mut round = 0;
+    while steps.len() < 60 {
+        round += 1;
+        let mut begin = step(Some("coordinator"), EventKind::Choice, "Begin");
+        for s in &nodes[1..] {
+            begin
+                .sent
+                .push(msg("coordinator", s, &format!("Prepare(tx{round})")));
+        }
+        steps.push(begin);
+        for (i, s) in nodes[1..].iter().enumerate() {
+            let prepare = msg("coordinator", s, &format!("Prepare(tx{round})"));
+            if (i + round) % 4 == 0 {
+                let mut lost = step(Some("coordinator"), EventKind::Drop, "Prepare");
+                lost.message = Some(prepare);
+                steps.push(lost);
+                steps.push(step(Some(s), EventKind::Timeout, "ShardTimeout"));
+            } else {
+                let mut got = step(Some(s), EventKind::Deliver, "Prepare");
+                got.message = Some(prepare);
+                got.sent.push(msg(s, "coordinator", "Vote(yes)"));
+                steps.push(got);
+                let mut vote = step(Some("coordinator"), EventKind::Deliver, "Vote");
+                vote.message = Some(msg(s, "coordinator", "Vote(yes)"));
+                steps.push(vote);
+            }
+        }
+    }
+    steps.truncate(60);
+    let t = trace(nodes, steps, Vec::new());
+    let chart = layout(&t, SAMPLE_PATH);
+    assert_eq!(chart.rows.len(), 61);
+    assert_eq!(chart.lanes.len(), 6);
+    let svg = xshard::render::graphviz::to_svg(&dot_chart(&t, SAMPLE_PATH))
+        .expect("Graphviz renders the chart");
+    let svg = String::from_utf8(svg).expect("SVG is text");
+    for row in 1..=60 {
+        assert!(
+            svg.contains(&format!(">{row}</text>")),
+            "row {row} is drawn"
+        );
+    }
+}
