@@ -27,6 +27,12 @@ pub enum Command {
     /// its expectation: table, JSON Lines, JUnit XML, GitHub annotations, counterexamples.
     #[command(after_help = crate::exit::TABLE)]
     Gate(super::gate::GateArgs),
+    /// Re-execute a counterexample file and check its property at the end.
+    #[command(after_help = crate::exit::TABLE)]
+    Replay(super::replay::ReplayArgs),
+    /// Draw a counterexample file as a message-sequence chart (DOT, SVG) or as text.
+    #[command(after_help = crate::exit::TABLE)]
+    Render(super::render::RenderArgs),
 }
 
 /// Output format.
@@ -77,6 +83,12 @@ pub struct CheckArgs {
     /// Stop after this many seconds (verdict inconclusive if reached).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
+    /// Where counterexample files go: DIR/<model>/<property>-<hash>.{json,dot,svg}.
+    #[arg(long, value_name = "DIR", default_value = "counterexamples")]
+    pub out: std::path::PathBuf,
+    /// Render each counterexample's chart as SVG (needs Graphviz `dot`), or not.
+    #[arg(long, value_enum, default_value_t = crate::trace::files::Render::Svg)]
+    pub render: crate::trace::files::Render,
     #[command(flatten)]
     pub kernel: KernelArgs,
 }

@@ -1,14 +1,16 @@
 //! `xshard check`: build the model, explore it, report, exit with the verdict.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Duration;
 
 use xshard_models::{registry, Checkable, Request, Resolved, Visitor};
 
 use super::args::{CheckArgs, Format};
 use super::CliError;
-use crate::engine::{self, Options, Report};
+use crate::engine::{self, Options, Report, Status};
 use crate::report::{self, Verdict};
+use crate::trace::files::{self, Render, WrittenFiles};
 use crate::trace::{self, Counterexample};
 
 /// A finished check: what was checked, the engine's report, and the decoded traces of every
@@ -19,6 +21,9 @@ pub struct CheckRun {
     pub report: Report,
     /// One per property with a path (violations and witnesses), in property order.
     pub traces: Vec<Counterexample>,
+    /// The counterexample files written for the violations (empty until
+    /// [`write_files`] runs).
+    pub files: Vec<WrittenFiles>,
 }
 
 impl CheckRun {
@@ -49,6 +54,7 @@ impl Visitor for RunVisitor<'_> {
             resolved: resolved.clone(),
             report,
             traces,
+            files: Vec::new(),
         }
     }
 }
@@ -96,6 +102,29 @@ pub fn execute(model: &str, req: &Request, opts: &Options) -> Result<CheckRun, C
     Ok(registry::build(model, req, RunVisitor { opts })?)
 }
 
+/// Writes the files of every violated property's counterexample under `out` and records
+/// them in `run.files`.
+pub fn write_files(run: &mut CheckRun, out: &Path, render: Render) -> Result<(), CliError> {
+    let violated: Vec<&Counterexample> = run
+        .traces
+        .iter()
+        .filter(|t| {
+            run.report
+                .properties
+                .iter()
+                .any(|p| p.name == t.property && p.status == Status::Violated)
+        })
+        .collect();
+    let mut written = Vec::with_capacity(violated.len());
+    for t in violated {
+        written.push(
+            files::write_counterexample(t, out, render).map_err(|e| CliError::Io(e.to_string()))?,
+        );
+    }
+    run.files = written;
+    Ok(())
+}
+
 /// Runs `xshard check`.
 pub fn run(a: &CheckArgs) -> Result<u8, CliError> {
     let req = Request {
@@ -106,7 +135,12 @@ pub fn run(a: &CheckArgs) -> Result<u8, CliError> {
     // Validate before exploring, so bad input fails fast.
     registry::resolve(&a.model, &req)?;
     let opts = options(a);
-    let run = execute(&a.model, &req, &opts)?;
+    let mut run = execute(&a.model, &req, &opts)?;
+    // Files first: if they cannot be written the command fails with one line and no report.
+    write_files(&mut run, &a.out, a.render)?;
+    for note in run.files.iter().filter_map(|f| f.svg_note.as_deref()) {
+        eprintln!("{note}");
+    }
     match a.format {
         Format::Human => print!("{}", report::human::check(&run)),
         Format::Json => print!("{}", report::json::check(&run)),

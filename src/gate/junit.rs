@@ -51,7 +51,7 @@ pub fn report(suite: &Suite, results: &[CheckResult]) -> Report {
                     let mut text = String::new();
                     if let Some(f) = &c.files {
                         text.push_str("counterexample:");
-                        for p in std::iter::once(&f.json).chain(&f.dot).chain(&f.svg) {
+                        for p in [&f.json, &f.dot].into_iter().chain(&f.svg) {
                             text.push(' ');
                             text.push_str(&p.display().to_string());
                         }

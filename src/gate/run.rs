@@ -112,8 +112,8 @@ impl CheckResult {
             .iter()
             .filter_map(|c| c.files.as_ref())
             .flat_map(|f| {
-                std::iter::once(f.json.clone())
-                    .chain(f.dot.clone())
+                [f.json.clone(), f.dot.clone()]
+                    .into_iter()
                     .chain(f.svg.clone())
             })
             .collect()

@@ -8,6 +8,7 @@ use xshard_models::registry::{Expect, ModelInfo};
 use super::{rerun_command, Verdict};
 use crate::cli::check::CheckRun;
 use crate::engine::Status;
+use crate::trace::files::WrittenFiles;
 use crate::trace::Counterexample;
 
 /// The report of a check.
@@ -91,6 +92,9 @@ pub fn check(run: &CheckRun) -> String {
     for t in run.traces.iter().filter(|t| is_failure(run, &t.property)) {
         let _ = writeln!(out);
         out.push_str(&trace_text(t));
+        if let Some(f) = run.files.iter().find(|f| f.property == t.property) {
+            out.push_str(&files_text(f));
+        }
     }
     let verdict = run.verdict();
     let _ = writeln!(out);
@@ -128,6 +132,16 @@ fn is_failure(run: &CheckRun, property: &str) -> bool {
         .properties
         .iter()
         .any(|p| p.name == property && p.status.is_failure())
+}
+
+/// The files of a counterexample and the command that replays it.
+pub fn files_text(f: &WrittenFiles) -> String {
+    let paths: Vec<String> = f.paths().iter().map(|p| p.display().to_string()).collect();
+    format!(
+        "  files: {}\n  replay: {}\n",
+        paths.join(" "),
+        f.replay_command()
+    )
 }
 
 /// A trace as numbered steps.

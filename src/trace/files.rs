@@ -1,199 +1,191 @@
-//! Counterexample files: `<out>/<model>/<property>-<hash>.json`.
+//! Counterexample files: `<out>/<model>/<property>-<hash>.{json,dot,svg}` (DESIGN.md,
+//! "Outputs"), written atomically, and read back for `replay` and `render`.
 //!
-//! The hash is of what identifies the bug (model, variant, parameters, kernel configuration,
-//! property and action path), so the same bug always lands in the same file and re-running a
-//! check overwrites rather than accumulates. Files are written to a temporary name and renamed,
-//! so a reader never sees half a file.
-//!
-//! This implementation writes the JSON only; the DOT and SVG renderings are added by the
-//! renderer (its `dot`/`svg` fields are `None` here).
+//! The hash ([`super::hash`]) covers what identifies the bug, so the same bug always gets the
+//! same file name and the same bytes (nothing in the files depends on timing, threads or the
+//! machine). Each file is written to a temporary name in its directory and renamed, so a reader
+//! never sees half a file.
 
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::Counterexample;
+use serde::Serialize;
 
-/// Which renderings to write beside the JSON.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+use super::{hash, Counterexample, SCHEMA_VERSION};
+use crate::render::{self, graphviz::GraphvizError};
+
+/// Whether `check` renders SVG next to the DOT file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Render {
-    /// The JSON, the DOT chart and its SVG (needs Graphviz).
+    /// Render `.svg` with Graphviz `dot` when it is installed (a note on stderr when not).
+    #[default]
     Svg,
-    /// The JSON (and DOT, where the renderer writes one) without SVG.
+    /// Write only `.json` and `.dot`.
     None,
 }
 
 /// The files written for one counterexample.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WrittenFiles {
+    /// The property the counterexample violates.
+    pub property: String,
     pub json: PathBuf,
-    pub dot: Option<PathBuf>,
+    pub dot: PathBuf,
+    /// The SVG chart, when it was rendered.
     pub svg: Option<PathBuf>,
+    /// Why no SVG was rendered although `--render svg` asked for it (Graphviz missing).
+    #[serde(skip)]
+    pub svg_note: Option<String>,
 }
 
-/// Why a counterexample could not be written.
+impl WrittenFiles {
+    /// The command that replays the counterexample.
+    pub fn replay_command(&self) -> String {
+        format!("xshard replay {}", self.json.display())
+    }
+
+    /// Every written path, JSON first.
+    pub fn paths(&self) -> Vec<&Path> {
+        let mut v = vec![self.json.as_path(), self.dot.as_path()];
+        v.extend(self.svg.as_deref());
+        v
+    }
+}
+
+/// Why counterexample files could not be written or read.
 #[derive(Debug, thiserror::Error)]
 pub enum TraceError {
-    #[error("cannot write counterexample '{}': {source}", path.display())]
-    Io {
+    #[error("cannot create directory {path}: {source}")]
+    CreateDir {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot encode counterexample of {property}: {source}")]
-    Encode {
-        property: String,
-        source: serde_json::Error,
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a counterexample file: {reason}")]
+    Parse { path: PathBuf, reason: String },
+    #[error("{path} has schema version {found}; this xshard reads version {SCHEMA_VERSION}")]
+    Schema { path: PathBuf, found: u32 },
+    #[error("cannot render SVG for {path}: {source}")]
+    Svg {
+        path: PathBuf,
+        source: GraphvizError,
     },
 }
 
-/// Writes `t` under `out_root` and returns the paths written.
+/// The file name stem of `t`: `<property>-<hash>`.
+pub fn stem(t: &Counterexample) -> String {
+    format!("{}-{}", t.property, hash::file_hash(t))
+}
+
+/// The JSON text of `t` exactly as written to its file.
+pub fn to_json(t: &Counterexample) -> String {
+    // Serialising plain data to a String cannot fail; fall back to an empty object rather than
+    // panic if a future field ever made it fail.
+    let mut s = serde_json::to_string_pretty(t).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
+
+/// Writes `t` under `out_root`: `<out_root>/<model>/<stem>.json` and `.dot`, and `.svg` when
+/// `render` asks for it and Graphviz is installed (otherwise `svg_note` says why not).
 pub fn write_counterexample(
     t: &Counterexample,
     out_root: &Path,
-    _render: Render,
+    render: Render,
 ) -> Result<WrittenFiles, TraceError> {
     let dir = out_root.join(&t.model);
-    std::fs::create_dir_all(&dir).map_err(|source| TraceError::Io {
+    fs::create_dir_all(&dir).map_err(|source| TraceError::CreateDir {
         path: dir.clone(),
         source,
     })?;
-    let json = dir.join(format!("{}-{:016x}.json", t.property, identity_hash(t)));
-    let mut text = serde_json::to_string_pretty(t).map_err(|source| TraceError::Encode {
-        property: t.property.clone(),
-        source,
-    })?;
-    text.push('\n');
-    write_atomically(&json, text.as_bytes())?;
+    let stem = stem(t);
+    let json = dir.join(format!("{stem}.json"));
+    let dot = dir.join(format!("{stem}.dot"));
+    write_atomic(&json, to_json(t).as_bytes())?;
+    let dot_text = render::dot_chart(t, &json.display().to_string());
+    write_atomic(&dot, dot_text.as_bytes())?;
+    let (svg, svg_note) = match render {
+        Render::None => (None, None),
+        Render::Svg => match render::graphviz::to_svg(&dot_text) {
+            Ok(bytes) => {
+                let path = dir.join(format!("{stem}.svg"));
+                write_atomic(&path, &bytes)?;
+                (Some(path), None)
+            }
+            Err(GraphvizError::Missing) => (
+                None,
+                Some(format!(
+                    "note: no SVG written for {}: {} (or pass --render none)",
+                    dot.display(),
+                    GraphvizError::Missing
+                )),
+            ),
+            Err(source) => return Err(TraceError::Svg { path: dot, source }),
+        },
+    };
     Ok(WrittenFiles {
+        property: t.property.clone(),
         json,
-        dot: None,
-        svg: None,
+        dot,
+        svg,
+        svg_note,
     })
 }
 
-/// FNV-1a (64 bit) of what identifies a bug. FNV rather than `DefaultHasher` because the name
-/// must be the same across Rust versions and platforms.
-pub fn identity_hash(t: &Counterexample) -> u64 {
-    let mut key = format!("{}\n{}\n", t.model, t.variant);
-    for (k, v) in &t.params {
-        key.push_str(&format!("{k}={v}\n"));
-    }
-    if let Some(k) = t.kernel {
-        key.push_str(&format!(
-            "{:?} {} {} {} {:?} {:?} {} {}\n",
-            k.delivery, k.loss, k.replay, k.crashes, k.crash_mode, k.time, k.delta, k.horizon
-        ));
-    }
-    key.push_str(&t.property);
-    key.push('\n');
-    for step in &t.path {
-        key.push_str(&format!("{step},"));
-    }
-    fnv1a(key.as_bytes())
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    bytes
-        .iter()
-        .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), TraceError> {
-    let io = |source| TraceError::Io {
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TraceError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let err = |source| TraceError::Write {
         path: path.to_path_buf(),
         source,
     };
-    // Unique per process and per write: checks run in parallel may write the same bug's file.
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let tmp = path.with_extension(format!(
-        "json.tmp{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if let Err(e) = fs::write(&tmp, bytes) {
+        let _ = fs::remove_file(&tmp);
+        return Err(err(e));
     }
-    result.map_err(io)
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        err(e)
+    })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use xshard_properties::Kind;
-
-    fn sample() -> Counterexample {
-        Counterexample {
-            schema_version: super::super::SCHEMA_VERSION,
-            xshard_version: "0".into(),
-            model: "m".into(),
-            variant: "v".into(),
-            params: [("rms".to_string(), 3)].into(),
-            kernel: None,
-            property: "atomicity".into(),
-            kind: Kind::Always,
-            path: vec![0, 1, 2],
-            nodes: vec![],
-            steps: vec![],
-            outcomes: vec![],
-            explanation: "x".into(),
+/// Reads a counterexample file.
+pub fn load(path: &Path) -> Result<Counterexample, TraceError> {
+    let text = fs::read_to_string(path).map_err(|source| TraceError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // Check the version first, so a newer file is reported as such rather than as a parse
+    // error about a field this version does not know.
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+        if let Some(found) = v.get("schema_version").and_then(serde_json::Value::as_u64) {
+            if found != u64::from(SCHEMA_VERSION) {
+                return Err(TraceError::Schema {
+                    path: path.to_path_buf(),
+                    found: u32::try_from(found).unwrap_or(u32::MAX),
+                });
+            }
         }
     }
-
-    #[test]
-    fn fnv1a_matches_the_reference_vectors() {
-        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
-    }
-
-    #[test]
-    fn the_hash_depends_on_the_path_and_not_on_the_explanation() {
-        let a = sample();
-        let mut b = sample();
-        b.explanation = "other words".into();
-        assert_eq!(identity_hash(&a), identity_hash(&b));
-        b.path = vec![0, 2, 1];
-        assert_ne!(identity_hash(&a), identity_hash(&b));
-    }
-
-    #[test]
-    fn writes_the_json_under_model_and_leaves_no_temporary_file() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let t = sample();
-        let w = write_counterexample(&t, dir.path(), Render::None).expect("written");
-        let name = format!("atomicity-{:016x}.json", identity_hash(&t));
-        assert_eq!(w.json, dir.path().join("m").join(name));
-        assert_eq!((w.dot, w.svg), (None, None));
-        let back: Counterexample =
-            serde_json::from_str(&std::fs::read_to_string(&w.json).expect("read")).expect("json");
-        assert_eq!(back, t);
-        let entries = std::fs::read_dir(dir.path().join("m"))
-            .expect("dir")
-            .count();
-        assert_eq!(entries, 1);
-    }
-
-    #[test]
-    fn concurrent_writes_of_one_bug_all_succeed() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let t = sample();
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..8)
-                .map(|_| s.spawn(|| write_counterexample(&t, dir.path(), Render::None)))
-                .collect();
-            for h in handles {
-                h.join().expect("no panic").expect("written");
-            }
-        });
-        let entries = std::fs::read_dir(dir.path().join("m"))
-            .expect("dir")
-            .count();
-        assert_eq!(entries, 1);
-    }
+    serde_json::from_str(&text).map_err(|e| TraceError::Parse {
+        path: path.to_path_buf(),
+        reason: if e.is_eof() {
+            format!("truncated ({e})")
+        } else {
+            e.to_string()
+        },
+    })
 }

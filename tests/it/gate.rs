@@ -287,8 +287,13 @@ fn project_suite_passes_with_every_case_in_the_junit_report() {
             Expectation::Violates(ps) => ps.len(),
         })
         .sum();
-    let written = walk(&out).len();
-    assert_eq!(written, violations);
+    // Each violation is written as .json and .dot (no .svg: the gate renders only with --svg).
+    let written = walk(&out);
+    let json = written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"));
+    assert_eq!(json.count(), violations);
+    assert_eq!(written.len(), 2 * violations);
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -547,7 +552,7 @@ fn the_default_suite_is_xshard_toml_in_the_working_directory() {
     assert_eq!(out.status.code(), Some(0));
     // Counterexamples default to ./counterexamples.
     let written = walk(&dir.path().join("counterexamples").join("tla-two-phase"));
-    assert_eq!(written.len(), 1);
+    assert_eq!(written.len(), 2, "one .json and one .dot: {written:?}");
 }
 
 #[test]
@@ -666,7 +671,8 @@ fn json_lines_stream_one_check_per_line_in_file_order_whatever_the_jobs() {
     assert!(c["elapsed_secs"].is_number());
     assert_eq!(
         c["counterexample_files"].as_array().expect("files").len(),
-        2
+        4,
+        "atomicity and timeout_revert, each as .json and .dot"
     );
     let message = c["message"].as_str().expect("message");
     assert!(

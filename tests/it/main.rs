@@ -6,3 +6,5 @@ mod cli_check;
 mod gate;
 mod protocols_a;
 mod protocols_b;
+mod traces;
+mod traces_render;
