@@ -89,9 +89,31 @@ pub fn check(run: &CheckRun) -> String {
             .map(|b| format!(", peak memory {:.1} MiB", b as f64 / 1048576.0))
             .unwrap_or_default()
     );
-    for t in run.traces.iter().filter(|t| is_failure(run, &t.property)) {
+    let shown: Vec<&Counterexample> = run
+        .traces
+        .iter()
+        .filter(|t| is_failure(run, &t.property))
+        .collect();
+    for (i, t) in shown.iter().enumerate() {
         let _ = writeln!(out);
-        out.push_str(&trace_text(t));
+        // Two properties often fail on the same path: print its steps once.
+        match shown[..i].iter().find(|earlier| earlier.path == t.path) {
+            Some(earlier) => {
+                let _ = writeln!(
+                    out,
+                    "counterexample for {} ({} steps): {}",
+                    t.property,
+                    t.len(),
+                    t.explanation
+                );
+                let _ = writeln!(
+                    out,
+                    "  the same steps as the counterexample for {} above",
+                    earlier.property
+                );
+            }
+            None => out.push_str(&trace_text(t)),
+        }
         if let Some(f) = run.files.iter().find(|f| f.property == t.property) {
             out.push_str(&files_text(f));
         }
