@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use xshard_models::kernel::{CrashMode, Delivery, TimeMode};
 use xshard_models::registry::KernelOverrides;
 
-use crate::engine::Strategy;
+use crate::engine::{EngineKind, Strategy};
 
 /// xshard: a model checker for cross-shard commit protocols.
 #[derive(Debug, Parser)]
@@ -89,6 +89,15 @@ pub struct CheckArgs {
     /// Render each counterexample's chart as SVG (needs Graphviz `dot`), or not.
     #[arg(long, value_enum, default_value_t = crate::trace::files::Render::Svg)]
     pub render: crate::trace::files::Render,
+    /// Stop when resident memory would exceed this (bytes, or with a K, M, G suffix: powers
+    /// of 1024); verdict inconclusive if reached.
+    #[arg(long, value_name = "SIZE", default_value = "8G", value_parser = parse_size)]
+    pub max_memory: u64,
+    /// The checker: xshard's engine, or stateright's own DFS checker (differential testing).
+    /// Ctrl-C stops either and prints the partial summary (verdict inconclusive, exit code 3,
+    /// stopped_by interrupted).
+    #[arg(long, value_enum, default_value_t = EngineKind::Xshard)]
+    pub engine: EngineKind,
     #[command(flatten)]
     pub kernel: KernelArgs,
 }
@@ -167,4 +176,29 @@ impl KernelArgs {
             horizon: self.horizon,
         }
     }
+}
+
+/// Parses a size: `1048576`, `512K`, `64M`, `8G` (powers of 1024; a trailing `B`/`iB` is fine).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let (num, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        Some('T') => (&t[..t.len() - 1], 40),
+        _ => (t, 0),
+    };
+    let n: u64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size such as 512M or 8G"))?;
+    if n == 0 {
+        return Err("the size must be positive".to_string());
+    }
+    n.checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("'{s}' is too large"))
 }

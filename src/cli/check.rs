@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use xshard_models::{registry, Checkable, Request, Resolved, Visitor};
@@ -38,24 +39,26 @@ struct RunVisitor<'a> {
 }
 
 impl Visitor for RunVisitor<'_> {
-    type Out = CheckRun;
+    type Out = Result<CheckRun, CliError>;
 
-    fn visit<M: Checkable>(self, model: M, resolved: &Resolved) -> CheckRun {
-        let report = engine::check(&model, self.opts);
+    fn visit<M: Checkable>(self, model: M, resolved: &Resolved) -> Self::Out {
+        engine::validate(&model, self.opts).map_err(CliError::Usage)?;
+        let model = Arc::new(model);
+        let report = engine::check_arc(&model, self.opts);
         let traces = report
             .properties
             .iter()
             .filter_map(|p| {
                 let path = p.path.as_ref()?;
-                trace::build(&model, resolved, p.name, p.kind, path)
+                trace::build(&*model, resolved, p.name, p.kind, path)
             })
             .collect();
-        CheckRun {
+        Ok(CheckRun {
             resolved: resolved.clone(),
             report,
             traces,
             files: Vec::new(),
-        }
+        })
     }
 }
 
@@ -90,6 +93,9 @@ pub fn options(a: &CheckArgs) -> Options {
         max_states: a.max_states,
         max_depth: a.max_depth,
         timeout: a.timeout.map(Duration::from_secs),
+        max_memory: Some(a.max_memory),
+        engine: a.engine,
+        progress: true,
     }
 }
 
@@ -99,7 +105,24 @@ fn available_threads() -> usize {
 
 /// Builds and checks the model a request names.
 pub fn execute(model: &str, req: &Request, opts: &Options) -> Result<CheckRun, CliError> {
-    Ok(registry::build(model, req, RunVisitor { opts })?)
+    registry::build(model, req, RunVisitor { opts })?
+}
+
+/// Makes the first Ctrl-C stop the check gracefully (partial summary, exit code 3 with
+/// `stopped_by: interrupted`); a second one exits at once with code 130.
+fn install_interrupt_handler() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static ONCE: AtomicBool = AtomicBool::new(false);
+    if ONCE.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let seen = AtomicBool::new(false);
+    let _ = ctrlc::set_handler(move || {
+        if seen.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        engine::interrupt();
+    });
 }
 
 /// Writes the files of every violated property's counterexample under `out` and records
@@ -135,6 +158,7 @@ pub fn run(a: &CheckArgs) -> Result<u8, CliError> {
     // Validate before exploring, so bad input fails fast.
     registry::resolve(&a.model, &req)?;
     let opts = options(a);
+    install_interrupt_handler();
     let mut run = execute(&a.model, &req, &opts)?;
     // Files first: if they cannot be written the command fails with one line and no report.
     write_files(&mut run, &a.out, a.render)?;

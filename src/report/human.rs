@@ -89,6 +89,20 @@ pub fn check(run: &CheckRun) -> String {
             .map(|b| format!(", peak memory {:.1} MiB", b as f64 / 1048576.0))
             .unwrap_or_default()
     );
+    let _ = writeln!(
+        out,
+        "engine: {} {}, {} thread{}{}",
+        s.engine,
+        match s.strategy {
+            crate::engine::Strategy::Bfs => "bfs",
+            crate::engine::Strategy::Dfs => "dfs",
+        },
+        s.threads,
+        if s.threads == 1 { "" } else { "s" },
+        s.bytes_per_state
+            .map(|b| format!(", {b:.1} bytes per distinct state"))
+            .unwrap_or_default()
+    );
     let shown: Vec<&Counterexample> = run
         .traces
         .iter()

@@ -20,8 +20,9 @@
 //! - `summary`: `model`, `variant`, `params`, `verdict` (`holds` | `violated` |
 //!   `inconclusive`), `stopped_by` (null or `max_states` | `max_depth` | `timeout` |
 //!   `max_memory` | `interrupted`), `distinct_states`, `generated_states`, `max_depth`,
-//!   `elapsed_secs`, `states_per_sec`, `peak_memory_bytes`, `symmetry`, `engine`, `strategy`,
-//!   `threads`.
+//!   `elapsed_secs`, `states_per_sec`, `peak_memory_bytes`, `bytes_per_state` (memory the run
+//!   added per distinct state, or null), `symmetry` (true: the counts are up to symmetry),
+//!   `engine` (`xshard` | `stateright`), `strategy`, `threads`.
 //!
 //! `xshard list` emits `begin` (`schema_version`, `command`: `"list"`), then one `model` per
 //! model (the registry's `ModelInfo`).
@@ -91,6 +92,7 @@ pub fn summary(run: &CheckRun) -> Value {
         "elapsed_secs": s.elapsed_secs,
         "states_per_sec": s.states_per_sec(),
         "peak_memory_bytes": s.peak_memory_bytes,
+        "bytes_per_state": s.bytes_per_state,
         "symmetry": s.symmetry,
         "engine": s.engine,
         "strategy": s.strategy,

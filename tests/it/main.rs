@@ -3,6 +3,7 @@
 mod helpers;
 
 mod cli_check;
+mod engine;
 mod gate;
 mod protocols_a;
 mod protocols_b;

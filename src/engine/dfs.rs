@@ -1,0 +1,516 @@
+//! Depth-first search, sequential or parallel.
+//!
+//! Memory: only the visited set of fingerprints and, per worker, the current search path with
+//! the not-yet-explored successors of each state on it. A counterexample is the search path
+//! itself (its action indices), so nothing per state is needed to rebuild one.
+//!
+//! A state is inserted into the visited set, and its properties checked, when it is generated;
+//! it is expanded when the search descends into it. Workers keep their own stacks; an idle
+//! worker raises `hungry`, and a busy one hands over unexplored successors from the bottom of
+//! its stack (the largest subtrees) together with their paths. The visited set grows between
+//! phases: a worker that sees the load pass 3/4 pauses everyone, the table doubles, and the
+//! workers resume with their stacks.
+//!
+//! With `max_depth`, plain DFS would be incomplete inside the bound (a state first reached on a
+//! long path is not re-expanded when a shorter path reaches it later), so each visited state
+//! also records the smallest depth it was reached at, and a shorter arrival expands it again.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+use xshard_models::Checkable;
+use xshard_properties::Kind;
+
+use super::control::Control;
+use super::fingerprint::fingerprint;
+use super::table::{FpTable, Insert};
+use super::{hit, status, successors, Bound, Options, PropertyResult, Report, Stats, Strategy};
+
+/// Beyond-bound fingerprints a worker remembers before assuming the bound cut the search.
+const BEYOND_MAX: usize = 1 << 20;
+
+/// A state on the search path and its unexplored successors.
+struct Frame<S> {
+    state: S,
+    /// The action index that led here (for a root: its last path entry).
+    action: u32,
+    /// Successors still to explore, last first (so they are explored in action order).
+    children: Vec<(u32, S)>,
+}
+
+/// A visited, unexpanded state handed between workers, with its full encoded path.
+struct Job<S> {
+    state: S,
+    path: Vec<usize>,
+}
+
+struct Pool<S> {
+    jobs: Vec<Job<S>>,
+    idle: usize,
+    done: bool,
+}
+
+/// What every worker of a run shares.
+struct Shared<'a, M: Checkable> {
+    model: &'a M,
+    ctl: &'a Control,
+    kinds: Vec<(&'static str, Kind)>,
+    sym: bool,
+    threads: usize,
+    max_states: Option<u64>,
+    max_depth: Option<u64>,
+    pool: Mutex<Pool<M::State>>,
+    wake: Condvar,
+    hungry: AtomicUsize,
+    pause: AtomicBool,
+    /// Entries in the table (flushed by workers).
+    count: AtomicU64,
+    grow_at: AtomicU64,
+    /// A state at the depth bound has a successor not otherwise reached.
+    cut: AtomicBool,
+    /// With `--max-states`: distinct states accepted so far.
+    accepted: AtomicU64,
+}
+
+/// One worker's search: its stack and its findings (aligned so that two workers' counters never
+/// share a cache line).
+#[repr(align(128))]
+struct Worker<S> {
+    /// The path to the parent of `frames[0]` (empty for a root at an initial state).
+    prefix: Vec<usize>,
+    frames: Vec<Frame<S>>,
+    spare: Vec<Vec<(u32, S)>>,
+    found: Vec<Option<Vec<usize>>>,
+    generated: u64,
+    distinct: u64,
+    depth: u64,
+    conds: Vec<bool>,
+    /// Fingerprints of successors of states at the depth bound not visited when generated.
+    beyond: Vec<u64>,
+}
+
+impl<S> Worker<S> {
+    fn new(nprops: usize) -> Self {
+        Worker {
+            prefix: Vec::new(),
+            frames: Vec::new(),
+            spare: Vec::new(),
+            found: vec![None; nprops],
+            generated: 0,
+            distinct: 0,
+            depth: 0,
+            conds: Vec::new(),
+            beyond: Vec::new(),
+        }
+    }
+
+    /// The encoded path to the state of frame `f`.
+    fn path_to(&self, f: usize) -> Vec<usize> {
+        let mut p = Vec::with_capacity(self.prefix.len() + f + 2);
+        p.extend_from_slice(&self.prefix);
+        p.extend(self.frames[..=f].iter().map(|fr| fr.action as usize));
+        p
+    }
+
+    /// The depth (states on the path) of frame `f`.
+    fn depth_of(&self, f: usize) -> u64 {
+        (self.prefix.len() + f + 1) as u64
+    }
+}
+
+pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Report {
+    let threads = opts.threads.max(1);
+    let kinds = model.property_kinds();
+    let nprops = kinds.len();
+    let sh = Shared {
+        model,
+        ctl,
+        kinds,
+        sym: opts.symmetry && model.has_symmetry(),
+        threads,
+        max_states: opts.max_states,
+        max_depth: opts.max_depth,
+        pool: Mutex::new(Pool {
+            jobs: Vec::new(),
+            idle: 0,
+            done: false,
+        }),
+        wake: Condvar::new(),
+        hungry: AtomicUsize::new(0),
+        pause: AtomicBool::new(false),
+        count: AtomicU64::new(0),
+        grow_at: AtomicU64::new(0),
+        cut: AtomicBool::new(false),
+        accepted: AtomicU64::new(0),
+    };
+    // The depth-bounded search records each state's smallest depth in the aux words.
+    let mut table = FpTable::new(opts.max_depth.map(|_| u64::MAX));
+    sh.grow_at.store(table.grow_at() as u64, Relaxed);
+    let mut workers: Vec<Worker<M::State>> = (0..threads).map(|_| Worker::new(nprops)).collect();
+
+    // Initial states: visited and checked here, expanded by the workers.
+    let mut roots = Vec::new();
+    {
+        let w = &mut workers[0];
+        for (i, init) in model.init_states().into_iter().enumerate() {
+            if !model.within_boundary(&init) {
+                continue;
+            }
+            w.generated += 1;
+            let fp = fingerprint(&sh.canon_ref(&init));
+            match table.insert::<false>(fp, 0) {
+                Insert::New(slot) => {
+                    if sh.max_states.is_some_and(|m| w.distinct >= m) {
+                        ctl.stop(Bound::MaxStates);
+                        break;
+                    }
+                    if sh.max_depth.is_some() {
+                        table.aux(slot).store(1, Relaxed);
+                    }
+                    w.distinct += 1;
+                    w.depth = 1;
+                    sh.note(w, &init, |_| vec![i]);
+                    roots.push(Job {
+                        state: init,
+                        path: vec![i],
+                    });
+                }
+                Insert::Present { .. } => {}
+            }
+        }
+    }
+    sh.count.store(workers[0].distinct, Relaxed);
+    sh.accepted.store(workers[0].distinct, Relaxed);
+    roots.reverse();
+    if let Ok(mut p) = sh.pool.lock() {
+        p.jobs = roots;
+    }
+
+    // Phases, separated by table growth.
+    loop {
+        if let Ok(mut p) = sh.pool.lock() {
+            p.idle = 0;
+        }
+        sh.hungry.store(0, Relaxed);
+        {
+            let t: &FpTable = &table;
+            let s_ref = &sh;
+            std::thread::scope(|s| {
+                for w in workers.iter_mut() {
+                    if threads == 1 {
+                        s.spawn(move || s_ref.work::<false>(t, w));
+                    } else {
+                        s.spawn(move || s_ref.work::<true>(t, w));
+                    }
+                }
+            });
+        }
+        let finished = sh.pool.lock().map_or(true, |p| p.done);
+        if finished || ctl.stopped() {
+            break;
+        }
+        if sh.pause.load(Relaxed) {
+            if ctl.would_exceed(table.bytes_after_growth() - table.bytes()) {
+                break;
+            }
+            table.grow();
+            sh.grow_at.store(table.grow_at() as u64, Relaxed);
+            sh.pause.store(false, Relaxed);
+        }
+    }
+    let beyond = workers
+        .iter()
+        .flat_map(|w| &w.beyond)
+        .any(|&fp| !table.contains(fp));
+    if sh.cut.load(Relaxed) || beyond {
+        ctl.stop(Bound::MaxDepth);
+    }
+    let stopped_by = ctl.reason();
+    let complete = stopped_by.is_none();
+    let generated = workers.iter().map(|w| w.generated).sum();
+    let distinct = workers.iter().map(|w| w.distinct).sum();
+    let depth = workers.iter().map(|w| w.depth).max().unwrap_or(0);
+    let properties = sh
+        .kinds
+        .iter()
+        .enumerate()
+        .map(|(p, &(name, kind))| {
+            // With several workers, the shortest (then smallest) path any of them found.
+            let path = workers
+                .iter_mut()
+                .filter_map(|w| w.found[p].take())
+                .min_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+            PropertyResult {
+                name,
+                kind,
+                status: status(kind, path.is_some(), complete),
+                path,
+            }
+        })
+        .collect();
+    Report {
+        properties,
+        stats: Stats {
+            generated_states: generated,
+            distinct_states: distinct,
+            max_depth: depth,
+            engine: "xshard",
+            strategy: Strategy::Dfs,
+            ..Stats::default()
+        },
+        stopped_by,
+    }
+}
+
+impl<M: Checkable> Shared<'_, M> {
+    #[inline(always)]
+    fn canon_ref<'s>(&self, s: &'s M::State) -> std::borrow::Cow<'s, M::State> {
+        if self.sym {
+            std::borrow::Cow::Owned(self.model.representative(s))
+        } else {
+            std::borrow::Cow::Borrowed(s)
+        }
+    }
+
+    /// Checks the properties on a newly visited state; `path` builds its path on a first hit.
+    #[inline]
+    fn note(
+        &self,
+        w: &mut Worker<M::State>,
+        s: &M::State,
+        path: impl FnOnce(&Worker<M::State>) -> Vec<usize>,
+    ) {
+        self.model.evaluate(s, &mut w.conds);
+        let first = |w: &Worker<M::State>, p: usize| {
+            w.found[p].is_none() && hit(self.kinds[p].1, w.conds[p])
+        };
+        if !(0..self.kinds.len()).any(|p| first(w, p)) {
+            return;
+        }
+        let built = path(w);
+        for p in 0..self.kinds.len() {
+            if first(w, p) {
+                w.found[p] = Some(built.clone());
+            }
+        }
+    }
+
+    /// One worker's phase: explore until the search is done, stopped, or paused for growth.
+    fn work<const CONCURRENT: bool>(&self, table: &FpTable, w: &mut Worker<M::State>) {
+        let mut actions = Vec::new();
+        let mut succ: Vec<(u32, M::State)> = Vec::new();
+        let mut batch: Vec<(u64, u32, M::State)> = Vec::new();
+        let mut flushed_gen = w.generated;
+        let mut flushed_new = w.distinct;
+        let mut steps = 0u32;
+        loop {
+            steps = steps.wrapping_add(1);
+            if steps % 64 == 0 || w.distinct - flushed_new >= 512 {
+                if self.ctl.stopped() || self.pause.load(Relaxed) {
+                    break;
+                }
+                self.ctl
+                    .generated
+                    .fetch_add(w.generated - flushed_gen, Relaxed);
+                flushed_gen = w.generated;
+                let new = w.distinct - flushed_new;
+                if new > 0 {
+                    flushed_new = w.distinct;
+                    self.ctl.distinct.fetch_add(new, Relaxed);
+                    let count = self.count.fetch_add(new, Relaxed) + new;
+                    if count + 1024 >= self.grow_at.load(Relaxed) {
+                        self.pause.store(true, Relaxed);
+                        break;
+                    }
+                }
+                self.ctl.depth.fetch_max(w.depth, Relaxed);
+                if CONCURRENT && self.hungry.load(Relaxed) > 0 {
+                    self.share(w);
+                }
+            }
+            let Some(top) = w.frames.last_mut() else {
+                match self.take_job() {
+                    Some(job) => {
+                        let mut path = job.path;
+                        let action = path.pop().unwrap_or(0) as u32;
+                        w.prefix = path;
+                        let children = w.spare.pop().unwrap_or_default();
+                        w.frames.push(Frame {
+                            state: job.state,
+                            action,
+                            children,
+                        });
+                        let f = w.frames.len() - 1;
+                        self.expand::<CONCURRENT>(table, w, f, &mut actions, &mut succ, &mut batch);
+                        continue;
+                    }
+                    None => break,
+                }
+            };
+            match top.children.pop() {
+                Some((action, state)) => {
+                    let children = w.spare.pop().unwrap_or_default();
+                    w.frames.push(Frame {
+                        state,
+                        action,
+                        children,
+                    });
+                    let f = w.frames.len() - 1;
+                    self.expand::<CONCURRENT>(table, w, f, &mut actions, &mut succ, &mut batch);
+                }
+                None => {
+                    if let Some(fr) = w.frames.pop() {
+                        w.spare.push(fr.children);
+                    }
+                }
+            }
+        }
+        self.ctl
+            .generated
+            .fetch_add(w.generated - flushed_gen, Relaxed);
+        let new = w.distinct - flushed_new;
+        self.ctl.distinct.fetch_add(new, Relaxed);
+        self.count.fetch_add(new, Relaxed);
+        self.ctl.depth.fetch_max(w.depth, Relaxed);
+    }
+
+    /// Generates the successors of frame `f`'s state, visits the new ones and keeps them as
+    /// the frame's children.
+    #[inline]
+    fn expand<const CONCURRENT: bool>(
+        &self,
+        table: &FpTable,
+        w: &mut Worker<M::State>,
+        f: usize,
+        actions: &mut Vec<M::Action>,
+        succ: &mut Vec<(u32, M::State)>,
+        batch: &mut Vec<(u64, u32, M::State)>,
+    ) {
+        let depth = w.depth_of(f);
+        w.depth = w.depth.max(depth);
+        succ.clear();
+        successors(self.model, &w.frames[f].state, actions, succ);
+        w.generated += succ.len() as u64;
+        if self.max_depth.is_some_and(|d| depth >= d) {
+            // At the bound: checked, not expanded. Successors not visited yet may still be
+            // reached within the bound on another path: decide at the end of the search.
+            for (_, n) in succ.drain(..) {
+                let fp = fingerprint(&self.canon_ref(&n));
+                if !table.contains(fp) {
+                    if w.beyond.len() < BEYOND_MAX {
+                        w.beyond.push(fp);
+                    } else {
+                        self.cut.store(true, Relaxed);
+                    }
+                }
+            }
+            return;
+        }
+        for (a, n) in succ.drain(..) {
+            let fp = fingerprint(&self.canon_ref(&n));
+            batch.push((fp, a, n));
+        }
+        table.touch_all(batch.iter().map(|e| e.0));
+        let child_depth = depth + 1;
+        let mut children = std::mem::take(&mut w.frames[f].children);
+        for (fp, a, n) in batch.drain(..) {
+            match table.insert::<CONCURRENT>(fp, 0) {
+                Insert::New(slot) => {
+                    if let Some(m) = self.max_states {
+                        if self.accepted.fetch_add(1, Relaxed) >= m {
+                            self.ctl.stop(Bound::MaxStates);
+                            continue;
+                        }
+                    }
+                    if self.max_depth.is_some() {
+                        lower(table, slot, child_depth);
+                    }
+                    w.distinct += 1;
+                    self.note(w, &n, |w| {
+                        let mut p = w.path_to(f);
+                        p.push(a as usize);
+                        p
+                    });
+                    children.push((a, n));
+                }
+                Insert::Present { slot, .. } => {
+                    if self.max_depth.is_some() && lower(table, slot, child_depth) {
+                        // Reached at a smaller depth than before: explore it again from here.
+                        children.push((a, n));
+                    }
+                }
+            }
+        }
+        children.reverse();
+        w.frames[f].children = children;
+    }
+
+    /// Takes a job from the pool, waiting while other workers may still produce one. `None`:
+    /// the search is over, stopped, or paused.
+    fn take_job(&self) -> Option<Job<M::State>> {
+        let Ok(mut p) = self.pool.lock() else {
+            return None;
+        };
+        loop {
+            if let Some(job) = p.jobs.pop() {
+                return Some(job);
+            }
+            if p.done || self.ctl.stopped() || self.pause.load(Relaxed) {
+                return None;
+            }
+            p.idle += 1;
+            self.hungry.store(p.idle, Relaxed);
+            if p.idle == self.threads {
+                p.done = true;
+                self.wake.notify_all();
+                return None;
+            }
+            p = match self.wake.wait_timeout(p, Duration::from_millis(5)) {
+                Ok((g, _)) => g,
+                Err(_) => return None,
+            };
+            p.idle -= 1;
+            self.hungry.store(p.idle, Relaxed);
+        }
+    }
+
+    /// Hands unexplored successors from the bottom of this worker's stack to the pool.
+    fn share(&self, w: &mut Worker<M::State>) {
+        let Some(f) = w.frames.iter().position(|fr| !fr.children.is_empty()) else {
+            return;
+        };
+        // Keep the top frame's last child for ourselves.
+        let top = w.frames.len() - 1;
+        let n = w.frames[f].children.len();
+        let give = if f == top { n / 2 } else { n.div_ceil(2) };
+        if give == 0 {
+            return;
+        }
+        let base = w.path_to(f);
+        // Children are stored last-first: give the ones explored last.
+        let given: Vec<(u32, M::State)> = w.frames[f].children.drain(..give).collect();
+        let jobs = given.into_iter().map(|(a, state)| {
+            let mut path = base.clone();
+            path.push(a as usize);
+            Job { state, path }
+        });
+        if let Ok(mut p) = self.pool.lock() {
+            p.jobs.extend(jobs);
+            self.wake.notify_all();
+        }
+    }
+}
+
+/// Lowers the recorded depth at `slot` to `depth`; whether it was lowered.
+fn lower(table: &FpTable, slot: usize, depth: u64) -> bool {
+    let aux = table.aux(slot);
+    let mut cur = aux.load(Relaxed);
+    while depth < cur {
+        match aux.compare_exchange_weak(cur, depth, Relaxed, Relaxed) {
+            Ok(_) => return true,
+            Err(now) => cur = now,
+        }
+    }
+    false
+}

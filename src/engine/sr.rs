@@ -1,0 +1,202 @@
+//! `--engine stateright`: the same model under stateright 0.31's own DFS checker, for
+//! differential testing, reported with the same fields as xshard's engine.
+//!
+//! stateright's defaults would stop early: its DFS does not expand a state once every property
+//! has a discovery, and `HasDiscoveries::All` ends the run when they all have one. The model is
+//! therefore wrapped in an adapter with one extra `always` property that never fails, so the
+//! search always explores every reachable state and its counts compare with xshard's.
+//!
+//! Bounds: stateright ignores `timeout` with one thread, and its `target_state_count` counts
+//! generated states, so the adapter enforces `--timeout`, `--max-memory`, `--max-states` and
+//! Ctrl-C itself by offering no more actions once the run must stop (the checker then drains
+//! its queues and returns). `--max-depth` maps to `target_max_depth`: stateright's depth bound
+//! skips states deeper than the bound, and like any plain DFS bound it can miss states inside
+//! it (DESIGN.md); the run is reported inconclusive if the bound was reached.
+//!
+//! Discoveries come back as stateright `Path`s and are re-encoded as action-index paths, the
+//! encoding xshard's engine reports.
+
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::Duration;
+
+use stateright::{Checker, Model, Property};
+use xshard_models::Checkable;
+
+use super::control::Control;
+use super::{status, Bound, Options, PropertyResult, Report, Stats, Strategy};
+
+/// The name of the adapter's extra property.
+const KEEP_GOING: &str = "xshard:explore-everything";
+/// The most properties a model may have under the adapter.
+const MAX_PROPS: usize = 32;
+
+struct Adapter<M: Checkable> {
+    inner: Arc<M>,
+    props: Vec<Property<M>>,
+    halt: Arc<AtomicBool>,
+}
+
+impl<M: Checkable> Model for Adapter<M> {
+    type State = M::State;
+    type Action = M::Action;
+
+    fn init_states(&self) -> Vec<Self::State> {
+        self.inner.init_states()
+    }
+
+    fn actions(&self, state: &Self::State, actions: &mut Vec<Self::Action>) {
+        if !self.halt.load(Relaxed) {
+            self.inner.actions(state, actions);
+        }
+    }
+
+    fn next_state(&self, state: &Self::State, action: Self::Action) -> Option<Self::State> {
+        self.inner.next_state(state, action)
+    }
+
+    fn within_boundary(&self, state: &Self::State) -> bool {
+        self.inner.within_boundary(state)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        let slots = slots::<M>();
+        let mut out: Vec<Property<Self>> = self
+            .props
+            .iter()
+            .zip(slots)
+            .map(|(p, f)| Property {
+                expectation: p.expectation.clone(),
+                name: p.name,
+                condition: f,
+            })
+            .collect();
+        out.push(Property::always(KEEP_GOING, |_, _| true));
+        out
+    }
+}
+
+fn slot<M: Checkable, const I: usize>(a: &Adapter<M>, s: &M::State) -> bool {
+    (a.props[I].condition)(&a.inner, s)
+}
+
+fn slots<M: Checkable>() -> [fn(&Adapter<M>, &M::State) -> bool; MAX_PROPS] {
+    [
+        slot::<M, 0>,
+        slot::<M, 1>,
+        slot::<M, 2>,
+        slot::<M, 3>,
+        slot::<M, 4>,
+        slot::<M, 5>,
+        slot::<M, 6>,
+        slot::<M, 7>,
+        slot::<M, 8>,
+        slot::<M, 9>,
+        slot::<M, 10>,
+        slot::<M, 11>,
+        slot::<M, 12>,
+        slot::<M, 13>,
+        slot::<M, 14>,
+        slot::<M, 15>,
+        slot::<M, 16>,
+        slot::<M, 17>,
+        slot::<M, 18>,
+        slot::<M, 19>,
+        slot::<M, 20>,
+        slot::<M, 21>,
+        slot::<M, 22>,
+        slot::<M, 23>,
+        slot::<M, 24>,
+        slot::<M, 25>,
+        slot::<M, 26>,
+        slot::<M, 27>,
+        slot::<M, 28>,
+        slot::<M, 29>,
+        slot::<M, 30>,
+        slot::<M, 31>,
+    ]
+}
+
+pub(super) fn run<M: Checkable>(model: &Arc<M>, opts: &Options, ctl: &Control) -> Report {
+    let props = model.properties();
+    assert!(
+        props.len() <= MAX_PROPS,
+        "--engine stateright supports at most {MAX_PROPS} properties"
+    );
+    let kinds = model.property_kinds();
+    let halt = Arc::new(AtomicBool::new(false));
+    let adapter = Adapter {
+        inner: Arc::clone(model),
+        props,
+        halt: Arc::clone(&halt),
+    };
+    let threads = opts.threads.max(1);
+    let mut builder = adapter.checker().threads(threads);
+    if opts.symmetry {
+        if let Some(f) = model.stateright_symmetry() {
+            builder = builder.symmetry_fn(f);
+        }
+    }
+    if let Some(d) = opts.max_depth {
+        builder =
+            builder.target_max_depth(usize::try_from(d.saturating_add(1)).unwrap_or(usize::MAX));
+    }
+    let checker = builder.spawn_dfs();
+    while !checker.is_done() {
+        std::thread::sleep(Duration::from_millis(20));
+        let distinct = checker.unique_state_count() as u64;
+        ctl.distinct.store(distinct, Relaxed);
+        ctl.generated.store(checker.state_count() as u64, Relaxed);
+        ctl.depth.store(checker.max_depth() as u64, Relaxed);
+        if opts.max_states.is_some_and(|m| distinct > m) {
+            ctl.stop(Bound::MaxStates);
+        }
+        if ctl.stopped() {
+            halt.store(true, Relaxed);
+        }
+    }
+    let checker = checker.join();
+    // Paths are rebuilt through the adapter: offer actions again.
+    halt.store(false, Relaxed);
+    let distinct = checker.unique_state_count() as u64;
+    let depth = checker.max_depth() as u64;
+    if opts.max_states.is_some_and(|m| distinct > m) {
+        ctl.stop(Bound::MaxStates);
+    }
+    if opts.max_depth.is_some_and(|d| depth > d) {
+        ctl.stop(Bound::MaxDepth);
+    }
+    let discoveries = checker.discoveries();
+    let stopped_by = ctl.reason();
+    let complete = stopped_by.is_none();
+    let adapter = checker.model();
+    let properties = kinds
+        .iter()
+        .map(|&(name, kind)| {
+            let path = discoveries.get(name).map(|p| encode(&p.encode(adapter)));
+            PropertyResult {
+                name,
+                kind,
+                status: status(kind, path.is_some(), complete),
+                path,
+            }
+        })
+        .collect();
+    Report {
+        properties,
+        stats: Stats {
+            generated_states: checker.state_count() as u64,
+            distinct_states: distinct,
+            max_depth: depth,
+            engine: "stateright",
+            strategy: Strategy::Dfs,
+            ..Stats::default()
+        },
+        stopped_by,
+    }
+}
+
+/// Parses stateright's `"0/3/1"` path encoding.
+fn encode(s: &str) -> Vec<usize> {
+    s.split('/').filter_map(|x| x.parse().ok()).collect()
+}
