@@ -15,21 +15,7 @@ pub fn render(t: &Counterexample, replay_path: &str) -> String {
         let _ = writeln!(out, "{line}");
     }
     if let Some(k) = t.kernel {
-        let _ = writeln!(
-            out,
-            "kernel: {:?} network, loss {}, replay {}, crashes {} ({:?}), {:?} time{}",
-            k.delivery,
-            k.loss,
-            k.replay,
-            k.crashes,
-            k.crash_mode,
-            k.time,
-            if k.clocked() {
-                format!(", delta {}, horizon {}", k.delta, k.horizon)
-            } else {
-                String::new()
-            }
-        );
+        let _ = writeln!(out, "kernel: {k}");
     }
     let _ = writeln!(out, "nodes: {}", t.nodes.join(", "));
     let _ = writeln!(out);

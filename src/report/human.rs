@@ -28,21 +28,7 @@ pub fn check(run: &CheckRun) -> String {
         }
     );
     if let Some(k) = r.kernel {
-        let _ = writeln!(
-            out,
-            "kernel: {:?} network, loss {}, replay {}, crashes {} ({:?}), {:?} time{}",
-            k.delivery,
-            k.loss,
-            k.replay,
-            k.crashes,
-            k.crash_mode,
-            k.time,
-            if k.clocked() {
-                format!(", delta {}, horizon {}", k.delta, k.horizon)
-            } else {
-                String::new()
-            }
-        );
+        let _ = writeln!(out, "kernel: {k}");
     }
     let _ = writeln!(out);
     let width = run
@@ -242,21 +228,7 @@ pub fn list(models: &[ModelInfo]) -> String {
             }
         }
         if let Some(k) = m.kernel {
-            let _ = writeln!(
-                out,
-                "  kernel defaults: {:?} network, loss {}, replay {}, crashes {} ({:?}), {:?} time{}",
-                k.delivery,
-                k.loss,
-                k.replay,
-                k.crashes,
-                k.crash_mode,
-                k.time,
-                if k.clocked() {
-                    format!(", delta {}, horizon {}", k.delta, k.horizon)
-                } else {
-                    String::new()
-                }
-            );
+            let _ = writeln!(out, "  kernel defaults: {k}");
         }
         let _ = writeln!(out, "  variants:");
         for v in &m.variants {
