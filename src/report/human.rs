@@ -89,6 +89,13 @@ pub fn check(run: &CheckRun) -> String {
             .map(|b| format!(", {b:.1} bytes per distinct state"))
             .unwrap_or_default()
     );
+    let p = super::collision_probability(s.distinct_states);
+    if p >= 1e-12 {
+        let _ = writeln!(
+            out,
+            "fingerprints: probability that a state was missed by a fingerprint collision {p:.1e}"
+        );
+    }
     let shown: Vec<&Counterexample> = run
         .traces
         .iter()

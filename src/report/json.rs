@@ -22,7 +22,9 @@
 //!   `max_memory` | `interrupted`), `distinct_states`, `generated_states`, `max_depth`,
 //!   `elapsed_secs`, `states_per_sec`, `peak_memory_bytes`, `bytes_per_state` (memory the run
 //!   added per distinct state, or null), `symmetry` (true: the counts are up to symmetry),
-//!   `engine` (`xshard` | `stateright`), `strategy`, `threads`.
+//!   `engine` (`xshard` | `stateright`), `strategy`, `threads`,
+//!   `fingerprint_collision_probability` (the birthday bound for the visited set's 62-bit
+//!   fingerprints: the chance that some state was taken for another and never explored).
 //!
 //! `xshard list` emits `begin` (`schema_version`, `command`: `"list"`), then one `model` per
 //! model (the registry's `ModelInfo`).
@@ -97,6 +99,7 @@ pub fn summary(run: &CheckRun) -> Value {
         "engine": s.engine,
         "strategy": s.strategy,
         "threads": s.threads,
+        "fingerprint_collision_probability": super::collision_probability(s.distinct_states),
     })
 }
 
