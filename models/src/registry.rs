@@ -163,6 +163,11 @@ pub fn catalogue() -> Vec<ModelInfo> {
         crate::tla::tcommit::info(),
         crate::tla::two_phase::info(),
         crate::protocols::two_phase_commit::info(),
+        crate::protocols::locking::info(),
+        crate::protocols::train_hotel::info(),
+        crate::protocols::yanking::info(),
+        crate::protocols::receipts::info(),
+        crate::protocols::merge_blocks::info(),
     ]
 }
 
@@ -360,6 +365,15 @@ pub fn build_resolved<V: Visitor>(r: &Resolved, visitor: V) -> V::Out {
         crate::tla::two_phase::NAME => visitor.visit(crate::tla::two_phase::build(r), r),
         crate::protocols::two_phase_commit::NAME => {
             visitor.visit(crate::protocols::two_phase_commit::build(r), r)
+        }
+        crate::protocols::locking::NAME => visitor.visit(crate::protocols::locking::build(r), r),
+        crate::protocols::train_hotel::NAME => {
+            visitor.visit(crate::protocols::train_hotel::build(r), r)
+        }
+        crate::protocols::yanking::NAME => visitor.visit(crate::protocols::yanking::build(r), r),
+        crate::protocols::receipts::NAME => visitor.visit(crate::protocols::receipts::build(r), r),
+        crate::protocols::merge_blocks::NAME => {
+            visitor.visit(crate::protocols::merge_blocks::build(r), r)
         }
         other => unreachable!("resolve() only returns registered models, got {other}"),
     }

@@ -139,6 +139,15 @@ pub const CAN_ABORT: PropertySpec = PropertySpec {
     find: find_abort_witness,
 };
 
+/// Witness: every transaction is aborted or reverted at every shard it concerns (PROTOCOLS.md
+/// §1.4: two conflicting transactions can both be repealed, abort-abort instead of deadlock).
+pub const ALL_ABORT: PropertySpec = PropertySpec {
+    name: "all_abort",
+    kind: Kind::Sometimes,
+    statement: "every transaction is aborted or reverted at every shard it concerns",
+    find: find_all_abort_witness,
+};
+
 /// Every property, in the order output lists them.
 pub const ALL: &[PropertySpec] = &[
     ATOMICITY,
@@ -151,6 +160,7 @@ pub const ALL: &[PropertySpec] = &[
     UNIQUE_LOCATION,
     CAN_COMMIT,
     CAN_ABORT,
+    ALL_ABORT,
 ];
 
 /// Looks a property up by its stable name.
@@ -344,4 +354,55 @@ fn find_commit_witness(obs: &Observation) -> Option<Finding> {
 
 fn find_abort_witness(obs: &Observation) -> Option<Finding> {
     all_outcomes(obs, Outcome::is_negative).map(|tx| Finding::Aborted { tx })
+}
+
+fn find_all_abort_witness(obs: &Observation) -> Option<Finding> {
+    let txs = obs.txs();
+    let all = !txs.is_empty()
+        && txs
+            .iter()
+            .all(|&tx| obs.outcomes_of(tx).all(|o| o.outcome.is_negative()));
+    all.then(|| Finding::AllAborted {
+        count: u32::try_from(txs.len()).unwrap_or(u32::MAX),
+    })
+}
+
+#[cfg(test)]
+mod all_abort_tests {
+    use super::*;
+
+    fn obs(outcomes: &[(u8, u8, Outcome)]) -> Observation {
+        let mut o = Observation::default();
+        for &(tx, shard, outcome) in outcomes {
+            o.outcome(tx, shard, outcome);
+        }
+        o
+    }
+
+    #[test]
+    fn all_abort_needs_every_transaction_negative_everywhere() {
+        let both = obs(&[
+            (0, 0, Outcome::Reverted),
+            (0, 1, Outcome::Aborted),
+            (1, 0, Outcome::Aborted),
+            (1, 1, Outcome::Reverted),
+        ]);
+        assert_eq!(
+            (ALL_ABORT.find)(&both),
+            Some(Finding::AllAborted { count: 2 })
+        );
+        assert!(ALL_ABORT.condition(&both));
+        // One transaction aborted everywhere is CAN_ABORT's witness, not ALL_ABORT's.
+        let one = obs(&[
+            (0, 0, Outcome::Aborted),
+            (0, 1, Outcome::Aborted),
+            (1, 0, Outcome::Locked),
+            (1, 1, Outcome::Aborted),
+        ]);
+        assert!(CAN_ABORT.condition(&one));
+        assert!(!ALL_ABORT.condition(&one));
+        // No transaction at all is no witness.
+        assert!(!ALL_ABORT.condition(&Observation::default()));
+        assert_eq!(by_name("all_abort").map(|p| p.kind), Some(Kind::Sometimes));
+    }
 }

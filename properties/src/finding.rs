@@ -72,6 +72,8 @@ pub enum Finding {
     Committed { tx: TxId },
     /// Witness: `tx` aborted or reverted everywhere.
     Aborted { tx: TxId },
+    /// Witness: every one of `count` transactions aborted or reverted everywhere.
+    AllAborted { count: u32 },
 }
 
 fn outcome_word(o: Outcome) -> &'static str {
@@ -190,6 +192,9 @@ impl Finding {
             }
             Finding::Committed { tx: t } => format!("{} committed on every shard", tx(t)),
             Finding::Aborted { tx: t } => format!("{} aborted on every shard", tx(t)),
+            Finding::AllAborted { count } => {
+                format!("all {count} transactions aborted on every shard")
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ pub mod finding;
 pub mod observation;
 
 pub use catalogue::{
-    by_name, Kind, PropertySpec, ALL, ATOMICITY, CAN_ABORT, CAN_COMMIT, CONSERVATION,
+    by_name, Kind, PropertySpec, ALL, ALL_ABORT, ATOMICITY, CAN_ABORT, CAN_COMMIT, CONSERVATION,
     DEADLOCK_FREEDOM, ISOLATION, NO_DOUBLE_CREATE, NO_DOUBLE_SPEND, TIMEOUT_REVERT,
     UNIQUE_LOCATION,
 };

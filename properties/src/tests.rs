@@ -1,1 +1,330 @@
+//! Unit tests on hand-made observations, and property tests of the laws the properties obey.
 
+use proptest::prelude::*;
+
+use crate::catalogue::*;
+use crate::observation::*;
+
+fn names(id: NodeId) -> String {
+    format!("shard-{}", char::from(b'a' + id))
+}
+
+fn obs_with(outcomes: &[(TxId, NodeId, Outcome)]) -> Observation {
+    let mut o = Observation::default();
+    for &(tx, shard, outcome) in outcomes {
+        o.outcome(tx, shard, outcome);
+    }
+    o
+}
+
+fn explain(p: &PropertySpec, o: &Observation) -> Option<String> {
+    (p.find)(o).map(|f| f.describe(&names))
+}
+
+#[test]
+fn atomicity_flags_commit_next_to_abort_or_revert() {
+    use Outcome::*;
+    assert!(ATOMICITY.condition(&obs_with(&[(0, 0, Committed), (0, 1, Committed)])));
+    assert!(ATOMICITY.condition(&obs_with(&[(0, 0, Committed), (1, 1, Aborted)])));
+    assert!(ATOMICITY.condition(&obs_with(&[(0, 0, Committed), (0, 1, Locked)])));
+    let split = obs_with(&[(0, 0, Committed), (0, 1, Reverted)]);
+    assert!(!ATOMICITY.condition(&split));
+    assert_eq!(
+        explain(&ATOMICITY, &split).as_deref(),
+        Some("tx1 committed on shard-a but reverted on shard-b")
+    );
+    assert!(!ATOMICITY.condition(&obs_with(&[(2, 1, Aborted), (2, 0, Committed)])));
+}
+
+#[test]
+fn deadlock_freedom_only_judges_quiescent_states() {
+    use Outcome::*;
+    let mut o = obs_with(&[(0, 0, Locked), (0, 1, Committed)]);
+    assert!(DEADLOCK_FREEDOM.condition(&o), "not quiescent: vacuous");
+    o.quiescent = true;
+    assert_eq!(
+        explain(&DEADLOCK_FREEDOM, &o).as_deref(),
+        Some("nothing can happen any more, yet tx1 is still locked on shard-a")
+    );
+    let mut decided = obs_with(&[(0, 0, Aborted), (0, 1, Aborted)]);
+    decided.quiescent = true;
+    assert!(DEADLOCK_FREEDOM.condition(&decided));
+    decided.locks.push(Lock {
+        object: 3,
+        shard: 1,
+        tx: 1,
+        mode: LockMode::Read,
+        deadline: None,
+    });
+    assert_eq!(
+        explain(&DEADLOCK_FREEDOM, &decided).as_deref(),
+        Some("nothing can happen any more, yet obj4 on shard-b is still locked by tx2")
+    );
+}
+
+#[test]
+fn timeout_revert_catches_double_and_unjustified_reverts() {
+    use Outcome::*;
+    let mut o = obs_with(&[(0, 0, Reverted), (0, 1, Aborted)]);
+    o.history.push(Event::Revert { tx: 0, shard: 0 });
+    assert!(TIMEOUT_REVERT.condition(&o));
+    o.history.push(Event::Revert { tx: 0, shard: 0 });
+    assert_eq!(
+        explain(&TIMEOUT_REVERT, &o).as_deref(),
+        Some("tx1 was reverted or refunded twice on shard-a")
+    );
+
+    let mut refunded = obs_with(&[(0, 1, Committed)]);
+    refunded.history.push(Event::Refund { tx: 0, shard: 0 });
+    assert_eq!(
+        explain(&TIMEOUT_REVERT, &refunded).as_deref(),
+        Some("tx1 was reverted on shard-a although it committed on shard-b")
+    );
+    refunded.history.push(Event::Refund { tx: 0, shard: 1 });
+    assert!(explain(&TIMEOUT_REVERT, &refunded).is_some_and(|s| s.contains("twice")));
+}
+
+#[test]
+fn timeout_revert_bounds_lock_lifetime_in_clocked_time() {
+    let mut o = Observation::default();
+    o.locks.push(Lock {
+        object: 0,
+        shard: 0,
+        tx: 0,
+        mode: LockMode::Write,
+        deadline: Some(3),
+    });
+    o.delta = Some(1);
+    o.now = Some(4);
+    assert!(
+        TIMEOUT_REVERT.condition(&o),
+        "deadline + delta is still fine"
+    );
+    o.now = Some(5);
+    assert!(!TIMEOUT_REVERT.condition(&o));
+    o.now = None;
+    assert!(TIMEOUT_REVERT.condition(&o), "no clock: no lifetime bound");
+}
+
+#[test]
+fn conservation_compares_ledger_to_supply() {
+    let mut o = Observation::default();
+    assert!(CONSERVATION.condition(&o), "no ledger: nothing to conserve");
+    o.ledger = Some(Ledger {
+        supply: 10,
+        amounts: vec![
+            Amount {
+                holder: "a".into(),
+                value: 7,
+            },
+            Amount {
+                holder: "in flight".into(),
+                value: 3,
+            },
+        ],
+    });
+    assert!(CONSERVATION.condition(&o));
+    if let Some(l) = o.ledger.as_mut() {
+        l.amounts[0].value = 8;
+    }
+    assert_eq!(
+        explain(&CONSERVATION, &o).as_deref(),
+        Some("total value is 11 but the supply is 10")
+    );
+}
+
+#[test]
+fn double_spend_and_double_create_read_the_history() {
+    let mut o = Observation::default();
+    o.history.push(Event::Consume { object: 0, tx: 0 });
+    o.history.push(Event::Create {
+        object: 1,
+        shard: 0,
+    });
+    o.history.push(Event::Consume { object: 2, tx: 1 });
+    assert!(NO_DOUBLE_SPEND.condition(&o));
+    assert!(NO_DOUBLE_CREATE.condition(&o));
+    o.history.push(Event::Consume { object: 0, tx: 1 });
+    assert_eq!(
+        explain(&NO_DOUBLE_SPEND, &o).as_deref(),
+        Some("obj1 was consumed twice (by tx1 and by tx2)")
+    );
+    o.history.push(Event::Create {
+        object: 1,
+        shard: 1,
+    });
+    assert_eq!(
+        explain(&NO_DOUBLE_CREATE, &o).as_deref(),
+        Some("obj2 was created twice (on shard-a and on shard-b)")
+    );
+}
+
+#[test]
+fn isolation_allows_shared_reads_only() {
+    let lock = |tx, mode| Lock {
+        object: 0,
+        shard: 0,
+        tx,
+        mode,
+        deadline: None,
+    };
+    let mut o = Observation {
+        locks: vec![lock(0, LockMode::Read), lock(1, LockMode::Read)],
+        ..Observation::default()
+    };
+    assert!(ISOLATION.condition(&o));
+    o.locks = vec![lock(0, LockMode::Read), lock(1, LockMode::Write)];
+    assert_eq!(
+        explain(&ISOLATION, &o).as_deref(),
+        Some("obj1 on shard-a is locked by both tx1 and tx2 in conflicting modes")
+    );
+    o.locks = vec![lock(0, LockMode::Write), lock(0, LockMode::Write)];
+    assert!(
+        ISOLATION.condition(&o),
+        "one transaction does not conflict with itself"
+    );
+}
+
+#[test]
+fn unique_location_counts_copies() {
+    let mut o = Observation {
+        resources: vec![0, 1],
+        locations: vec![(0, Location::Shard(0)), (1, Location::InTransit(0))],
+        ..Observation::default()
+    };
+    assert!(UNIQUE_LOCATION.condition(&o));
+    o.locations.push((0, Location::Shard(1)));
+    assert_eq!(
+        explain(&UNIQUE_LOCATION, &o).as_deref(),
+        Some("obj1 exists in 2 places instead of exactly one")
+    );
+    o.locations.retain(|(r, _)| *r != 1);
+    o.locations.retain(|(r, _)| *r == 0);
+    o.locations.truncate(1);
+    assert_eq!(
+        explain(&UNIQUE_LOCATION, &o).as_deref(),
+        Some("obj2 exists in 0 places instead of exactly one")
+    );
+}
+
+#[test]
+fn witnesses_need_a_transaction_decided_everywhere() {
+    use Outcome::*;
+    let o = obs_with(&[
+        (0, 0, Committed),
+        (0, 1, Locked),
+        (1, 0, Aborted),
+        (1, 1, Pending),
+    ]);
+    assert!(!CAN_COMMIT.condition(&o));
+    assert!(!CAN_ABORT.condition(&o));
+    let o = obs_with(&[
+        (0, 0, Committed),
+        (0, 1, Committed),
+        (1, 0, Aborted),
+        (1, 1, Reverted),
+    ]);
+    assert!(CAN_COMMIT.condition(&o));
+    assert!(CAN_ABORT.condition(&o));
+    assert!(
+        !CAN_COMMIT.condition(&Observation::default()),
+        "nothing happens: no witness"
+    );
+}
+
+#[test]
+fn names_are_unique_and_stable() {
+    let names: Vec<&str> = ALL.iter().map(|p| p.name).collect();
+    assert_eq!(
+        names,
+        [
+            "atomicity",
+            "deadlock_freedom",
+            "timeout_revert",
+            "conservation",
+            "no_double_spend",
+            "no_double_create",
+            "isolation",
+            "unique_location",
+            "can_commit",
+            "can_abort",
+            "all_abort"
+        ]
+    );
+    for p in ALL {
+        assert_eq!(by_name(p.name).map(|q| q.name), Some(p.name));
+    }
+    assert!(by_name("nope").is_none());
+}
+
+/// A ledger after applying transfers between accounts: balanced ones keep the total.
+fn ledger_after(start: &[i64], transfers: &[(usize, usize, i64)], leak: i64) -> Observation {
+    let mut balances = start.to_vec();
+    let n = balances.len();
+    for &(from, to, v) in transfers {
+        balances[from % n] -= v;
+        balances[to % n] += v;
+    }
+    balances[0] += leak;
+    Observation {
+        ledger: Some(Ledger {
+            supply: start.iter().sum(),
+            amounts: balances
+                .into_iter()
+                .enumerate()
+                .map(|(i, value)| Amount {
+                    holder: format!("account {i}"),
+                    value,
+                })
+                .collect(),
+        }),
+        ..Observation::default()
+    }
+}
+
+proptest! {
+    #[test]
+    fn conservation_holds_for_any_balanced_transfers(
+        start in prop::collection::vec(0i64..1000, 1..6),
+        transfers in prop::collection::vec((0usize..6, 0usize..6, -50i64..50), 0..20),
+    ) {
+        prop_assert!(CONSERVATION.condition(&ledger_after(&start, &transfers, 0)));
+    }
+
+    #[test]
+    fn conservation_fails_for_any_unbalanced_transfers(
+        start in prop::collection::vec(0i64..1000, 1..6),
+        transfers in prop::collection::vec((0usize..6, 0usize..6, -50i64..50), 0..20),
+        leak in prop_oneof![-100i64..0, 1i64..100],
+    ) {
+        prop_assert!(!CONSERVATION.condition(&ledger_after(&start, &transfers, leak)));
+    }
+
+    #[test]
+    fn atomicity_is_exactly_no_committed_next_to_negative(
+        outcomes in prop::collection::vec((0u8..3, 0u8..4, 0u8..5), 0..12),
+    ) {
+        let all = [Outcome::Pending, Outcome::Locked, Outcome::Committed, Outcome::Aborted, Outcome::Reverted];
+        let o = obs_with(&outcomes.iter().map(|&(t, s, k)| (t, s, all[usize::from(k)])).collect::<Vec<_>>());
+        let split = o.outcomes.iter().any(|a| a.outcome == Outcome::Committed
+            && o.outcomes.iter().any(|b| b.tx == a.tx && b.shard != a.shard && b.outcome.is_negative()));
+        prop_assert_eq!(ATOMICITY.condition(&o), !split);
+    }
+}
+
+#[test]
+fn quickcheck_double_create_iff_a_repeated_object() {
+    fn law(objects: Vec<u8>) -> bool {
+        let mut o = Observation::default();
+        for &obj in &objects {
+            o.history.push(Event::Create {
+                object: obj % 8,
+                shard: 0,
+            });
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let repeated = objects.iter().any(|&obj| !seen.insert(obj % 8));
+        NO_DOUBLE_CREATE.condition(&o) != repeated
+    }
+    quickcheck::quickcheck(law as fn(Vec<u8>) -> bool);
+}

@@ -23,6 +23,16 @@ pub enum Command {
     /// Explore every reachable state of a model and check its properties.
     #[command(after_help = crate::exit::TABLE)]
     Check(CheckArgs),
+    /// Run a suite of checks (default `xshard.toml`) and fail if any verdict differs from
+    /// its expectation: table, JSON Lines, JUnit XML, GitHub annotations, counterexamples.
+    #[command(after_help = crate::exit::TABLE)]
+    Gate(super::gate::GateArgs),
+    /// Re-execute a counterexample file and check its property at the end.
+    #[command(after_help = crate::exit::TABLE)]
+    Replay(super::replay::ReplayArgs),
+    /// Draw a counterexample file as a message-sequence chart (DOT, SVG) or as text.
+    #[command(after_help = crate::exit::TABLE)]
+    Render(super::render::RenderArgs),
 }
 
 /// Output format.
@@ -74,6 +84,12 @@ pub struct CheckArgs {
     /// Stop after this many seconds (verdict inconclusive if reached).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
+    /// Where counterexample files go: DIR/<model>/<property>-<hash>.{json,dot,svg}.
+    #[arg(long, value_name = "DIR", default_value = "counterexamples")]
+    pub out: std::path::PathBuf,
+    /// Render each counterexample's chart as SVG (needs Graphviz `dot`), or not.
+    #[arg(long, value_enum, default_value_t = crate::trace::files::Render::Svg)]
+    pub render: crate::trace::files::Render,
     /// Stop when resident memory would exceed this (bytes, or with a K, M, G suffix: powers
     /// of 1024); verdict inconclusive if reached.
     #[arg(long, value_name = "SIZE", default_value = "8G", value_parser = parse_size)]

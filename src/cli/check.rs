@@ -1,6 +1,7 @@
 //! `xshard check`: build the model, explore it, report, exit with the verdict.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,8 +9,9 @@ use xshard_models::{registry, Checkable, Request, Resolved, Visitor};
 
 use super::args::{CheckArgs, Format};
 use super::CliError;
-use crate::engine::{self, Options, Report};
+use crate::engine::{self, Options, Report, Status};
 use crate::report::{self, Verdict};
+use crate::trace::files::{self, Render, WrittenFiles};
 use crate::trace::{self, Counterexample};
 
 /// A finished check: what was checked, the engine's report, and the decoded traces of every
@@ -20,6 +22,9 @@ pub struct CheckRun {
     pub report: Report,
     /// One per property with a path (violations and witnesses), in property order.
     pub traces: Vec<Counterexample>,
+    /// The counterexample files written for the violations (empty until
+    /// [`write_files`] runs).
+    pub files: Vec<WrittenFiles>,
 }
 
 impl CheckRun {
@@ -52,6 +57,7 @@ impl Visitor for RunVisitor<'_> {
             resolved: resolved.clone(),
             report,
             traces,
+            files: Vec::new(),
         })
     }
 }
@@ -119,6 +125,29 @@ fn install_interrupt_handler() {
     });
 }
 
+/// Writes the files of every violated property's counterexample under `out` and records
+/// them in `run.files`.
+pub fn write_files(run: &mut CheckRun, out: &Path, render: Render) -> Result<(), CliError> {
+    let violated: Vec<&Counterexample> = run
+        .traces
+        .iter()
+        .filter(|t| {
+            run.report
+                .properties
+                .iter()
+                .any(|p| p.name == t.property && p.status == Status::Violated)
+        })
+        .collect();
+    let mut written = Vec::with_capacity(violated.len());
+    for t in violated {
+        written.push(
+            files::write_counterexample(t, out, render).map_err(|e| CliError::Io(e.to_string()))?,
+        );
+    }
+    run.files = written;
+    Ok(())
+}
+
 /// Runs `xshard check`.
 pub fn run(a: &CheckArgs) -> Result<u8, CliError> {
     let req = Request {
@@ -130,7 +159,12 @@ pub fn run(a: &CheckArgs) -> Result<u8, CliError> {
     registry::resolve(&a.model, &req)?;
     let opts = options(a);
     install_interrupt_handler();
-    let run = execute(&a.model, &req, &opts)?;
+    let mut run = execute(&a.model, &req, &opts)?;
+    // Files first: if they cannot be written the command fails with one line and no report.
+    write_files(&mut run, &a.out, a.render)?;
+    for note in run.files.iter().filter_map(|f| f.svg_note.as_deref()) {
+        eprintln!("{note}");
+    }
     match a.format {
         Format::Human => print!("{}", report::human::check(&run)),
         Format::Json => print!("{}", report::json::check(&run)),

@@ -1,9 +1,12 @@
-//! The command line: `xshard list | check`. `main -> run -> ExitCode`; every usage or input
+//! The command line: `xshard list | check | replay | render`. `main -> run -> ExitCode`; every usage or input
 //! error is one line on stderr and exit code 2 (see [`crate::exit`]).
 
 mod args;
 pub mod check;
+pub mod gate;
 mod list;
+pub mod render;
+pub mod replay;
 
 use std::process::ExitCode;
 
@@ -67,6 +70,9 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::List(a) => list::run(&a),
         Command::Check(a) => check::run(&a),
+        Command::Gate(a) => gate::run(&a),
+        Command::Replay(a) => replay::run(&a),
+        Command::Render(a) => render::run(&a),
     };
     match result {
         Ok(code) => exit::code(code),

@@ -8,6 +8,7 @@ use xshard_models::registry::{Expect, ModelInfo};
 use super::{rerun_command, Verdict};
 use crate::cli::check::CheckRun;
 use crate::engine::Status;
+use crate::trace::files::WrittenFiles;
 use crate::trace::Counterexample;
 
 /// The report of a check.
@@ -27,21 +28,7 @@ pub fn check(run: &CheckRun) -> String {
         }
     );
     if let Some(k) = r.kernel {
-        let _ = writeln!(
-            out,
-            "kernel: {:?} network, loss {}, replay {}, crashes {} ({:?}), {:?} time{}",
-            k.delivery,
-            k.loss,
-            k.replay,
-            k.crashes,
-            k.crash_mode,
-            k.time,
-            if k.clocked() {
-                format!(", delta {}, horizon {}", k.delta, k.horizon)
-            } else {
-                String::new()
-            }
-        );
+        let _ = writeln!(out, "kernel: {k}");
     }
     let _ = writeln!(out);
     let width = run
@@ -102,9 +89,41 @@ pub fn check(run: &CheckRun) -> String {
             .map(|b| format!(", {b:.1} bytes per distinct state"))
             .unwrap_or_default()
     );
-    for t in run.traces.iter().filter(|t| is_failure(run, &t.property)) {
+    let p = super::collision_probability(s.distinct_states);
+    if p >= 1e-12 {
+        let _ = writeln!(
+            out,
+            "fingerprints: probability that a state was missed by a fingerprint collision {p:.1e}"
+        );
+    }
+    let shown: Vec<&Counterexample> = run
+        .traces
+        .iter()
+        .filter(|t| is_failure(run, &t.property))
+        .collect();
+    for (i, t) in shown.iter().enumerate() {
         let _ = writeln!(out);
-        out.push_str(&trace_text(t));
+        // Two properties often fail on the same path: print its steps once.
+        match shown[..i].iter().find(|earlier| earlier.path == t.path) {
+            Some(earlier) => {
+                let _ = writeln!(
+                    out,
+                    "counterexample for {} ({} steps): {}",
+                    t.property,
+                    t.len(),
+                    t.explanation
+                );
+                let _ = writeln!(
+                    out,
+                    "  the same steps as the counterexample for {} above",
+                    earlier.property
+                );
+            }
+            None => out.push_str(&trace_text(t)),
+        }
+        if let Some(f) = run.files.iter().find(|f| f.property == t.property) {
+            out.push_str(&files_text(f));
+        }
     }
     let verdict = run.verdict();
     let _ = writeln!(out);
@@ -142,6 +161,16 @@ fn is_failure(run: &CheckRun, property: &str) -> bool {
         .properties
         .iter()
         .any(|p| p.name == property && p.status.is_failure())
+}
+
+/// The files of a counterexample and the command that replays it.
+pub fn files_text(f: &WrittenFiles) -> String {
+    let paths: Vec<String> = f.paths().iter().map(|p| p.display().to_string()).collect();
+    format!(
+        "  files: {}\n  replay: {}\n",
+        paths.join(" "),
+        f.replay_command()
+    )
 }
 
 /// A trace as numbered steps.
@@ -206,21 +235,7 @@ pub fn list(models: &[ModelInfo]) -> String {
             }
         }
         if let Some(k) = m.kernel {
-            let _ = writeln!(
-                out,
-                "  kernel defaults: {:?} network, loss {}, replay {}, crashes {} ({:?}), {:?} time{}",
-                k.delivery,
-                k.loss,
-                k.replay,
-                k.crashes,
-                k.crash_mode,
-                k.time,
-                if k.clocked() {
-                    format!(", delta {}, horizon {}", k.delta, k.horizon)
-                } else {
-                    String::new()
-                }
-            );
+            let _ = writeln!(out, "  kernel defaults: {k}");
         }
         let _ = writeln!(out, "  variants:");
         for v in &m.variants {

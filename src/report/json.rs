@@ -14,13 +14,17 @@
 //!   (number of actions of the counterexample or witness path, or null), `path` (the encoded
 //!   action path or null), `explanation` (one sentence, or null).
 //! - one `counterexample` per violated property: the whole trace (see
-//!   [`crate::trace::Counterexample`]).
+//!   [`crate::trace::Counterexample`]) plus `files`: `json`, `dot` (paths of the written
+//!   files) and `svg` (path or null when no SVG was rendered), or null when no files were
+//!   written.
 //! - `summary`: `model`, `variant`, `params`, `verdict` (`holds` | `violated` |
 //!   `inconclusive`), `stopped_by` (null or `max_states` | `max_depth` | `timeout` |
 //!   `max_memory` | `interrupted`), `distinct_states`, `generated_states`, `max_depth`,
 //!   `elapsed_secs`, `states_per_sec`, `peak_memory_bytes`, `bytes_per_state` (memory the run
 //!   added per distinct state, or null), `symmetry` (true: the counts are up to symmetry),
-//!   `engine` (`xshard` | `stateright`), `strategy`, `threads`.
+//!   `engine` (`xshard` | `stateright`), `strategy`, `threads`,
+//!   `fingerprint_collision_probability` (the birthday bound for the visited set's 62-bit
+//!   fingerprints: the chance that some state was taken for another and never explored).
 //!
 //! `xshard list` emits `begin` (`schema_version`, `command`: `"list"`), then one `model` per
 //! model (the registry's `ModelInfo`).
@@ -95,6 +99,7 @@ pub fn summary(run: &CheckRun) -> Value {
         "engine": s.engine,
         "strategy": s.strategy,
         "threads": s.threads,
+        "fingerprint_collision_probability": super::collision_probability(s.distinct_states),
     })
 }
 
@@ -111,7 +116,16 @@ pub fn check(run: &CheckRun) -> String {
             .iter()
             .any(|p| p.name == t.property && p.status == Status::Violated);
         if failed {
-            out.push_str(&line("counterexample", t));
+            let mut data = serde_json::to_value(t).unwrap_or(Value::Null);
+            let files = run
+                .files
+                .iter()
+                .find(|f| f.property == t.property)
+                .map(|f| json!({ "json": f.json, "dot": f.dot, "svg": f.svg }));
+            if let Value::Object(map) = &mut data {
+                map.insert("files".to_string(), files.unwrap_or(Value::Null));
+            }
+            out.push_str(&line("counterexample", &data));
         }
     }
     out.push_str(&line("summary", &summary(run)));

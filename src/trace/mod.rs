@@ -1,7 +1,12 @@
 //! Counterexamples as data: the serialisable record of a violation (or a witness) that the
 //! counterexample files hold, that the renderers draw and that `xshard replay` re-executes.
 //!
-//! The JSON form is versioned by [`SCHEMA_VERSION`]; fields are only ever added.
+//! The JSON form is versioned by [`SCHEMA_VERSION`]; fields are only ever added. [`files`]
+//! writes and reads the counterexample files, [`hash`] names them, [`replay`] re-executes them.
+
+pub mod files;
+pub mod hash;
+pub mod replay;
 
 use std::collections::BTreeMap;
 

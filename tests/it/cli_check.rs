@@ -193,3 +193,24 @@ fn list_shows_every_model() {
         );
     }
 }
+
+#[test]
+fn symmetry_counts_exact_orbits() {
+    // PROTOCOLS.md §7.1: TwoPhase orbits under RM permutation are 12, 34, 80, 166, 314 for
+    // N = 1..5 (stateright's sort-based canonicaliser gives 665 at N = 5; ours is exact).
+    for (rms, orbits) in [("1", 12), ("2", 34), ("3", 80), ("4", 166), ("5", 314)] {
+        let p = format!("rms={rms}");
+        let (code, s) = summary(&[
+            "check",
+            "tla-two-phase",
+            "-p",
+            &p,
+            "--symmetry",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0);
+        assert_eq!(s["distinct_states"], orbits, "rms={rms}");
+        assert_eq!(s["symmetry"], true);
+    }
+}

@@ -9,8 +9,17 @@ pub fn xshard() -> Command {
 }
 
 /// Runs `xshard` with `args`; returns (exit code, stdout, stderr).
+///
+/// `check` writes counterexample files; unless the test chooses `--out`, they go to Cargo's
+/// scratch directory for integration tests, never into the repository's reference set.
 pub fn run(args: &[&str]) -> (i32, String, String) {
-    let out = xshard().args(args).output().expect("xshard runs");
+    let mut cmd = xshard();
+    cmd.args(args);
+    if args.first() == Some(&"check") && !args.contains(&"--out") {
+        cmd.arg("--out")
+            .arg(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("counterexamples"));
+    }
+    let out = cmd.output().expect("xshard runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

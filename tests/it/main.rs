@@ -4,3 +4,8 @@ mod helpers;
 
 mod cli_check;
 mod engine;
+mod gate;
+mod protocols_a;
+mod protocols_b;
+mod traces;
+mod traces_render;

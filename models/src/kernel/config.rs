@@ -75,3 +75,19 @@ impl KernelConfig {
         self.time == TimeMode::Clocked
     }
 }
+
+impl std::fmt::Display for KernelConfig {
+    /// One line for reports, e.g. `Unordered network, loss 1, replay 0, crashes 0 (Stop), Async
+    /// time`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:?} network, loss {}, replay {}, crashes {} ({:?}), {:?} time",
+            self.delivery, self.loss, self.replay, self.crashes, self.crash_mode, self.time
+        )?;
+        if self.clocked() {
+            write!(f, ", delta {}, horizon {}", self.delta, self.horizon)?;
+        }
+        Ok(())
+    }
+}

@@ -16,7 +16,9 @@
 //!   deadline (time cannot pass while either is due); no tick beyond the horizon.
 //! - **Faults.** Crash-stop and crash-recover for the nodes the protocol lets crash; a crash
 //!   keeps only what the protocol persists and disarms the node's timers; a crashed node
-//!   receives nothing (its messages wait in the network).
+//!   receives nothing. In async time its messages wait in the network (they may arrive after a
+//!   recovery); in clocked time a message whose delivery window passes while its receiver is
+//!   down is gone.
 //! - **Determinism.** Actions are enumerated in a canonical order (deliveries, timeouts,
 //!   choices, tick, recoveries, losses, replays, crashes); every collection is sorted.
 //! - **Symmetry.** Exact orbit canonicalisation over the groups of interchangeable nodes a

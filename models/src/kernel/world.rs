@@ -347,7 +347,15 @@ impl<P: Protocol> Model for World<P> {
                     .on_choice(node, &mut s.nodes[usize::from(node)], &choice, &mut out);
                 self.apply_effects(&mut s, node, out);
             }
-            KernelAction::Tick => s.now += 1,
+            KernelAction::Tick => {
+                s.now += 1;
+                // A message whose delivery window passed while its receiver was down arrived at
+                // a crashed node: it is gone (crash semantics, not a loss from the budget).
+                let now = s.now;
+                let down = s.down;
+                s.net
+                    .retain(|e| down & (1 << e.dst) == 0 || e.deadline >= now);
+            }
             KernelAction::Recover(node) => {
                 s.down &= !(1 << node);
                 let mut out = Effects::new(s.now);

@@ -1,3 +1,8 @@
 //! Protocols on the world kernel, one module each, each citing its source.
 
+pub mod locking;
+pub mod merge_blocks;
+pub mod receipts;
+pub mod train_hotel;
 pub mod two_phase_commit;
+pub mod yanking;

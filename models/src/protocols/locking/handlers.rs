@@ -1,0 +1,309 @@
+//! The handlers of the `locking` model: resource shards and the home shard.
+
+use xshard_properties::{LockMode, NodeId};
+
+use super::{mode, node_id, At, HomeTx, Locking, Msg, Phase, Resource, Timer, Tx, Variant};
+use super::{HOME, RES, TXS};
+use crate::kernel::Effects;
+
+type Out = Effects<Locking>;
+
+/// Bit mask of every resource shard.
+const ALL_RES: u8 = (1 << RES) - 1;
+
+impl Locking {
+    fn timed(&self) -> bool {
+        matches!(self.variant, Variant::Default | Variant::TimeoutRace)
+    }
+
+    /// Transactions holding a lock on `res` that conflicts with `tx`'s.
+    fn conflicts(res: &Resource, r: usize, tx: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..TXS).filter(move |&j| {
+            j != tx
+                && res.txs[j].at == At::Locked
+                && (mode(tx, r) == LockMode::Write || mode(j, r) == LockMode::Write)
+        })
+    }
+
+    /// Grants `tx` the lock on resource `r`.
+    fn grant(&self, r: usize, res: &mut Resource, tx: usize, out: &mut Out) {
+        res.txs[tx].at = At::Locked;
+        let t = Tx::of(tx);
+        if self.variant == Variant::RepealConfirm {
+            for s in (0..RES).filter(|&s| s != r) {
+                out.send(node_id(s), Msg::Locked(t));
+            }
+            Self::see(res, tx, r, out);
+        } else {
+            out.send(HOME, Msg::LockProof(t, res.value));
+            if self.timed() {
+                out.set_timer(Timer::LockTimeout(t), 1);
+            }
+        }
+        self.wound(r, res, out);
+    }
+
+    /// Wound-wait: every waiting transaction wounds each younger transaction holding a
+    /// conflicting lock — not only at request time: a shared read lock can be granted to a
+    /// younger transaction while an older one waits, and wounding only on request then
+    /// deadlocks (found by the checker with `-p reader=1`).
+    fn wound(&self, r: usize, res: &mut Resource, out: &mut Out) {
+        if !matches!(self.variant, Variant::WoundWait | Variant::WoundAfterCommit) {
+            return;
+        }
+        for i in 0..TXS {
+            if res.txs[i].at != At::Waiting {
+                continue;
+            }
+            let younger: Vec<usize> = Self::conflicts(res, r, i).filter(|&j| j > i).collect();
+            for j in younger {
+                out.send(HOME, Msg::Wound(Tx::of(j)));
+                if self.variant == Variant::WoundAfterCommit {
+                    self.undo(r, res, j, out);
+                }
+            }
+        }
+    }
+
+    /// Grants waiting requests that became compatible, oldest first.
+    fn grant_waiting(&self, r: usize, res: &mut Resource, out: &mut Out) {
+        for tx in 0..TXS {
+            if res.txs[tx].at == At::Waiting && Self::conflicts(res, r, tx).next().is_none() {
+                self.grant(r, res, tx, out);
+            }
+        }
+    }
+
+    /// Undoes `tx`'s held lock (or aborts it if it holds nothing here).
+    fn undo(&self, r: usize, res: &mut Resource, tx: usize, out: &mut Out) {
+        match res.txs[tx].at {
+            At::Locked => {
+                res.txs[tx].at = At::Reverted;
+                out.cancel_timer(Timer::LockTimeout(Tx::of(tx)));
+                self.grant_waiting(r, res, out);
+            }
+            At::Unknown | At::Waiting => res.txs[tx].at = At::Aborted,
+            At::Released | At::Aborted | At::Reverted => {}
+        }
+    }
+
+    /// Repeal/confirm: resource shard `s` announced its lock of `tx`.
+    fn see(res: &mut Resource, tx: usize, s: usize, out: &mut Out) {
+        let slot = &mut res.txs[tx];
+        let before = slot.seen;
+        slot.seen |= 1 << s;
+        if slot.seen == ALL_RES && before != ALL_RES && slot.at == At::Locked {
+            out.send(HOME, Msg::Confirm(Tx::of(tx), res.value));
+        }
+    }
+
+    fn lock_request(&self, r: usize, res: &mut Resource, tx: usize, out: &mut Out) {
+        if res.txs[tx].at != At::Unknown {
+            return;
+        }
+        if Self::conflicts(res, r, tx).next().is_none() {
+            self.grant(r, res, tx, out);
+            return;
+        }
+        match self.variant {
+            Variant::RepealConfirm => {
+                res.txs[tx].at = At::Aborted;
+                for s in (0..RES).filter(|&s| s != r) {
+                    out.send(node_id(s), Msg::Repeal(Tx::of(tx)));
+                }
+                out.send(HOME, Msg::Repeal(Tx::of(tx)));
+            }
+            Variant::WoundWait | Variant::WoundAfterCommit => {
+                res.txs[tx].at = At::Waiting;
+                self.wound(r, res, out);
+            }
+            Variant::Default | Variant::NoTimeout | Variant::TimeoutRace => {
+                res.txs[tx].at = At::Waiting;
+            }
+        }
+    }
+
+    pub(super) fn resource_message(
+        &self,
+        id: NodeId,
+        res: &mut Resource,
+        from: NodeId,
+        msg: Msg,
+        out: &mut Out,
+    ) {
+        let r = usize::from(id);
+        match msg {
+            Msg::LockReq(t) => self.lock_request(r, res, t.index(), out),
+            Msg::Release(t, value) => {
+                let tx = t.index();
+                if res.txs[tx].at == At::Locked {
+                    if let Some(v) = value {
+                        res.value = v;
+                    }
+                    res.txs[tx].at = At::Released;
+                    out.cancel_timer(Timer::LockTimeout(t));
+                    self.grant_waiting(r, res, out);
+                }
+            }
+            Msg::Abort(t) | Msg::Repeal(t) => self.undo(r, res, t.index(), out),
+            Msg::Locked(t) => Self::see(res, t.index(), usize::from(from), out),
+            Msg::LockProof(..) | Msg::Cancel(_) | Msg::Wound(_) | Msg::Confirm(..) => {}
+        }
+    }
+
+    pub(super) fn lock_timeout(&self, id: NodeId, res: &mut Resource, t: Tx, out: &mut Out) {
+        let tx = t.index();
+        if res.txs[tx].at != At::Locked {
+            return;
+        }
+        if self.variant == Variant::TimeoutRace {
+            // The flaw: release first, then tell the home shard, which aborts only if it has
+            // not executed yet.
+            self.undo(usize::from(id), res, tx, out);
+            out.send(HOME, Msg::Cancel(t));
+        } else {
+            out.send(HOME, Msg::Cancel(t));
+            out.set_timer(Timer::LockTimeout(t), 1);
+        }
+    }
+
+    /// The release message for resource `r` of an executed transaction.
+    fn release(h: &HomeTx, tx: usize, r: usize) -> Msg {
+        let value = (r == tx).then(|| {
+            let read = h.vals.iter().enumerate().filter(|&(s, _)| s != r);
+            read.fold(h.vals[r], |acc, (_, v)| acc.saturating_add(*v))
+                .saturating_add(1)
+        });
+        Msg::Release(Tx::of(tx), value)
+    }
+
+    fn home_abort(h: &mut HomeTx, tx: usize, notify: bool, out: &mut Out) {
+        h.phase = Phase::Aborted;
+        if notify {
+            for r in 0..RES {
+                out.send(node_id(r), Msg::Abort(Tx::of(tx)));
+            }
+        }
+    }
+
+    pub(super) fn home_message(
+        &self,
+        home: &mut [HomeTx; TXS],
+        from: NodeId,
+        msg: Msg,
+        out: &mut Out,
+    ) {
+        let s = usize::from(from);
+        match msg {
+            Msg::LockProof(t, v) | Msg::Confirm(t, v) => {
+                let tx = t.index();
+                let h = &mut home[tx];
+                if h.phase == Phase::Collecting && h.proofs & (1 << s) == 0 {
+                    h.proofs |= 1 << s;
+                    h.vals[s] = v;
+                    if h.proofs == ALL_RES {
+                        h.phase = Phase::Executed;
+                        for r in 0..RES {
+                            out.send(node_id(r), Self::release(h, tx, r));
+                        }
+                    }
+                }
+            }
+            Msg::Cancel(t) => {
+                let tx = t.index();
+                let h = &mut home[tx];
+                match h.phase {
+                    Phase::Collecting => Self::home_abort(h, tx, true, out),
+                    Phase::Executed => out.send(from, Self::release(h, tx, s)),
+                    Phase::Aborted => out.send(from, Msg::Abort(t)),
+                }
+            }
+            Msg::Wound(t) => {
+                let tx = t.index();
+                if home[tx].phase == Phase::Collecting {
+                    Self::home_abort(&mut home[tx], tx, true, out);
+                }
+            }
+            Msg::Repeal(t) => {
+                let tx = t.index();
+                if home[tx].phase == Phase::Collecting {
+                    Self::home_abort(&mut home[tx], tx, false, out);
+                }
+            }
+            Msg::LockReq(_) | Msg::Release(..) | Msg::Abort(_) | Msg::Locked(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::Protocol;
+
+    fn model(variant: Variant) -> Locking {
+        Locking { variant, txs: 2 }
+    }
+
+    fn resource(p: &Locking) -> Resource {
+        let mut out = Effects::new(0);
+        match p.init(0, &mut out) {
+            super::super::Node::Resource(r) => r,
+            other => panic!("shard-a is a resource shard, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_decided_transaction_is_never_locked_again() {
+        let p = model(Variant::Default);
+        let mut res = resource(&p);
+        let mut out = Effects::new(0);
+        p.resource_message(0, &mut res, HOME, Msg::LockReq(Tx(0)), &mut out);
+        assert_eq!(res.txs[0].at, At::Locked);
+        p.resource_message(0, &mut res, HOME, Msg::Abort(Tx(0)), &mut out);
+        assert_eq!(res.txs[0].at, At::Reverted);
+        // Replays of the request and of a release change nothing.
+        let before = res;
+        p.resource_message(0, &mut res, HOME, Msg::LockReq(Tx(0)), &mut out);
+        p.resource_message(0, &mut res, HOME, Msg::Release(Tx(0), Some(7)), &mut out);
+        assert_eq!(res, before);
+    }
+
+    #[test]
+    fn the_default_time_out_asks_the_home_shard_instead_of_releasing() {
+        for (variant, released) in [(Variant::Default, false), (Variant::TimeoutRace, true)] {
+            let p = model(variant);
+            let mut res = resource(&p);
+            let mut out = Effects::new(0);
+            p.resource_message(0, &mut res, HOME, Msg::LockReq(Tx(1)), &mut out);
+            let mut out = Effects::new(0);
+            p.lock_timeout(0, &mut res, Tx(1), &mut out);
+            assert_eq!(res.txs[1].at == At::Reverted, released, "{variant:?}");
+            assert_eq!(out.sends, vec![(HOME, Msg::Cancel(Tx(1)))], "{variant:?}");
+        }
+    }
+
+    #[test]
+    fn the_home_shard_answers_a_cancel_from_its_final_decision() {
+        let p = model(Variant::Default);
+        let mut home = [HomeTx {
+            phase: Phase::Collecting,
+            proofs: 0,
+            vals: [0; RES],
+        }; TXS];
+        let mut out = Effects::new(0);
+        p.home_message(&mut home, 0, Msg::LockProof(Tx(0), 0), &mut out);
+        p.home_message(&mut home, 1, Msg::LockProof(Tx(0), 0), &mut out);
+        assert_eq!(home[0].phase, Phase::Executed);
+        let mut out = Effects::new(0);
+        p.home_message(&mut home, 0, Msg::Cancel(Tx(0)), &mut out);
+        assert_eq!(home[0].phase, Phase::Executed);
+        assert_eq!(out.sends, vec![(0, Msg::Release(Tx(0), Some(1)))]);
+        let mut out = Effects::new(0);
+        p.home_message(&mut home, 1, Msg::Cancel(Tx(1)), &mut out);
+        assert_eq!(home[1].phase, Phase::Aborted);
+        assert_eq!(
+            out.sends,
+            vec![(0, Msg::Abort(Tx(1))), (1, Msg::Abort(Tx(1)))]
+        );
+    }
+}

@@ -1,0 +1,434 @@
+//! `receipts`: receipt-based asynchronous cross-shard transfers with per-source sequence numbers,
+//! a claimed bitfield on the destination, and finality of the source chain.
+//!
+//! Source: Vitalik Buterin, "Cross-shard receipt and hibernation/waking anti-double-spending"
+//! (ethresear.ch/t/4748, 2019) and "Phase 2 pre-spec: cross-shard mechanics" (ethresear.ch/t/4970);
+//! PROTOCOLS.md §3.1 (known bugs (a) and (b)), §2.3 (the finality lesson) and §7.5 S9/S10.
+//! *Send* on shard A destroys the value and commits a receipt (destination, value, a sequence
+//! number `next_seq[B]++`) into A's state; *Claim* on shard B verifies the receipt's Merkle branch
+//! against a root of A that B knows, and credits it if the receipt "has not already been spent",
+//! kept as one bit per receipt in a per-source bitfield.
+//!
+//! Encoding. Two nodes: `shard-a` (the source chain) and `shard-b` (the destination).
+//! - A's chain is its block count `sent` (block `i` holds the one receipt with sequence number
+//!   `i`, of value 1) and its finalized prefix `finalized`; A's balance is `transfers - sent`.
+//! - `Send` (a user's choice at A, while the balance lasts) produces a block with the next
+//!   receipt. A relayer (anyone) submits the claim at once, proven against A's latest header:
+//!   A sends `Claim { seq, root: Head }` to B.
+//! - `Finalize` (A's choice: the beacon chain crosslinks A's next block) finalizes one block; the
+//!   relayer submits again, proven against the crosslinked root: `Claim { seq, root:
+//!   Crosslinked }`. Crosslinks are irreversible, so a proof against a crosslinked root stays
+//!   valid; B can check which kind of root a proof uses against the beacon chain (the model
+//!   carries that fact in the message; the attacker only re-delivers genuine messages).
+//! - `Reorg` (A's choice, a bounded fault: at most `reorgs` times, only while a block is not
+//!   final) drops A's non-final blocks: their sends are undone and A's balance comes back.
+//!   After a reorg A may send again and reuse the sequence numbers, as the real chain would.
+//! - B credits a claim whose root is crosslinked and whose bit is clear, then sets the bit.
+//!
+//! Properties: `conservation` (A's balance + B's balance + receipts in A's chain not yet
+//! claimed = `transfers`), `no_double_create` (the credit of receipt `seq` is an output created
+//! by B; B's ghost log records each credit), and the witness `can_commit` (a transfer final on A
+//! and credited on B).
+//!
+//! What the checker reports (default kernel: unordered delivery, `--replay 1`, async time):
+//! - default: `conservation` and `no_double_create` hold, `can_commit` is witnessed. They still
+//!   hold with `--loss 1` (a lost claim leaves the receipt unclaimed, counted as in flight: a
+//!   liveness issue for the relayer, not a safety one).
+//! - `no-replay-guard` (B does not consult its bitfield; bug (a), S9): the replayed claim credits
+//!   the receipt twice — `conservation` and `no_double_create` violated in 4 steps: Send,
+//!   Finalize, Claim, Claim (S9's three steps plus the crosslink that makes the claim valid).
+//!   With `--replay 0` it holds: the duplicate comes only from the kernel's replay budget.
+//! - `unfinalized-claim` (B accepts a proof against A's non-final head; bug (b), S10): Send,
+//!   Claim (credited), Reorg of A (the send is undone) — supply inflates, `conservation`
+//!   violated in 3 steps. `no_double_create` holds (the bitfield still guards).
+//!
+//! Time is async: the protocol has no time-out (receipts never expire, §3.1), so a clock would
+//! only multiply states. Abstracted away: Merkle proofs (a claim names its receipt and the kind
+//! of root it is proven against), values other than 1, calldata, the hibernation use, more than
+//! one destination, the relayer's identity, crashes.
+
+use serde::Serialize;
+use xshard_properties::{
+    Amount, Event, Ledger, NodeId, Observation, Outcome, PropertySpec, CAN_COMMIT, CONSERVATION,
+    NO_DOUBLE_CREATE,
+};
+
+use crate::kernel::{Effects, KernelConfig, Protocol, World};
+use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+
+/// The registry name.
+pub const NAME: &str = "receipts";
+
+/// The source shard's chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Source {
+    /// Blocks (one receipt each, sequence numbers `0..sent`).
+    pub sent: u8,
+    /// Blocks `0..finalized` are final (crosslinked).
+    pub finalized: u8,
+    /// Reorgs the fault budget still allows.
+    pub reorgs_left: u8,
+}
+
+/// The destination shard.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Dest {
+    /// The claimed bitfield: bit `seq` set once receipt `seq` was credited.
+    pub bits: u8,
+    /// Ghost: the sequence numbers credited, sorted (B's balance is its length).
+    pub credits: Vec<u8>,
+}
+
+/// A node.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(untagged)]
+pub enum Node {
+    Source(Source),
+    Dest(Dest),
+}
+
+/// The root a claim's Merkle branch is proven against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Root {
+    /// A's latest (possibly non-final) header.
+    Head,
+    /// A crosslinked (final) root of A.
+    Crosslinked,
+}
+
+/// A message: a claim of receipt `seq` submitted to B.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Claim {
+    pub seq: u8,
+    pub root: Root,
+}
+
+/// A choice of the source shard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Choice {
+    /// A user sends 1 to B.
+    Send,
+    /// The beacon chain crosslinks A's next block.
+    Finalize,
+    /// A's non-final blocks are reorganised away (a budgeted fault).
+    Reorg,
+}
+
+/// The flaw of a variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flaw {
+    None,
+    /// B credits without consulting its bitfield.
+    NoReplayGuard,
+    /// B accepts a proof against A's non-final head.
+    UnfinalizedClaim,
+}
+
+/// The protocol.
+#[derive(Clone, Debug)]
+pub struct Receipts {
+    /// How many transfers of 1 A can afford (its initial balance, the supply).
+    pub transfers: u8,
+    /// How many reorgs A may suffer.
+    pub reorgs: u8,
+    pub flaw: Flaw,
+}
+
+const A: NodeId = 0;
+const B: NodeId = 1;
+
+impl Protocol for Receipts {
+    type Node = Node;
+    type Msg = Claim;
+    type Timer = ();
+    type Choice = Choice;
+
+    fn node_names(&self) -> Vec<String> {
+        vec!["shard-a".to_string(), "shard-b".to_string()]
+    }
+
+    fn init(&self, id: NodeId, _out: &mut Effects<Self>) -> Node {
+        if id == A {
+            Node::Source(Source {
+                sent: 0,
+                finalized: 0,
+                reorgs_left: self.reorgs,
+            })
+        } else {
+            Node::Dest(Dest {
+                bits: 0,
+                credits: Vec::new(),
+            })
+        }
+    }
+
+    fn on_message(
+        &self,
+        _id: NodeId,
+        node: &mut Node,
+        _: NodeId,
+        m: &Claim,
+        _: &mut Effects<Self>,
+    ) {
+        let Node::Dest(d) = node else { return };
+        let root_ok = m.root == Root::Crosslinked || self.flaw == Flaw::UnfinalizedClaim;
+        let unspent = d.bits & (1 << m.seq) == 0 || self.flaw == Flaw::NoReplayGuard;
+        if root_ok && unspent {
+            d.bits |= 1 << m.seq;
+            let pos = d.credits.partition_point(|&s| s <= m.seq);
+            d.credits.insert(pos, m.seq);
+        }
+    }
+
+    fn on_timer(&self, _: NodeId, _: &mut Node, _: &(), _: &mut Effects<Self>) {}
+
+    fn choices(&self, _id: NodeId, node: &Node, _now: u32, out: &mut Vec<Choice>) {
+        if let Node::Source(s) = node {
+            if s.sent < self.transfers {
+                out.push(Choice::Send);
+            }
+            if s.finalized < s.sent {
+                out.push(Choice::Finalize);
+                if s.reorgs_left > 0 {
+                    out.push(Choice::Reorg);
+                }
+            }
+        }
+    }
+
+    fn on_choice(&self, _id: NodeId, node: &mut Node, choice: &Choice, out: &mut Effects<Self>) {
+        let Node::Source(s) = node else { return };
+        match choice {
+            Choice::Send => {
+                let seq = s.sent;
+                s.sent += 1;
+                out.send(
+                    B,
+                    Claim {
+                        seq,
+                        root: Root::Head,
+                    },
+                );
+            }
+            Choice::Finalize => {
+                let seq = s.finalized;
+                s.finalized += 1;
+                out.send(
+                    B,
+                    Claim {
+                        seq,
+                        root: Root::Crosslinked,
+                    },
+                );
+            }
+            Choice::Reorg => {
+                s.sent = s.finalized;
+                s.reorgs_left -= 1;
+            }
+        }
+    }
+
+    fn observe(&self, nodes: &[Node], obs: &mut Observation) {
+        let (Some(Node::Source(s)), Some(Node::Dest(d))) = (nodes.first(), nodes.get(1)) else {
+            return;
+        };
+        let mut amounts = vec![
+            Amount {
+                holder: "balance shard-a".to_string(),
+                value: i64::from(self.transfers) - i64::from(s.sent),
+            },
+            Amount {
+                holder: "balance shard-b".to_string(),
+                value: i64::try_from(d.credits.len()).unwrap_or(i64::MAX),
+            },
+        ];
+        for seq in 0..s.sent {
+            if d.bits & (1 << seq) == 0 {
+                amounts.push(Amount {
+                    holder: format!("unclaimed receipt {seq}"),
+                    value: 1,
+                });
+            }
+        }
+        obs.ledger = Some(Ledger {
+            supply: i64::from(self.transfers),
+            amounts,
+        });
+        for &seq in &d.credits {
+            obs.history.push(Event::Create {
+                object: seq,
+                shard: B,
+            });
+        }
+        for seq in 0..self.transfers {
+            let at_a = if seq < s.finalized {
+                Outcome::Committed
+            } else if seq < s.sent {
+                Outcome::Locked
+            } else {
+                Outcome::Pending
+            };
+            obs.outcome(seq, A, at_a);
+            let at_b = if d.bits & (1 << seq) != 0 {
+                Outcome::Committed
+            } else {
+                Outcome::Pending
+            };
+            obs.outcome(seq, B, at_b);
+        }
+    }
+
+    fn properties(&self) -> Vec<&'static PropertySpec> {
+        vec![&CONSERVATION, &NO_DOUBLE_CREATE, &CAN_COMMIT]
+    }
+}
+
+/// The default kernel configuration: unordered, one replay, async time.
+pub fn default_kernel() -> KernelConfig {
+    KernelConfig {
+        replay: 1,
+        ..KernelConfig::default()
+    }
+}
+
+/// The registry entry.
+pub fn info() -> ModelInfo {
+    let p = Receipts {
+        transfers: 2,
+        reorgs: 1,
+        flaw: Flaw::None,
+    };
+    ModelInfo {
+        name: NAME,
+        summary: "receipt-based cross-shard transfers: sequence numbers, a claimed bitfield, \
+                  claims only against crosslinked (final) roots, source reorgs",
+        source: "Buterin, Cross-shard receipt and hibernation/waking anti-double-spending, \
+                 ethresear.ch/t/4748 (2019); Phase 2 pre-spec, ethresear.ch/t/4970; \
+                 PROTOCOLS.md 3.1, 2.3, 7.5 S9 S10",
+        params: vec![
+            ParamSpec {
+                name: "transfers",
+                default: 2,
+                min: 1,
+                max: 4,
+                doc: "transfers of 1 the source can afford (its balance, the supply)",
+            },
+            ParamSpec {
+                name: "reorgs",
+                default: 1,
+                min: 0,
+                max: 3,
+                doc: "reorgs of the source's non-final blocks (a bounded fault)",
+            },
+        ],
+        variants: vec![
+            VariantSpec {
+                name: "default",
+                summary: "B credits a claim proven against a crosslinked root whose bit is clear",
+                expect: Expect::Holds,
+            },
+            VariantSpec {
+                name: "no-replay-guard",
+                summary: "B credits without consulting its claimed bitfield (double claim by \
+                          replay, S9)",
+                expect: Expect::Violates(vec![CONSERVATION.name, NO_DOUBLE_CREATE.name]),
+            },
+            VariantSpec {
+                name: "unfinalized-claim",
+                summary: "B accepts a proof against A's non-final head; A then reorgs (supply \
+                          inflates, S10)",
+                expect: Expect::Violates(vec![CONSERVATION.name]),
+            },
+        ],
+        properties: property_infos(&p.properties()),
+        kernel: Some(default_kernel()),
+        notes: vec![
+            "--loss 1: the default still holds (a lost claim stays an unclaimed receipt)",
+            "no-replay-guard --replay 0: holds (the double claim needs the replay)",
+            "unfinalized-claim -p reorgs=0: holds (the flaw needs a reorg of the source)",
+        ],
+    }
+}
+
+/// Builds the model for a resolved request.
+pub fn build(r: &Resolved) -> World<Receipts> {
+    let flaw = match r.variant {
+        "no-replay-guard" => Flaw::NoReplayGuard,
+        "unfinalized-claim" => Flaw::UnfinalizedClaim,
+        _ => Flaw::None,
+    };
+    World::new(
+        Receipts {
+            transfers: u8::try_from(r.param("transfers")).unwrap_or(2),
+            reorgs: u8::try_from(r.param("reorgs")).unwrap_or(1),
+            flaw,
+        },
+        r.kernel.unwrap_or_else(default_kernel),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dest(p: &Receipts, claims: &[Claim]) -> Dest {
+        let mut node = p.init(B, &mut Effects::new(0));
+        for c in claims {
+            p.on_message(B, &mut node, A, c, &mut Effects::new(0));
+        }
+        match node {
+            Node::Dest(d) => d,
+            Node::Source(_) => unreachable!("B is the destination"),
+        }
+    }
+
+    const HEAD: Claim = Claim {
+        seq: 1,
+        root: Root::Head,
+    };
+    const FINAL: Claim = Claim {
+        seq: 1,
+        root: Root::Crosslinked,
+    };
+
+    fn protocol(flaw: Flaw) -> Receipts {
+        Receipts {
+            transfers: 2,
+            reorgs: 1,
+            flaw,
+        }
+    }
+
+    #[test]
+    fn the_destination_credits_final_unspent_receipts_once() {
+        let d = dest(&protocol(Flaw::None), &[HEAD, FINAL, FINAL]);
+        assert_eq!((d.bits, d.credits), (0b10, vec![1]));
+    }
+
+    #[test]
+    fn each_flaw_drops_exactly_one_guard() {
+        let d = dest(&protocol(Flaw::NoReplayGuard), &[HEAD, FINAL, FINAL]);
+        assert_eq!(d.credits, vec![1, 1]);
+        let d = dest(&protocol(Flaw::UnfinalizedClaim), &[HEAD, FINAL]);
+        assert_eq!(d.credits, vec![1]);
+    }
+
+    #[test]
+    fn the_ledger_counts_unclaimed_receipts_as_in_flight() {
+        let p = protocol(Flaw::None);
+        let source = Node::Source(Source {
+            sent: 2,
+            finalized: 1,
+            reorgs_left: 1,
+        });
+        let d = Node::Dest(Dest {
+            bits: 0b01,
+            credits: vec![0],
+        });
+        let mut obs = Observation::default();
+        p.observe(&[source, d], &mut obs);
+        let ledger = obs.ledger.expect("a ledger");
+        assert_eq!((ledger.total(), ledger.supply), (2, 2));
+        assert_eq!(ledger.amounts[2].holder, "unclaimed receipt 1");
+    }
+}

@@ -1,0 +1,165 @@
+//! The handlers of the `train-hotel` model: the train and hotel shards and the escrow shard.
+
+use xshard_properties::NodeId;
+
+use super::{Escrow, Item, Msg, Phase, Timer, TrainHotel, Variant, ESCROW, PRICE};
+use crate::kernel::Effects;
+
+type Out = Effects<TrainHotel>;
+
+/// Both resource shards.
+const BOTH: u8 = 0b11;
+
+impl TrainHotel {
+    pub(super) fn shard_message(&self, item: &mut Item, msg: Msg, out: &mut Out) {
+        match (msg, *item) {
+            (Msg::Reserve, Item::Idle) => {
+                *item = Item::Asked;
+                // The request carries the deadline: unheld at D, it expires.
+                let now = out.now();
+                out.set_timer(Timer::Expire, self.deadline.saturating_sub(now));
+            }
+            (Msg::Commit, Item::Held) => {
+                *item = Item::Sold;
+                out.cancel_timer(Timer::HoldTimeout);
+                out.send(ESCROW, Msg::Sold);
+            }
+            (Msg::Abort, Item::Held) => {
+                *item = Item::Released;
+                out.cancel_timer(Timer::HoldTimeout);
+            }
+            (Msg::Abort, Item::Idle | Item::Asked) => {
+                *item = Item::Expired;
+                out.cancel_timer(Timer::Expire);
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn hold(&self, item: &mut Item, out: &mut Out) {
+        if *item != Item::Asked {
+            return;
+        }
+        *item = Item::Held;
+        out.cancel_timer(Timer::Expire);
+        out.send(ESCROW, Msg::Held);
+        if self.variant == Variant::NaiveTimeout {
+            out.set_timer(Timer::HoldTimeout, self.hold);
+        }
+    }
+
+    pub(super) fn shard_timer(item: &mut Item, timer: Timer) {
+        match (timer, *item) {
+            (Timer::Expire, Item::Asked) => *item = Item::Expired,
+            (Timer::HoldTimeout, Item::Held) => *item = Item::Released,
+            _ => {}
+        }
+    }
+
+    pub(super) fn escrow_message(&self, e: &mut Escrow, from: NodeId, msg: Msg, out: &mut Out) {
+        let bit = 1u8 << from;
+        match msg {
+            Msg::Held if e.phase == Phase::Open => {
+                e.held |= bit;
+                if e.held == BOTH {
+                    e.phase = Phase::Committed;
+                    e.escrow -= 2 * PRICE;
+                    e.receipts = BOTH;
+                    out.send(0, Msg::Commit);
+                    out.send(1, Msg::Commit);
+                    if self.variant != Variant::SenderClockTimeout {
+                        out.cancel_timer(Timer::Deadline);
+                    }
+                }
+            }
+            Msg::Sold if self.variant == Variant::SenderClockTimeout => e.sold |= bit,
+            _ => {}
+        }
+    }
+
+    pub(super) fn escrow_deadline(&self, e: &mut Escrow, out: &mut Out) {
+        let flawed_refund = self.variant == Variant::SenderClockTimeout
+            && e.phase == Phase::Committed
+            && e.sold != BOTH;
+        if e.phase == Phase::Open || flawed_refund {
+            // Refund the user: the escrow, and (the flaw) the cancelled payment receipts.
+            let cancelled = u8::try_from(e.receipts.count_ones()).unwrap_or(0) * PRICE;
+            e.user += e.escrow + cancelled;
+            e.escrow = 0;
+            e.receipts = 0;
+            e.phase = Phase::Reverted;
+            out.send(0, Msg::Abort);
+            out.send(1, Msg::Abort);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(variant: Variant) -> TrainHotel {
+        TrainHotel {
+            variant,
+            deadline: 2,
+            hold: 1,
+        }
+    }
+
+    fn open() -> Escrow {
+        Escrow {
+            phase: Phase::Open,
+            held: 0,
+            sold: 0,
+            receipts: 0,
+            escrow: 2 * PRICE,
+            user: 0,
+        }
+    }
+
+    #[test]
+    fn the_escrow_commits_on_both_holds_and_then_never_refunds() {
+        let p = model(Variant::Default);
+        let mut e = open();
+        let mut out = Effects::new(0);
+        p.escrow_message(&mut e, 0, Msg::Held, &mut out);
+        assert_eq!(e.phase, Phase::Open);
+        p.escrow_message(&mut e, 1, Msg::Held, &mut out);
+        assert_eq!((e.phase, e.escrow, e.receipts), (Phase::Committed, 0, BOTH));
+        let mut out = Effects::new(2);
+        p.escrow_deadline(&mut e, &mut out);
+        assert_eq!((e.phase, e.user), (Phase::Committed, 0));
+        assert!(out.sends.is_empty());
+    }
+
+    #[test]
+    fn the_sender_clock_flaw_refunds_a_committed_booking() {
+        let p = model(Variant::SenderClockTimeout);
+        let mut e = open();
+        let mut out = Effects::new(0);
+        p.escrow_message(&mut e, 0, Msg::Held, &mut out);
+        p.escrow_message(&mut e, 1, Msg::Held, &mut out);
+        p.escrow_message(&mut e, 0, Msg::Sold, &mut out);
+        let mut out = Effects::new(2);
+        p.escrow_deadline(&mut e, &mut out);
+        assert_eq!((e.phase, e.user, e.receipts), (Phase::Reverted, 2, 0));
+    }
+
+    #[test]
+    fn shards_revert_only_on_the_escrow_decision_unless_naive() {
+        for (variant, armed) in [(Variant::Default, false), (Variant::NaiveTimeout, true)] {
+            let p = model(variant);
+            let mut item = Item::Asked;
+            let mut out = Effects::new(0);
+            p.hold(&mut item, &mut out);
+            assert_eq!(item, Item::Held);
+            assert_eq!(
+                out.arm.iter().any(|(t, _)| *t == Timer::HoldTimeout),
+                armed,
+                "{variant:?}"
+            );
+            p.shard_message(&mut item, Msg::Abort, &mut out);
+            assert_eq!(item, Item::Released);
+        }
+    }
+}

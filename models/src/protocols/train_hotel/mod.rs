@@ -1,0 +1,461 @@
+//! `train-hotel`: book a train seat and a hotel room atomically — "hold and reserve but revert
+//! within a time out period" — on the world kernel in clocked time.
+//!
+//! Sources: the train-and-hotel problem and the advice quoted from the Taipei sharding workshop,
+//! ethresear.ch "Cross-shard Communication & Developer Experience"
+//! (<https://ethresear.ch/t/cross-shard-communication-developer-experience/1446>, PROTOCOLS.md
+//! §1.1); hold-and-reserve via pending payments and its time-out-revert bug,
+//! "Cross-Shard CryptoKitty Algorithm?" (ethresear.ch/t/1253, PROTOCOLS.md §3.4); the rule that
+//! makes a time-out safe — it must be proven where the decision is taken, not assumed from the
+//! requester's clock — Cosmos ICS-004 `timeoutPacket` (PROTOCOLS.md §6.3, scenario S15); the
+//! shared-deadline discipline of HTLCs, Herlihy, "Atomic Cross-Chain Swaps", PODC 2018
+//! (PROTOCOLS.md §6.2).
+//!
+//! # Encoding
+//!
+//! Three shards: `train` (one seat, `obj1`), `hotel` (one room, `obj2`) and `escrow`, the
+//! user's shard. The user has paid the price (1 per item, supply 2) into escrow when the run
+//! starts (the payment, `obj3`, is held); the escrow shard sends `Reserve` to the train and hotel
+//! shards. The booking has one shared deadline `D` (parameter `deadline`, an absolute tick).
+//!
+//! - A resource shard that got `Reserve` may hold its item (a local choice, so a slow shard is
+//!   explored at every tick) while `now < D`, and reports `Held`; a request still unheld at `D`
+//!   expires (aborted, nothing to undo).
+//! - The escrow shard decides once, and its decision is a function of what is provably
+//!   visible on it by the deadline: it commits as soon as both `Held` proofs are in and `now ≤ D`
+//!   (it pays each shard with a payment receipt carried by `Commit`); at `D` (its timer fires
+//!   exactly then), if it has not committed, it reverts: refunds the user and sends `Abort`.
+//! - A resource shard commits (sells its item, claims the payment receipt, confirms with `Sold`)
+//!   on `Commit`, and reverts its hold on `Abort` — never on its own clock.
+//!
+//! Correctness of the default (argument). The escrow shard's decision is final and made once;
+//! every other decision copies it: a shard sells only on `Commit` (sent only after the escrow
+//! committed) and reverts only on `Abort` (sent only after it reverted, which it does only if it
+//! had not committed), so `atomicity` and the first clause of `timeout_revert` (a refund or
+//! revert only for a booking that commits nowhere, at most once: every status is final) hold
+//! whatever the timing. The escrow decides by `D` at the latest, so its decision reaches every
+//! shard by `D + Δ`: no hold outlives its deadline `D` plus Δ (the clocked clause). Value moves
+//! user → escrow → receipts → shards, or escrow → user, never both (`conservation`).
+//!
+//! Clock mode: **clocked** (default Δ = 1, horizon 4, `D` = 2). Safety of the default needs no
+//! clock; the clock is what gives the deadline a meaning (a hold must end by `D + Δ`) and what
+//! tells the correct design from the flawed ones without making every timer race every message:
+//! in async time any time-out revert looks broken.
+//!
+//! # Variants
+//!
+//! - `naive-timeout` — each resource shard reverts its hold on its own timer, `hold` ticks after
+//!   holding (parameter, default 1), unrelated to the deadline the escrow uses: the train's hold
+//!   lapses while the escrow commits on the two `Held` proofs: `atomicity` and `timeout_revert`
+//!   violated (the receipt paid to the train stays unclaimed, so value is conserved). With
+//!   `-p hold=4` (a time-out that always outlasts `D + Δ`, HTLC's timelock ordering) it holds
+//!   on a reliable network, and breaks again with `--loss 1 --horizon 6` (a lost `Commit`):
+//!   a unilateral revert is safe only with synchrony.
+//! - `sender-clock-timeout` — the requester refunds on its own clock: at `D` the escrow shard
+//!   reverts any booking whose sales it has not seen confirmed (`Sold`), cancelling its payment
+//!   receipts — without proof that the shards did not act (S15: send; receive; time-out): the
+//!   train sold the seat and claimed its payment, the user is refunded: `atomicity`,
+//!   `timeout_revert` and `conservation` violated.
+//!
+//! Observation: one transaction (the booking) with an outcome per shard (escrow: locked while
+//! it holds the payment, committed, reverted with a `Refund` event; train and hotel: pending,
+//! locked while holding with deadline `D`, committed when sold, aborted when expired unheld,
+//! reverted with a `Revert` event), and the ledger (user, escrow, unclaimed receipts, the
+//! shards' takings).
+//!
+//! Abstracted away: other bookings competing for the items, prices, blocks and proofs (a
+//! delivered message is a final, verified proof), crashes.
+//!
+//! With `--loss 1` the default keeps `atomicity` and `conservation`, but a lost decision leaves
+//! a hold past `D + Δ`: `timeout_revert` (its clocked clause) is violated — the deadline bound
+//! needs synchrony, which a lossy link breaks. With `--replay 1` everything holds.
+
+mod handlers;
+
+use serde::Serialize;
+use xshard_properties::{
+    Amount, Event, Ledger, Lock, LockMode, NodeId, Observation, Outcome, PropertySpec, ATOMICITY,
+    CAN_ABORT, CAN_COMMIT, CONSERVATION, TIMEOUT_REVERT,
+};
+
+use crate::kernel::{KernelConfig, TimeMode, World};
+use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+
+/// The registry name.
+pub const NAME: &str = "train-hotel";
+
+/// The escrow shard's node id (train is 0, hotel is 1).
+pub const ESCROW: NodeId = 2;
+/// The price of each item.
+pub const PRICE: u8 = 1;
+/// The value in the system: what the user paid into escrow.
+pub const SUPPLY: u8 = 2 * PRICE;
+
+/// The variants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    Default,
+    NaiveTimeout,
+    SenderClockTimeout,
+}
+
+/// A resource shard's status for the booking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Item {
+    /// No request yet.
+    Idle,
+    /// Asked to hold, not held yet.
+    Asked,
+    /// Held (reserved) for the booking.
+    Held,
+    /// Sold to the user; the payment receipt claimed.
+    Sold,
+    /// The request expired unheld.
+    Expired,
+    /// The hold was undone.
+    Released,
+}
+
+/// The escrow shard's decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Open,
+    Committed,
+    Reverted,
+}
+
+/// The escrow shard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Escrow {
+    pub phase: Phase,
+    /// Bit i: shard i's `Held` proof is visible.
+    pub held: u8,
+    /// Bit i: shard i's `Sold` confirmation is visible (recorded by `sender-clock-timeout`).
+    pub sold: u8,
+    /// Bit i: a payment receipt to shard i is issued and not cancelled.
+    pub receipts: u8,
+    pub escrow: u8,
+    pub user: u8,
+}
+
+/// A node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(untagged)]
+pub enum Node {
+    Shard(Item),
+    Escrow(Escrow),
+}
+
+/// A message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Msg {
+    /// Escrow → shard: hold your item for the booking until the deadline.
+    Reserve,
+    /// Shard → escrow: held.
+    Held,
+    /// Escrow → shard: committed; carries the payment receipt.
+    Commit,
+    /// Escrow → shard: reverted.
+    Abort,
+    /// Shard → escrow: sold (the receipt is claimed).
+    Sold,
+}
+
+/// A timer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Timer {
+    /// The escrow shard's deadline `D`.
+    Deadline,
+    /// A shard's unheld request expires at `D`.
+    Expire,
+    /// `naive-timeout`: a shard's own hold time-out.
+    HoldTimeout,
+}
+
+/// A local choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Choice {
+    /// Hold the item.
+    Hold,
+}
+
+/// The protocol.
+#[derive(Clone, Debug)]
+pub struct TrainHotel {
+    pub variant: Variant,
+    /// The shared deadline `D` (absolute tick).
+    pub deadline: u32,
+    /// `naive-timeout`: ticks a shard holds before reverting on its own.
+    pub hold: u32,
+}
+
+fn shard_name(i: usize) -> &'static str {
+    if i == 0 {
+        "train"
+    } else {
+        "hotel"
+    }
+}
+
+impl TrainHotel {
+    fn observe_escrow(&self, e: &Escrow, nodes: &[Node], obs: &mut Observation) {
+        let outcome = match e.phase {
+            Phase::Open => Outcome::Locked,
+            Phase::Committed => Outcome::Committed,
+            Phase::Reverted => Outcome::Reverted,
+        };
+        obs.outcome(0, ESCROW, outcome);
+        if e.phase == Phase::Open {
+            obs.locks.push(Lock {
+                object: 2,
+                shard: ESCROW,
+                tx: 0,
+                mode: LockMode::Write,
+                deadline: Some(self.deadline),
+            });
+        }
+        if e.phase == Phase::Reverted {
+            obs.history.push(Event::Refund {
+                tx: 0,
+                shard: ESCROW,
+            });
+        }
+        let mut amounts = vec![
+            Amount {
+                holder: "user".into(),
+                value: i64::from(e.user),
+            },
+            Amount {
+                holder: "escrow".into(),
+                value: i64::from(e.escrow),
+            },
+        ];
+        for (i, n) in nodes.iter().enumerate().take(2) {
+            let claimed = *n == Node::Shard(Item::Sold);
+            let issued = e.receipts & (1 << i) != 0;
+            amounts.push(Amount {
+                holder: format!("unclaimed receipt to {}", shard_name(i)),
+                value: i64::from(u8::from(issued && !claimed) * PRICE),
+            });
+            amounts.push(Amount {
+                holder: shard_name(i).into(),
+                value: i64::from(u8::from(claimed) * PRICE),
+            });
+        }
+        obs.ledger = Some(Ledger {
+            supply: i64::from(SUPPLY),
+            amounts,
+        });
+    }
+
+    fn observe_shard(&self, i: usize, item: Item, obs: &mut Observation) {
+        let shard = NodeId::try_from(i).unwrap_or(NodeId::MAX);
+        let outcome = match item {
+            Item::Idle | Item::Asked => Outcome::Pending,
+            Item::Held => Outcome::Locked,
+            Item::Sold => Outcome::Committed,
+            Item::Expired => Outcome::Aborted,
+            Item::Released => Outcome::Reverted,
+        };
+        obs.outcome(0, shard, outcome);
+        if item == Item::Held {
+            obs.locks.push(Lock {
+                object: shard,
+                shard,
+                tx: 0,
+                mode: LockMode::Write,
+                deadline: Some(self.deadline),
+            });
+        }
+        if item == Item::Released {
+            obs.history.push(Event::Revert { tx: 0, shard });
+        }
+    }
+}
+
+impl crate::kernel::Protocol for TrainHotel {
+    type Node = Node;
+    type Msg = Msg;
+    type Timer = Timer;
+    type Choice = Choice;
+
+    fn node_names(&self) -> Vec<String> {
+        vec!["train".into(), "hotel".into(), "escrow".into()]
+    }
+
+    fn init(&self, id: NodeId, out: &mut crate::kernel::Effects<Self>) -> Node {
+        if id == ESCROW {
+            out.send(0, Msg::Reserve);
+            out.send(1, Msg::Reserve);
+            out.set_timer(Timer::Deadline, self.deadline);
+            Node::Escrow(Escrow {
+                phase: Phase::Open,
+                held: 0,
+                sold: 0,
+                receipts: 0,
+                escrow: SUPPLY,
+                user: 0,
+            })
+        } else {
+            Node::Shard(Item::Idle)
+        }
+    }
+
+    fn on_message(
+        &self,
+        _id: NodeId,
+        node: &mut Node,
+        from: NodeId,
+        msg: &Msg,
+        out: &mut crate::kernel::Effects<Self>,
+    ) {
+        match node {
+            Node::Shard(item) => self.shard_message(item, *msg, out),
+            Node::Escrow(e) => self.escrow_message(e, from, *msg, out),
+        }
+    }
+
+    fn on_timer(
+        &self,
+        _id: NodeId,
+        node: &mut Node,
+        timer: &Timer,
+        out: &mut crate::kernel::Effects<Self>,
+    ) {
+        match node {
+            Node::Shard(item) => Self::shard_timer(item, *timer),
+            Node::Escrow(e) => self.escrow_deadline(e, out),
+        }
+    }
+
+    fn choices(&self, _id: NodeId, node: &Node, now: u32, out: &mut Vec<Choice>) {
+        if *node == Node::Shard(Item::Asked) && now < self.deadline {
+            out.push(Choice::Hold);
+        }
+    }
+
+    fn on_choice(
+        &self,
+        _id: NodeId,
+        node: &mut Node,
+        _choice: &Choice,
+        out: &mut crate::kernel::Effects<Self>,
+    ) {
+        if let Node::Shard(item) = node {
+            self.hold(item, out);
+        }
+    }
+
+    fn observe(&self, nodes: &[Node], obs: &mut Observation) {
+        for (i, n) in nodes.iter().enumerate() {
+            match n {
+                Node::Shard(item) => self.observe_shard(i, *item, obs),
+                Node::Escrow(e) => self.observe_escrow(e, nodes, obs),
+            }
+        }
+    }
+
+    fn properties(&self) -> Vec<&'static PropertySpec> {
+        vec![
+            &ATOMICITY,
+            &TIMEOUT_REVERT,
+            &CONSERVATION,
+            &CAN_COMMIT,
+            &CAN_ABORT,
+        ]
+    }
+}
+
+/// The default kernel configuration: clocked, Δ = 1, horizon 4, reliable network.
+pub fn default_kernel() -> KernelConfig {
+    KernelConfig {
+        time: TimeMode::Clocked,
+        delta: 1,
+        horizon: 4,
+        ..KernelConfig::default()
+    }
+}
+
+/// The registry entry.
+pub fn info() -> ModelInfo {
+    let p = TrainHotel {
+        variant: Variant::Default,
+        deadline: 2,
+        hold: 1,
+    };
+    ModelInfo {
+        name: NAME,
+        summary: "book a train seat and a hotel room: hold and reserve, pay from escrow, revert \
+                  at a shared deadline decided on the escrow shard (clocked time)",
+        source: "ethresear.ch/t/cross-shard-communication-developer-experience/1446; \
+                 ethresear.ch/t/1253 (PROTOCOLS.md 3.4); ICS-004 timeouts (PROTOCOLS.md 6.3, \
+                 S15); Herlihy PODC 2018 (PROTOCOLS.md 6.2)",
+        params: vec![
+            ParamSpec {
+                name: "deadline",
+                default: 2,
+                min: 1,
+                max: 8,
+                doc: "the shared deadline D (absolute tick) by which the booking is decided",
+            },
+            ParamSpec {
+                name: "hold",
+                default: 1,
+                min: 1,
+                max: 8,
+                doc: "naive-timeout: ticks a shard holds before reverting on its own timer",
+            },
+        ],
+        variants: vec![
+            VariantSpec {
+                name: "default",
+                summary: "the escrow shard decides once, by the deadline, on the hold proofs it \
+                          has; shards sell or revert only on that decision",
+                expect: Expect::Holds,
+            },
+            VariantSpec {
+                name: "naive-timeout",
+                summary: "each shard reverts its hold on its own timer, unrelated to the deadline",
+                expect: Expect::Violates(vec![ATOMICITY.name, TIMEOUT_REVERT.name]),
+            },
+            VariantSpec {
+                name: "sender-clock-timeout",
+                summary: "the escrow refunds at the deadline on its own clock when sales are not \
+                          confirmed, without proof that the shards did not sell",
+                expect: Expect::Violates(vec![
+                    ATOMICITY.name,
+                    TIMEOUT_REVERT.name,
+                    CONSERVATION.name,
+                ]),
+            },
+        ],
+        properties: property_infos(&crate::kernel::Protocol::properties(&p)),
+        kernel: Some(default_kernel()),
+        notes: vec![
+            "default with --loss 1: timeout_revert violated (a lost decision leaves a hold past \
+             its deadline plus delta: the bound needs synchrony); atomicity and conservation hold",
+            "default with --replay 1: holds; with --time async --loss 1 --replay 1: holds \
+             (safety needs no clock)",
+            "naive-timeout with --time async: violated as well (atomicity, timeout_revert)",
+        ],
+    }
+}
+
+/// Builds the model for a resolved request.
+pub fn build(r: &Resolved) -> World<TrainHotel> {
+    let variant = match r.variant {
+        "naive-timeout" => Variant::NaiveTimeout,
+        "sender-clock-timeout" => Variant::SenderClockTimeout,
+        _ => Variant::Default,
+    };
+    World::new(
+        TrainHotel {
+            variant,
+            deadline: r.param("deadline"),
+            hold: r.param("hold"),
+        },
+        r.kernel.unwrap_or_else(default_kernel),
+    )
+}

@@ -1,0 +1,109 @@
+//! `xshard gate [FILE]`: run a suite of checks and fail when a verdict changes.
+//!
+//! Exit codes: 0 every expectation met (an inconclusive check counts as met only where it sets
+//! `allow_inconclusive`), 1 an expectation not met, 2 a bad suite file or an I/O error (one
+//! line on stderr: `file:line: what is wrong`).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::args::Format;
+use super::CliError;
+use crate::exit;
+use crate::gate::{self, github, junit, GateConfig, GateError};
+use crate::report::json::line;
+use crate::trace::files::Render;
+
+/// `xshard gate`.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The suite file: `[[check]]` tables with their expected verdicts.
+    #[arg(default_value = "xshard.toml")]
+    pub file: PathBuf,
+    /// Directory for counterexample files (`DIR/<model>/<property>-<hash>.json`).
+    #[arg(long, value_name = "DIR", default_value = "counterexamples")]
+    pub out: PathBuf,
+    /// Checks run at once.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub jobs: u32,
+    /// Engine threads per check.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: u32,
+    /// Also render each counterexample as SVG (needs Graphviz's `dot`).
+    #[arg(long)]
+    pub svg: bool,
+    /// Write a JUnit XML report here: a test suite per check, a test case per property.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+impl From<GateError> for CliError {
+    fn from(e: GateError) -> Self {
+        CliError::Io(e.to_string())
+    }
+}
+
+/// Runs `xshard gate`.
+pub fn run(a: &GateArgs) -> Result<u8, CliError> {
+    let started = Instant::now();
+    let suite = gate::load(&a.file).map_err(|e| CliError::Usage(e.to_string()))?;
+    let cfg = GateConfig {
+        jobs: a.jobs as usize,
+        threads: a.threads as usize,
+        out: a.out.clone(),
+        render: if a.svg { Render::Svg } else { Render::None },
+    };
+    let json = a.format == Format::Json;
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        let _ = stdout.write_all(line("begin", &gate::json::begin(&suite)).as_bytes());
+    }
+    let results = gate::run_suite(&suite, &cfg, |spec, r| {
+        if json {
+            // Streamed, so a long suite shows progress; the order is the file's.
+            let _ = stdout.write_all(line("check", &gate::json::check(spec, r)).as_bytes());
+            let _ = stdout.flush();
+        }
+    })?;
+    let code = if results.iter().all(gate::CheckResult::met) {
+        exit::OK
+    } else {
+        exit::VIOLATED
+    };
+    if let Some(path) = &a.junit {
+        junit::write(path, &junit::report(&suite, &results))?;
+    }
+    let annotations = if github::in_actions() {
+        github::annotations(&suite, &results)
+    } else {
+        String::new()
+    };
+    if json {
+        let summary = gate::json::summary(
+            &suite,
+            &results,
+            code,
+            started.elapsed().as_secs_f64(),
+            &a.out,
+            a.junit.as_deref(),
+        );
+        let _ = stdout.write_all(line("summary", &summary).as_bytes());
+        // stdout stays JSON; the runner reads workflow commands from stderr too.
+        eprint!("{annotations}");
+    } else {
+        let _ = stdout.write_all(gate::human::report(&suite, &results, &a.out).as_bytes());
+        let _ = stdout.write_all(annotations.as_bytes());
+    }
+    let _ = stdout.flush();
+    if github::in_actions() {
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            github::append_summary(&PathBuf::from(path), &github::summary(&suite, &results))?;
+        }
+    }
+    Ok(code)
+}

@@ -1,0 +1,386 @@
+//! Running a suite: every check explored (several at once with `jobs > 1`), each property's
+//! result compared with the expectation, counterexamples written for every violation.
+//!
+//! Results are handed back in file order whatever order the workers finish in, so the output
+//! of a suite is the same with any number of jobs.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use xshard_models::Resolved;
+
+use super::suite::{CheckSpec, Suite};
+use crate::cli::check::{execute, CheckRun};
+use crate::engine::{Bound, Options, Status};
+use crate::report::rerun_command;
+use crate::trace::files::{write_counterexample, Render, TraceError, WrittenFiles};
+
+/// How to run a suite.
+#[derive(Clone, Debug)]
+pub struct GateConfig {
+    /// Checks run at once.
+    pub jobs: usize,
+    /// Engine threads per check.
+    pub threads: usize,
+    /// Where counterexample files go.
+    pub out: PathBuf,
+    pub render: Render,
+}
+
+/// Why a suite could not be run to the end (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum GateError {
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+    #[error("check '{check}': {message}")]
+    Check { check: String, message: String },
+    #[error("cannot write '{}': {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Whether a property (or a whole check) met its expectation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Met,
+    Unmet,
+    /// Undecided (a bound was hit) and the check allows that.
+    Skipped,
+}
+
+/// One property of one check.
+#[derive(Clone, Debug)]
+pub struct PropertyCase {
+    pub name: &'static str,
+    pub status: Status,
+    /// Whether the suite expects it to fail.
+    pub expected_failure: bool,
+    pub outcome: Outcome,
+    /// One sentence: what happened, when it matters (a failure, an unmet expectation, a skip).
+    pub detail: Option<String>,
+    /// The counterexample files, for a violated property.
+    pub files: Option<WrittenFiles>,
+}
+
+/// The result of one check of the suite.
+#[derive(Debug)]
+pub struct CheckResult {
+    /// Its position in the suite.
+    pub index: usize,
+    pub run: CheckRun,
+    pub cases: Vec<PropertyCase>,
+    pub outcome: Outcome,
+    /// The properties that failed (violated or unwitnessed), in property order.
+    pub failed: Vec<&'static str>,
+    /// Set when the search was cut short.
+    pub stopped_by: Option<Bound>,
+    /// The command that reproduces the check.
+    pub rerun: String,
+    /// Wall-clock seconds of the whole check.
+    pub elapsed_secs: f64,
+}
+
+impl CheckResult {
+    /// What the check gave, e.g. `holds`, `violates atomicity`, `inconclusive (--timeout)`.
+    pub fn result(&self) -> String {
+        let undecided = self.cases.iter().any(|c| c.status == Status::Inconclusive);
+        let bound = format!(
+            "inconclusive ({})",
+            self.stopped_by.map_or("undecided", Bound::describe)
+        );
+        match (self.failed.is_empty(), undecided) {
+            (true, false) => "holds".to_string(),
+            (true, true) => bound,
+            (false, false) => format!("violates {}", self.failed.join(", ")),
+            (false, true) => format!("violates {}; {bound}", self.failed.join(", ")),
+        }
+    }
+
+    /// Whether the expectation is met (a skip is met: the check allows it).
+    pub fn met(&self) -> bool {
+        self.outcome != Outcome::Unmet
+    }
+
+    /// Every counterexample file written for this check.
+    pub fn files(&self) -> Vec<PathBuf> {
+        self.cases
+            .iter()
+            .filter_map(|c| c.files.as_ref())
+            .flat_map(|f| {
+                [f.json.clone(), f.dot.clone()]
+                    .into_iter()
+                    .chain(f.svg.clone())
+            })
+            .collect()
+    }
+
+    /// For an unmet expectation: one line saying what differs, ending with the command that
+    /// reproduces it.
+    pub fn message(&self, spec: &CheckSpec) -> Option<String> {
+        if self.outcome != Outcome::Unmet {
+            return None;
+        }
+        let unmet = || self.cases.iter().filter(|c| c.outcome == Outcome::Unmet);
+        let mut details: Vec<String> = unmet()
+            .filter(|c| c.status != Status::Inconclusive)
+            .filter_map(|c| c.detail.clone())
+            .collect();
+        // Undecided properties share one reason; say it once.
+        let undecided: Vec<&str> = unmet()
+            .filter(|c| c.status == Status::Inconclusive)
+            .map(|c| c.name)
+            .collect();
+        if !undecided.is_empty() {
+            details.push(format!(
+                "{} undecided: the search was stopped by {} first and allow_inconclusive is false",
+                undecided.join(", "),
+                self.stopped_by.map_or("a bound", Bound::describe)
+            ));
+        }
+        Some(format!(
+            "{}: expected {}, got {}: {}. Reproduce: {}",
+            spec.name,
+            spec.expect,
+            self.result(),
+            details.join("; "),
+            self.rerun
+        ))
+    }
+}
+
+/// The command that reproduces a check: the model's re-run command plus the check's bounds.
+pub fn reproduce_command(spec: &CheckSpec, resolved: &Resolved) -> String {
+    let mut cmd = rerun_command(resolved);
+    for (flag, v) in [
+        ("--max-states", spec.max_states),
+        ("--max-depth", spec.max_depth),
+        ("--timeout", spec.timeout),
+    ] {
+        if let Some(v) = v {
+            cmd.push_str(&format!(" {flag} {v}"));
+        }
+    }
+    cmd
+}
+
+/// Runs every check of `suite`; `each` receives every result in file order as soon as it and
+/// all before it are done.
+pub fn run_suite(
+    suite: &Suite,
+    cfg: &GateConfig,
+    mut each: impl FnMut(&CheckSpec, &CheckResult),
+) -> Result<Vec<CheckResult>, GateError> {
+    let n = suite.checks.len();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, Result<CheckResult, GateError>)>();
+    let mut slots: Vec<Option<CheckResult>> = (0..n).map(|_| None).collect();
+    let mut done = Vec::with_capacity(n);
+    let mut first_error = None;
+    std::thread::scope(|scope| {
+        for _ in 0..cfg.jobs.clamp(1, n.max(1)) {
+            let tx = tx.clone();
+            let (next, stop) = (&next, &stop);
+            scope.spawn(move || loop {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(spec) = suite.checks.get(i) else {
+                    break;
+                };
+                if tx.send((i, run_check(i, spec, cfg))).is_err() {
+                    break;
+                }
+            });
+        }
+        // Only the workers hold senders now, so the loop below ends when they all have.
+        drop(tx);
+        for (i, r) in rx {
+            match r {
+                Ok(r) => slots[i] = Some(r),
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    first_error.get_or_insert(e);
+                }
+            }
+            if first_error.is_some() {
+                continue;
+            }
+            while let Some(r) = slots.get_mut(done.len()).and_then(Option::take) {
+                each(&suite.checks[done.len()], &r);
+                done.push(r);
+            }
+        }
+    });
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(done),
+    }
+}
+
+/// Runs one check and compares it with its expectation.
+pub fn run_check(
+    index: usize,
+    spec: &CheckSpec,
+    cfg: &GateConfig,
+) -> Result<CheckResult, GateError> {
+    let opts = Options {
+        threads: cfg.threads,
+        max_states: spec.max_states,
+        max_depth: spec.max_depth,
+        timeout: spec.timeout.map(Duration::from_secs),
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let run = execute(&spec.model, &spec.request, &opts).map_err(|e| GateError::Check {
+        check: spec.name.clone(),
+        message: e.to_string(),
+    })?;
+    let rerun = reproduce_command(spec, &run.resolved);
+    let stopped_by = run.report.stopped_by;
+    let mut cases = Vec::with_capacity(run.report.properties.len());
+    for p in &run.report.properties {
+        let trace = run.traces.iter().find(|t| t.property == p.name);
+        let files = match (p.status, trace) {
+            (Status::Violated, Some(t)) => Some(write_counterexample(t, &cfg.out, cfg.render)?),
+            _ => None,
+        };
+        let expected_failure = spec.expect.expects_failure(p.name);
+        let (outcome, detail) = judge(
+            p.name,
+            p.status,
+            expected_failure,
+            spec.allow_inconclusive,
+            stopped_by,
+            trace.map(|t| t.explanation.as_str()),
+        );
+        cases.push(PropertyCase {
+            name: p.name,
+            status: p.status,
+            expected_failure,
+            outcome,
+            detail,
+            files,
+        });
+    }
+    let outcome = if cases.iter().any(|c| c.outcome == Outcome::Unmet) {
+        Outcome::Unmet
+    } else if cases.iter().any(|c| c.outcome == Outcome::Skipped) {
+        Outcome::Skipped
+    } else {
+        Outcome::Met
+    };
+    let failed = run
+        .report
+        .properties
+        .iter()
+        .filter(|p| p.status.is_failure())
+        .map(|p| p.name)
+        .collect();
+    Ok(CheckResult {
+        index,
+        // The engine times its exploration; the gate reports the whole check, decoding and
+        // counterexample files included.
+        elapsed_secs: started.elapsed().as_secs_f64(),
+        run,
+        cases,
+        outcome,
+        failed,
+        stopped_by,
+        rerun,
+    })
+}
+
+/// Compares one property's status with what the suite expects of it.
+///
+/// A violation or a witness found is definite even when the search was cut short; `holds` and
+/// `unwitnessed` are only ever reported after an exhaustive search, so `inconclusive` is the
+/// one status that depends on `allow_inconclusive`.
+fn judge(
+    name: &str,
+    status: Status,
+    expected_failure: bool,
+    allow_inconclusive: bool,
+    stopped_by: Option<Bound>,
+    explanation: Option<&str>,
+) -> (Outcome, Option<String>) {
+    let sentence = |s: &str| s.trim_end_matches('.').to_string();
+    match status {
+        Status::Inconclusive => {
+            let why = format!(
+                "{name} is undecided: the search was stopped by {} first",
+                stopped_by.map_or("a bound", Bound::describe)
+            );
+            if allow_inconclusive {
+                (Outcome::Skipped, Some(why))
+            } else {
+                (
+                    Outcome::Unmet,
+                    Some(format!("{why} (allow_inconclusive is false)")),
+                )
+            }
+        }
+        Status::Violated | Status::Unwitnessed if expected_failure => (Outcome::Met, None),
+        Status::Violated => (
+            Outcome::Unmet,
+            Some(match explanation {
+                Some(e) => format!("{name} is violated: {}", sentence(e)),
+                None => format!("{name} is violated"),
+            }),
+        ),
+        Status::Unwitnessed => (
+            Outcome::Unmet,
+            Some(format!(
+                "{name} is unwitnessed: no reachable state is a witness, so the model is vacuous here"
+            )),
+        ),
+        Status::Holds | Status::Witnessed if expected_failure => (
+            Outcome::Unmet,
+            Some(format!(
+                "{name} was expected to fail but {}",
+                status.as_str()
+            )),
+        ),
+        Status::Holds | Status::Witnessed => (Outcome::Met, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn judge_covers_every_status_and_expectation() {
+        let j = |s, exp, allow| judge("p", s, exp, allow, Some(Bound::MaxStates), Some("x broke."));
+        assert_eq!(j(Status::Holds, false, false), (Outcome::Met, None));
+        assert_eq!(j(Status::Witnessed, false, false), (Outcome::Met, None));
+        assert_eq!(j(Status::Violated, true, false), (Outcome::Met, None));
+        assert_eq!(j(Status::Unwitnessed, true, false), (Outcome::Met, None));
+        assert_eq!(
+            j(Status::Violated, false, false),
+            (Outcome::Unmet, Some("p is violated: x broke".into()))
+        );
+        assert_eq!(
+            j(Status::Holds, true, false),
+            (
+                Outcome::Unmet,
+                Some("p was expected to fail but holds".into())
+            )
+        );
+        assert_eq!(
+            j(Status::Inconclusive, false, true),
+            (
+                Outcome::Skipped,
+                Some("p is undecided: the search was stopped by --max-states first".into())
+            )
+        );
+        assert_eq!(j(Status::Inconclusive, true, false).0, Outcome::Unmet);
+        assert_eq!(j(Status::Unwitnessed, false, true).0, Outcome::Unmet);
+    }
+}

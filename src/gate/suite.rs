@@ -1,0 +1,649 @@
+//! The suite file: parsing and validation.
+//!
+//! A suite is a TOML file of `[[check]]` tables; each names a model, its variant, parameters,
+//! kernel settings and bounds, and the verdict it must keep giving:
+//!
+//! ```toml
+//! [[check]]
+//! name = "2pc blocks when the coordinator crashes"   # optional
+//! model = "two-phase-commit"
+//! variant = "default"                                 # optional: the model's default
+//! params = { shards = 2 }                             # optional
+//! kernel = { crashes = 1, crash_mode = "stop" }       # optional, kernel models only
+//! max_states = 1000000                                # optional bounds; timeout in seconds
+//! expect = { violates = ["deadlock_freedom"] }        # or expect = "holds"
+//! allow_inconclusive = false                          # optional; default false
+//! ```
+//!
+//! Everything is checked before anything runs, against the registry: unknown keys, models,
+//! variants, parameters and properties, wrong types and out-of-range values are reported as
+//! `file:line: what is wrong`, the line being where the offending value is written.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+use xshard_models::kernel::{CrashMode, Delivery, TimeMode};
+use xshard_models::registry::{self, ConfigError, Expect, KernelOverrides};
+use xshard_models::{Request, Resolved};
+
+/// A validated suite.
+#[derive(Clone, Debug)]
+pub struct Suite {
+    /// The file it was read from, as given (annotations and messages use it).
+    pub path: PathBuf,
+    pub checks: Vec<CheckSpec>,
+}
+
+/// One validated `[[check]]`.
+#[derive(Clone, Debug)]
+pub struct CheckSpec {
+    /// The name (given, or derived from model, variant and settings).
+    pub name: String,
+    /// The line of the check's `[[check]]` header.
+    pub line: usize,
+    pub model: String,
+    /// The request as written (what the engine is asked to build).
+    pub request: Request,
+    /// The request resolved against the model's defaults.
+    pub resolved: Resolved,
+    pub expect: Expectation,
+    /// Whether an inconclusive result (a bound hit) meets the expectation.
+    pub allow_inconclusive: bool,
+    pub max_states: Option<u64>,
+    pub max_depth: Option<u64>,
+    /// Seconds.
+    pub timeout: Option<u64>,
+}
+
+/// The verdict a check must give.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expectation {
+    /// Every property holds and every witness is found.
+    Holds,
+    /// Exactly these properties fail (violated, or a witness missing); the rest hold.
+    Violates(BTreeSet<String>),
+}
+
+impl Expectation {
+    /// The registry's expectation for a variant.
+    pub fn from_registry(e: &Expect) -> Expectation {
+        match e {
+            Expect::Holds => Expectation::Holds,
+            Expect::Violates(ps) => {
+                Expectation::Violates(ps.iter().map(|p| (*p).to_string()).collect())
+            }
+        }
+    }
+
+    /// Whether `property` is expected to fail.
+    pub fn expects_failure(&self, property: &str) -> bool {
+        match self {
+            Expectation::Holds => false,
+            Expectation::Violates(ps) => ps.contains(property),
+        }
+    }
+}
+
+impl fmt::Display for Expectation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expectation::Holds => f.write_str("holds"),
+            Expectation::Violates(ps) => {
+                let names: Vec<&str> = ps.iter().map(String::as_str).collect();
+                write!(f, "violates {}", names.join(", "))
+            }
+        }
+    }
+}
+
+/// Why a suite cannot be used. Displays as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum SuiteError {
+    #[error("cannot read suite file '{file}': {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        message: String,
+    },
+}
+
+/// Reads and validates the suite at `path`.
+pub fn load(path: &Path) -> Result<Suite, SuiteError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| SuiteError::Read {
+        file: file.clone(),
+        source,
+    })?;
+    let checks = parse(&text, &file)?;
+    Ok(Suite {
+        path: path.to_path_buf(),
+        checks,
+    })
+}
+
+/// Parses and validates suite text; `file` names it in messages.
+pub fn parse(text: &str, file: &str) -> Result<Vec<CheckSpec>, SuiteError> {
+    let at = |span: Range<usize>, message: String| SuiteError::Invalid {
+        file: file.to_string(),
+        line: line_of(text, span.start),
+        message,
+    };
+    let raw: RawSuite = toml::from_str(text).map_err(|e| {
+        // toml's message is one line; its Display adds a source excerpt, which we leave out.
+        let message = e.message().lines().collect::<Vec<_>>().join(" ");
+        at(e.span().unwrap_or(0..0), message)
+    })?;
+    if raw.check.is_empty() {
+        return Err(at(
+            0..0,
+            "no [[check]] tables: a suite needs at least one check".to_string(),
+        ));
+    }
+    let mut checks: Vec<CheckSpec> = Vec::with_capacity(raw.check.len());
+    for c in raw.check {
+        let header = c.span();
+        let line = line_of(text, header.start);
+        let spec = validate(c.into_inner(), header.clone(), line, &at)?;
+        if let Some(first) = checks.iter().find(|s| s.name == spec.name) {
+            return Err(at(
+                header,
+                format!(
+                    "check name '{}' is already used by the check at line {}; give one of them a distinct name",
+                    spec.name, first.line
+                ),
+            ));
+        }
+        checks.push(spec);
+    }
+    Ok(checks)
+}
+
+/// The 1-based line of byte `offset` in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn validate(
+    c: RawCheck,
+    header: Range<usize>,
+    line: usize,
+    at: &dyn Fn(Range<usize>, String) -> SuiteError,
+) -> Result<CheckSpec, SuiteError> {
+    let model = c.model.get_ref().clone();
+    let info = registry::info(&model).map_err(|e| at(c.model.span(), e.to_string()))?;
+    let kernel = c.kernel.as_ref().map(|k| k.get_ref().overrides());
+    let request = Request {
+        variant: c.variant.as_ref().map(|v| v.get_ref().clone()),
+        params: c
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), v.get_ref().to_string()))
+            .collect(),
+        kernel: kernel.unwrap_or_default(),
+    };
+    let resolved = registry::resolve(&model, &request).map_err(|e| {
+        let span = match &e {
+            ConfigError::UnknownModel { .. } => Some(c.model.span()),
+            ConfigError::UnknownVariant { .. } => c.variant.as_ref().map(Spanned::span),
+            ConfigError::UnknownParam { name, .. } | ConfigError::BadValue { name, .. } => {
+                c.params.get(name).map(Spanned::span)
+            }
+            ConfigError::NotKernel { .. }
+            | ConfigError::KernelRange { .. }
+            | ConfigError::NeedsClock { .. } => c.kernel.as_ref().map(Spanned::span),
+        };
+        at(span.unwrap_or(header.clone()), config_message(&e))
+    })?;
+
+    let expect = match c.expect.get_ref() {
+        RawExpect::Holds => Expectation::Holds,
+        RawExpect::Violates(names) => {
+            if names.is_empty() {
+                return Err(at(
+                    c.expect.span(),
+                    "expect.violates must name at least one property (write expect = \"holds\" when none is violated)".to_string(),
+                ));
+            }
+            let mut set = BTreeSet::new();
+            for n in names {
+                let name = n.get_ref();
+                if !info.properties.iter().any(|p| p.name == name) {
+                    let valid: Vec<&str> = info.properties.iter().map(|p| p.name).collect();
+                    return Err(at(
+                        n.span(),
+                        format!(
+                            "unknown property '{name}' of model '{model}' (its properties: {})",
+                            valid.join(", ")
+                        ),
+                    ));
+                }
+                if !set.insert(name.clone()) {
+                    return Err(at(
+                        n.span(),
+                        format!("property '{name}' is listed twice in expect.violates"),
+                    ));
+                }
+            }
+            Expectation::Violates(set)
+        }
+    };
+
+    let bound = |b: &Option<Spanned<u64>>, key: &str| -> Result<Option<u64>, SuiteError> {
+        match b {
+            Some(v) if *v.get_ref() == 0 => Err(at(v.span(), format!("{key} must be at least 1"))),
+            Some(v) => Ok(Some(*v.get_ref())),
+            None => Ok(None),
+        }
+    };
+    let max_states = bound(&c.max_states, "max_states")?;
+    let max_depth = bound(&c.max_depth, "max_depth")?;
+    let timeout = bound(&c.timeout, "timeout")?;
+
+    let name = match &c.name {
+        Some(n) if n.get_ref().trim().is_empty() => {
+            return Err(at(n.span(), "name must not be empty".to_string()));
+        }
+        Some(n) => n.get_ref().clone(),
+        None => default_name(&resolved, &c, max_states, max_depth, timeout),
+    };
+    Ok(CheckSpec {
+        name,
+        line,
+        model,
+        request,
+        resolved,
+        expect,
+        allow_inconclusive: c.allow_inconclusive,
+        max_states,
+        max_depth,
+        timeout,
+    })
+}
+
+/// The registry's messages name command-line flags; in a suite the settings are keys.
+fn config_message(e: &ConfigError) -> String {
+    match e {
+        ConfigError::NotKernel { model, valid, .. } => format!(
+            "model '{model}' is not on the world kernel, so 'kernel' does not apply (kernel models: {valid})"
+        ),
+        ConfigError::KernelRange {
+            flag,
+            value,
+            min,
+            max,
+        } => format!(
+            "kernel.{} must be from {min} to {max}, not {value}",
+            flag.replace('-', "_")
+        ),
+        ConfigError::NeedsClock { flag } => {
+            format!("kernel.{flag} needs time = \"clocked\"")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `model/variant` followed by every parameter, kernel setting and bound the check sets.
+fn default_name(
+    r: &Resolved,
+    c: &RawCheck,
+    max_states: Option<u64>,
+    max_depth: Option<u64>,
+    timeout: Option<u64>,
+) -> String {
+    let mut name = format!("{}/{}", r.model, r.variant);
+    for (k, v) in &c.params {
+        name.push_str(&format!(" {k}={}", v.get_ref()));
+    }
+    if let Some(k) = &c.kernel {
+        for (key, value) in k.get_ref().settings() {
+            name.push_str(&format!(" {key}={value}"));
+        }
+    }
+    for (key, value) in [
+        ("max_states", max_states),
+        ("max_depth", max_depth),
+        ("timeout", timeout),
+    ] {
+        if let Some(v) = value {
+            name.push_str(&format!(" {key}={v}"));
+        }
+    }
+    name
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuite {
+    #[serde(default)]
+    check: Vec<Spanned<RawCheck>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    name: Option<Spanned<String>>,
+    model: Spanned<String>,
+    variant: Option<Spanned<String>>,
+    // Signed, so a negative value reaches the registry's range message.
+    #[serde(default)]
+    params: BTreeMap<String, Spanned<i64>>,
+    kernel: Option<Spanned<RawKernel>>,
+    max_states: Option<Spanned<u64>>,
+    max_depth: Option<Spanned<u64>>,
+    timeout: Option<Spanned<u64>>,
+    expect: Spanned<RawExpect>,
+    #[serde(default)]
+    allow_inconclusive: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKernel {
+    network: Option<Delivery>,
+    loss: Option<u8>,
+    replay: Option<u8>,
+    crashes: Option<u8>,
+    crash_mode: Option<CrashMode>,
+    time: Option<TimeMode>,
+    delta: Option<u32>,
+    horizon: Option<u32>,
+}
+
+impl RawKernel {
+    fn overrides(&self) -> KernelOverrides {
+        KernelOverrides {
+            delivery: self.network,
+            loss: self.loss,
+            replay: self.replay,
+            crashes: self.crashes,
+            crash_mode: self.crash_mode,
+            time: self.time,
+            delta: self.delta,
+            horizon: self.horizon,
+        }
+    }
+
+    /// The settings given, as `(key, value)` in a fixed order.
+    fn settings(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(d) = self.network {
+            out.push((
+                "network",
+                match d {
+                    Delivery::Ordered => "ordered",
+                    Delivery::Unordered => "unordered",
+                }
+                .to_string(),
+            ));
+        }
+        for (key, v) in [
+            ("loss", self.loss),
+            ("replay", self.replay),
+            ("crashes", self.crashes),
+        ] {
+            if let Some(v) = v {
+                out.push((key, v.to_string()));
+            }
+        }
+        if let Some(m) = self.crash_mode {
+            let m = match m {
+                CrashMode::Stop => "stop",
+                CrashMode::Recover => "recover",
+            };
+            out.push(("crash_mode", m.to_string()));
+        }
+        if let Some(t) = self.time {
+            let t = match t {
+                TimeMode::Async => "async",
+                TimeMode::Clocked => "clocked",
+            };
+            out.push(("time", t.to_string()));
+        }
+        for (key, v) in [("delta", self.delta), ("horizon", self.horizon)] {
+            if let Some(v) = v {
+                out.push((key, v.to_string()));
+            }
+        }
+        out
+    }
+}
+
+/// `expect`: the string `"holds"` or a table `{ violates = [...] }`. Deserialized by hand so
+/// that each property name keeps its position and a wrong form gets a message naming both
+/// accepted forms.
+#[derive(Debug)]
+enum RawExpect {
+    Holds,
+    Violates(Vec<Spanned<String>>),
+}
+
+const EXPECT_FORMS: &str = "\"holds\" or { violates = [\"property\", ...] }";
+
+impl<'de> Deserialize<'de> for RawExpect {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ExpectVisitor)
+    }
+}
+
+struct ExpectVisitor;
+
+impl<'de> Visitor<'de> for ExpectVisitor {
+    type Value = RawExpect;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(EXPECT_FORMS)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawExpect, E> {
+        if v == "holds" {
+            Ok(RawExpect::Holds)
+        } else {
+            Err(E::custom(format!(
+                "expect must be {EXPECT_FORMS}, not \"{v}\""
+            )))
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawExpect, A::Error> {
+        let mut violates = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key != "violates" {
+                return Err(de::Error::unknown_field(&key, &["violates"]));
+            }
+            violates = Some(map.next_value::<Vec<Spanned<String>>>()?);
+        }
+        violates
+            .map(RawExpect::Violates)
+            .ok_or_else(|| de::Error::missing_field("violates"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse(text, "s.toml").expect_err("invalid").to_string()
+    }
+
+    #[test]
+    fn parses_every_key() {
+        let text = r#"
+[[check]]
+name = "blocks"
+model = "two-phase-commit"
+variant = "default"
+params = { shards = 3 }
+kernel = { loss = 0, replay = 1, crashes = 1, crash_mode = "stop", time = "clocked", delta = 2, horizon = 5, network = "ordered" }
+max_states = 10
+max_depth = 20
+timeout = 30
+expect = { violates = ["deadlock_freedom", "atomicity"] }
+allow_inconclusive = true
+"#;
+        let checks = parse(text, "s.toml").expect("valid");
+        assert_eq!(checks.len(), 1);
+        let c = &checks[0];
+        assert_eq!((c.name.as_str(), c.line), ("blocks", 2));
+        assert_eq!(c.resolved.param("shards"), 3);
+        let k = c.resolved.kernel.expect("kernel model");
+        assert_eq!(
+            (k.loss, k.replay, k.crashes, k.delta, k.horizon),
+            (0, 1, 1, 2, 5)
+        );
+        assert_eq!(
+            (k.delivery, k.crash_mode, k.time),
+            (Delivery::Ordered, CrashMode::Stop, TimeMode::Clocked)
+        );
+        assert_eq!(
+            (c.max_states, c.max_depth, c.timeout),
+            (Some(10), Some(20), Some(30))
+        );
+        assert!(c.allow_inconclusive);
+        assert_eq!(c.expect.to_string(), "violates atomicity, deadlock_freedom");
+    }
+
+    #[test]
+    fn default_names_list_what_the_check_sets() {
+        let text = "[[check]]\nmodel = \"two-phase-commit\"\nkernel = { crashes = 1 }\nexpect = \"holds\"\n\n[[check]]\nmodel = \"tla-two-phase\"\nvariant = \"forged-vote\"\nparams = { rms = 4 }\nmax_states = 9\nexpect = \"holds\"\n";
+        let checks = parse(text, "s.toml").expect("valid");
+        assert_eq!(checks[0].name, "two-phase-commit/default crashes=1");
+        assert_eq!(
+            checks[1].name,
+            "tla-two-phase/forged-vote rms=4 max_states=9"
+        );
+        assert_eq!((checks[0].line, checks[1].line), (1, 6));
+        assert!(!checks[0].allow_inconclusive);
+    }
+
+    #[test]
+    fn errors_name_the_line_of_the_offending_value() {
+        let head = "[[check]]\nmodel = \"tla-two-phase\"\n";
+        assert_eq!(
+            err(&format!("{head}expect = \"holds\"\ncolour = 1\n")),
+            "s.toml:4: unknown field `colour`, expected one of `name`, `model`, `variant`, `params`, `kernel`, `max_states`, `max_depth`, `timeout`, `expect`, `allow_inconclusive`"
+        );
+        assert_eq!(
+            err(&format!("{head}variant = \"nope\"\nexpect = \"holds\"\n")),
+            "s.toml:3: unknown variant 'nope' of model 'tla-two-phase' (valid variants: default, commit-without-votes, abort-after-commit, revert-after-vote, forged-vote)"
+        );
+        assert_eq!(
+            err(&format!(
+                "{head}params = {{ rms = 13 }}\nexpect = \"holds\"\n"
+            )),
+            "s.toml:3: parameter 'rms' must be a whole number from 1 to 12, not '13'"
+        );
+        assert_eq!(
+            err(&format!(
+                "{head}params = {{ nodes = 3 }}\nexpect = \"holds\"\n"
+            )),
+            "s.toml:3: unknown parameter 'nodes' of model 'tla-two-phase' (valid parameters: rms)"
+        );
+        assert_eq!(
+            err(&format!(
+                "{head}kernel = {{ loss = 1 }}\nexpect = \"holds\"\n"
+            )),
+            format!(
+                "s.toml:3: model 'tla-two-phase' is not on the world kernel, so 'kernel' does \
+                 not apply (kernel models: {})",
+                xshard_models::catalogue()
+                    .iter()
+                    .filter(|m| m.kernel.is_some())
+                    .map(|m| m.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        );
+        assert_eq!(
+            err(&format!(
+                "{head}\nexpect = {{ violates = [\"atomicity\",\n  \"liveness\"] }}\n"
+            )),
+            "s.toml:5: unknown property 'liveness' of model 'tla-two-phase' (its properties: atomicity, can_commit, can_abort)"
+        );
+        assert_eq!(
+            err(&format!("{head}expect = \"fine\"\n")),
+            "s.toml:3: expect must be \"holds\" or { violates = [\"property\", ...] }, not \"fine\""
+        );
+        assert_eq!(
+            err(&format!("{head}expect = {{ violates = [] }}\n")),
+            "s.toml:3: expect.violates must name at least one property (write expect = \"holds\" when none is violated)"
+        );
+        assert_eq!(
+            err(&format!("{head}expect = \"holds\"\nmax_states = 0\n")),
+            "s.toml:4: max_states must be at least 1"
+        );
+        assert_eq!(
+            err(&format!("{head}expect = \"holds\"\nmax_depth = \"ten\"\n")),
+            "s.toml:4: invalid type: string \"ten\", expected u64"
+        );
+        assert_eq!(
+            err("[[check]]\nmodel = \"two-phase-commit\"\nkernel = { delta = 2 }\nexpect = \"holds\"\n"),
+            "s.toml:3: kernel.delta needs time = \"clocked\""
+        );
+        assert_eq!(
+            err("[[check]]\nmodel = \"two-phase-commit\"\nkernel = { loss = 9 }\nexpect = \"holds\"\n"),
+            "s.toml:3: kernel.loss must be from 0 to 6, not 9"
+        );
+        assert_eq!(
+            err("[[check]]\nmodel = \"two-phase-commit\"\nkernel = { crash_mode = \"halt\" }\nexpect = \"holds\"\n"),
+            "s.toml:3: unknown variant `halt`, expected `stop` or `recover`"
+        );
+        assert_eq!(
+            err(&format!(
+                "{head}expect = \"holds\"\n\n[[check]]\nmodel = \"tla-tcommit\"\n"
+            )),
+            "s.toml:5: missing field `expect`"
+        );
+    }
+
+    #[test]
+    fn empty_suites_and_repeated_names_are_rejected() {
+        assert_eq!(
+            err(""),
+            "s.toml:1: no [[check]] tables: a suite needs at least one check"
+        );
+        assert_eq!(
+            err("# only a comment\n"),
+            "s.toml:1: no [[check]] tables: a suite needs at least one check"
+        );
+        let one = "[[check]]\nmodel = \"tla-tcommit\"\nexpect = \"holds\"\n";
+        assert_eq!(
+            err(&format!("{one}\n{one}")),
+            "s.toml:5: check name 'tla-tcommit/default' is already used by the check at line 1; give one of them a distinct name"
+        );
+    }
+
+    #[test]
+    fn line_of_counts_newlines_before_the_offset() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 4), 3);
+        assert_eq!(line_of("a", 99), 1);
+    }
+
+    #[test]
+    fn registry_expectations_convert() {
+        assert_eq!(
+            Expectation::from_registry(&Expect::Holds),
+            Expectation::Holds
+        );
+        let e = Expectation::from_registry(&Expect::Violates(vec!["timeout_revert", "atomicity"]));
+        assert_eq!(e.to_string(), "violates atomicity, timeout_revert");
+        assert!(e.expects_failure("atomicity") && !e.expects_failure("can_commit"));
+    }
+}

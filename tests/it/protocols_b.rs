@@ -1,0 +1,373 @@
+//! `yanking`, `receipts`, `merge-blocks` (issue 5, models 3–5): verdicts, exact distinct-state
+//! counts, exact counterexample and witness lengths, the counterexamples' steps, fault budgets,
+//! and the registry's expectations.
+
+use serde_json::Value;
+
+use crate::helpers::{all, first, json_lines, run};
+
+/// One check's outcome: exit code, verdict, distinct states, and per property (name, status,
+/// length).
+struct Check {
+    code: i32,
+    verdict: String,
+    distinct: u64,
+    props: Vec<(String, String, Option<u64>)>,
+    lines: Vec<Value>,
+}
+
+fn check(args: &[&str]) -> Check {
+    let mut full = vec!["check"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--format", "json"]);
+    let (code, out, err) = run(&full);
+    assert_ne!(code, 2, "{args:?}: {err}");
+    let lines = json_lines(&out);
+    let s = first(&lines, "summary");
+    Check {
+        code,
+        verdict: s["verdict"].as_str().unwrap_or_default().to_string(),
+        distinct: s["distinct_states"].as_u64().unwrap_or_default(),
+        props: all(&lines, "property")
+            .into_iter()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap_or_default().to_string(),
+                    p["status"].as_str().unwrap_or_default().to_string(),
+                    p["length"].as_u64(),
+                )
+            })
+            .collect(),
+        lines,
+    }
+}
+
+type Expected<'a> = (&'a str, &'a str, Option<u64>);
+
+fn assert_check(args: &[&str], verdict: &str, distinct: u64, props: &[Expected]) -> Check {
+    let c = check(args);
+    let code = if verdict == "holds" { 0 } else { 1 };
+    assert_eq!((c.code, c.verdict.as_str()), (code, verdict), "{args:?}");
+    assert_eq!(c.distinct, distinct, "{args:?}");
+    let want: Vec<_> = props
+        .iter()
+        .map(|(n, s, l)| (n.to_string(), s.to_string(), *l))
+        .collect();
+    assert_eq!(c.props, want, "{args:?}");
+    c
+}
+
+/// The (event, detail) of each step of the counterexample for `property`.
+fn steps(c: &Check, property: &str) -> Vec<(String, String)> {
+    let ce = all(&c.lines, "counterexample")
+        .into_iter()
+        .find(|t| t["property"] == property)
+        .unwrap_or_else(|| panic!("a counterexample for {property}"));
+    ce["steps"]
+        .as_array()
+        .map(|s| {
+            s.iter()
+                .map(|st| {
+                    (
+                        st["event"].as_str().unwrap_or_default().to_string(),
+                        st["detail"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+const HOLDS: &str = "holds";
+const VIOLATED: &str = "violated";
+
+#[test]
+fn receipts_default_holds_under_replay_loss_and_reorgs() {
+    let props = [
+        ("conservation", "holds", None),
+        ("no_double_create", "holds", None),
+        ("can_commit", "witnessed", Some(3)),
+    ];
+    assert_check(&["receipts"], HOLDS, 211, &props);
+    assert_check(&["receipts", "--loss", "1"], HOLDS, 507, &props);
+    // Async is the model's choice; a clock only multiplies states.
+    assert_check(&["receipts", "--time", "clocked"], HOLDS, 2763, &props);
+    assert_check(
+        &["receipts", "-p", "transfers=3", "--replay", "2"],
+        HOLDS,
+        2025,
+        &props,
+    );
+}
+
+#[test]
+fn receipts_without_replay_guard_double_claim_by_replay() {
+    let c = assert_check(
+        &["receipts", "--variant", "no-replay-guard"],
+        VIOLATED,
+        257,
+        &[
+            ("conservation", "violated", Some(4)),
+            ("no_double_create", "violated", Some(4)),
+            ("can_commit", "witnessed", Some(3)),
+        ],
+    );
+    let claim = "Claim { seq: 0, root: Crosslinked }";
+    let s9 = pairs(&[
+        ("choice", "Send"),
+        ("choice", "Finalize"),
+        ("deliver", claim),
+        ("replay", claim),
+    ]);
+    assert_eq!(steps(&c, "conservation"), s9);
+    assert_eq!(steps(&c, "no_double_create"), s9);
+    // The duplicate comes from the kernel's replay budget only.
+    assert_check(
+        &["receipts", "--variant", "no-replay-guard", "--replay", "0"],
+        HOLDS,
+        79,
+        &[
+            ("conservation", "holds", None),
+            ("no_double_create", "holds", None),
+            ("can_commit", "witnessed", Some(3)),
+        ],
+    );
+}
+
+#[test]
+fn receipts_claimed_against_a_non_final_root_inflate_on_reorg() {
+    let c = assert_check(
+        &["receipts", "--variant", "unfinalized-claim"],
+        VIOLATED,
+        246,
+        &[
+            ("conservation", "violated", Some(3)),
+            ("no_double_create", "holds", None),
+            ("can_commit", "witnessed", Some(3)),
+        ],
+    );
+    assert_eq!(
+        steps(&c, "conservation"),
+        pairs(&[
+            ("choice", "Send"),
+            ("deliver", "Claim { seq: 0, root: Head }"),
+            ("choice", "Reorg"),
+        ])
+    );
+    assert_check(
+        &[
+            "receipts",
+            "--variant",
+            "unfinalized-claim",
+            "-p",
+            "reorgs=0",
+        ],
+        HOLDS,
+        84,
+        &[
+            ("conservation", "holds", None),
+            ("no_double_create", "holds", None),
+            ("can_commit", "witnessed", Some(3)),
+        ],
+    );
+}
+
+#[test]
+fn merge_blocks_coupled_fork_choice_keeps_the_pair_atomic() {
+    let props = [
+        ("atomicity", "holds", None),
+        ("can_commit", "witnessed", Some(2)),
+        ("can_abort", "witnessed", Some(3)),
+    ];
+    assert_check(&["merge-blocks"], HOLDS, 17, &props);
+    assert_check(&["merge-blocks", "--loss", "1"], HOLDS, 23, &props);
+    assert_check(
+        &[
+            "merge-blocks",
+            "-p",
+            "reorgs=3",
+            "--loss",
+            "2",
+            "--replay",
+            "3",
+        ],
+        HOLDS,
+        557,
+        &props,
+    );
+}
+
+#[test]
+fn merge_blocks_independent_reorg_books_the_hotel_without_the_train() {
+    let c = assert_check(
+        &["merge-blocks", "--variant", "independent-reorg"],
+        VIOLATED,
+        17,
+        &[
+            ("atomicity", "violated", Some(3)),
+            ("can_commit", "witnessed", Some(2)),
+            ("can_abort", "witnessed", Some(4)),
+        ],
+    );
+    assert_eq!(
+        steps(&c, "atomicity"),
+        pairs(&[
+            ("choice", "Submit"),
+            ("deliver", "Merge((1, 0))"),
+            ("choice", "Reorg"),
+        ])
+    );
+    let ce = all(&c.lines, "counterexample")[0];
+    assert_eq!(
+        ce["explanation"],
+        "tx1 committed on shard-b but reverted on shard-a"
+    );
+    assert_check(
+        &[
+            "merge-blocks",
+            "--variant",
+            "independent-reorg",
+            "--replay",
+            "0",
+        ],
+        VIOLATED,
+        7,
+        &[
+            ("atomicity", "violated", Some(3)),
+            ("can_commit", "witnessed", Some(2)),
+            ("can_abort", "witnessed", Some(4)),
+        ],
+    );
+}
+
+#[test]
+fn yanking_default_keeps_the_room_in_one_place() {
+    let props = [
+        ("unique_location", "holds", None),
+        ("conservation", "holds", None),
+        ("no_double_create", "holds", None),
+        ("can_commit", "witnessed", Some(4)),
+    ];
+    assert_check(&["yanking"], HOLDS, 344, &props);
+    assert_check(&["yanking", "--loss", "1"], HOLDS, 506, &props);
+    assert_check(&["yanking", "-p", "yanks=2"], HOLDS, 1975, &props);
+}
+
+#[test]
+fn yanking_without_claimed_set_instantiates_twice() {
+    let c = assert_check(
+        &["yanking", "--variant", "no-claimed-set"],
+        VIOLATED,
+        584,
+        &[
+            ("unique_location", "violated", Some(5)),
+            ("conservation", "violated", Some(5)),
+            ("no_double_create", "violated", Some(4)),
+            ("can_commit", "witnessed", Some(4)),
+        ],
+    );
+    let claim = "Claim { id: 0, stamp: 0 }";
+    assert_eq!(
+        steps(&c, "no_double_create"),
+        pairs(&[
+            ("choice", "Yank"),
+            ("choice", "Submit(0)"),
+            ("deliver", claim),
+            ("replay", claim),
+        ])
+    );
+    assert_eq!(
+        steps(&c, "unique_location"),
+        pairs(&[
+            ("choice", "Yank"),
+            ("choice", "Submit(0)"),
+            ("deliver", claim),
+            ("choice", "Yank"),
+            ("replay", claim),
+        ])
+    );
+    assert_check(
+        &["yanking", "--variant", "no-claimed-set", "--replay", "0"],
+        HOLDS,
+        120,
+        &[
+            ("unique_location", "holds", None),
+            ("conservation", "holds", None),
+            ("no_double_create", "holds", None),
+            ("can_commit", "witnessed", Some(4)),
+        ],
+    );
+}
+
+#[test]
+fn yanking_claim_window_loses_an_unclaimed_room() {
+    let props = [
+        ("unique_location", "violated", Some(4)),
+        ("conservation", "violated", Some(4)),
+        ("no_double_create", "holds", None),
+        ("can_commit", "witnessed", Some(4)),
+    ];
+    let c = assert_check(
+        &["yanking", "--variant", "claim-window"],
+        VIOLATED,
+        482,
+        &props,
+    );
+    assert_eq!(
+        steps(&c, "unique_location"),
+        pairs(&[
+            ("choice", "Yank"),
+            ("tick", "now = 1"),
+            ("tick", "now = 2"),
+            ("timeout", "WindowEnd(0)"),
+        ])
+    );
+    assert_check(
+        &["yanking", "--variant", "claim-window", "--replay", "0"],
+        VIOLATED,
+        186,
+        &props,
+    );
+}
+
+/// The registry's expectation of every variant is exactly what the check finds at defaults.
+#[test]
+fn registry_expectations_match_the_checks() {
+    let (code, out, _) = run(&["list", "--format", "json"]);
+    assert_eq!(code, 0);
+    let lines = json_lines(&out);
+    let models = all(&lines, "model");
+    for name in ["yanking", "receipts", "merge-blocks"] {
+        let m = models
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is listed"));
+        let variants = m["variants"].as_array().expect("variants");
+        assert!(variants.len() >= 2, "{name}");
+        for v in variants {
+            let variant = v["name"].as_str().unwrap_or_default();
+            let c = check(&[name, "--variant", variant]);
+            let violated: Vec<Value> = c
+                .props
+                .iter()
+                .filter(|(_, s, _)| s == "violated" || s == "unwitnessed")
+                .map(|(n, _, _)| Value::from(n.as_str()))
+                .collect();
+            let expected = if v["expect"] == "holds" {
+                Vec::new()
+            } else {
+                v["expect"]["violates"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            assert_eq!(violated, expected, "{name} {variant}");
+        }
+    }
+}
