@@ -8,7 +8,8 @@
 //! it is expanded when the search descends into it. Workers keep their own stacks; an idle
 //! worker raises `hungry`, and a busy one hands over unexplored successors from the bottom of
 //! its stack (the largest subtrees) together with their paths. The visited set grows between
-//! phases: a worker that sees the load pass 3/4 pauses everyone, the table doubles, and the
+//! phases: a worker that sees the load pass 3/4 pauses everyone, the table grows (all workers
+//! moving their share of the entries), and the
 //! workers resume with their stacks.
 //!
 //! With `max_depth`, plain DFS would be incomplete inside the bound (a state first reached on a

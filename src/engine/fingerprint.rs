@@ -159,6 +159,9 @@ impl Hasher for FpHasher {
 /// Always set in a fingerprint, so that no fingerprint is 0 (the empty slot).
 const NONZERO: u64 = 1;
 
+/// The bits of hash a fingerprint carries (the birthday bound of the visited set uses it).
+pub const BITS: u32 = 63;
+
 /// The fingerprint of `value`: 63 bits of hash, bit 0 set.
 #[inline]
 pub fn fingerprint<T: Hash + ?Sized>(value: &T) -> u64 {

@@ -23,7 +23,7 @@
 //!   `elapsed_secs`, `states_per_sec`, `peak_memory_bytes`, `bytes_per_state` (memory the run
 //!   added per distinct state, or null), `symmetry` (true: the counts are up to symmetry),
 //!   `engine` (`xshard` | `stateright`), `strategy`, `threads`,
-//!   `fingerprint_collision_probability` (the birthday bound for the visited set's 62-bit
+//!   `fingerprint_collision_probability` (the birthday bound for the visited set's 63-bit
 //!   fingerprints: the chance that some state was taken for another and never explored).
 //!
 //! `xshard list` emits `begin` (`schema_version`, `command`: `"list"`), then one `model` per

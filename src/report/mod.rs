@@ -57,13 +57,14 @@ impl Verdict {
 }
 
 /// The chance that two of `distinct` states share a fingerprint, so that one of them was taken
-/// for the other and never explored: the visited set keeps 62-bit fingerprints, not states
-/// (as TLC and SPIN's hash-compact mode do). With `n` states and `2^62` fingerprints the
-/// birthday bound gives about `n(n-1)/2 / 2^62`. It is reported so that a `holds` over a large
+/// for the other and never explored: the visited set keeps 63-bit fingerprints, not states
+/// (as TLC and SPIN's hash-compact mode do). With `n` states and `2^63` fingerprints the
+/// birthday bound gives about `n(n-1)/2 / 2^63`. It is reported so that a `holds` over a large
 /// space states its (tiny) residual doubt, as TLC's "probability of fingerprint collision" does.
 pub fn collision_probability(distinct: u64) -> f64 {
     let n = distinct as f64;
-    (n * (n - 1.0).max(0.0) / 2.0 / 2f64.powi(62)).min(1.0)
+    let space = 2f64.powi(crate::engine::fingerprint::BITS as i32);
+    (n * (n - 1.0).max(0.0) / 2.0 / space).min(1.0)
 }
 
 /// The command line that re-runs a check: `xshard check MODEL --variant V -p k=v ...`.
@@ -103,9 +104,9 @@ mod tests {
     fn collision_probability_follows_the_birthday_bound() {
         assert_eq!(collision_probability(0), 0.0);
         assert_eq!(collision_probability(1), 0.0);
-        // TwoPhase with 9 RMs: 10,340,352 states -> about 1.2e-5.
+        // TwoPhase with 9 RMs: 10,340,352 states -> about 5.8e-6.
         let p = collision_probability(10_340_352);
-        assert!((1.1e-5..1.2e-5).contains(&p), "{p}");
+        assert!((5.7e-6..5.9e-6).contains(&p), "{p}");
         assert_eq!(collision_probability(u64::MAX), 1.0);
     }
 }
