@@ -245,7 +245,7 @@ fn main() {
         all.extend(runs);
     }
     println!();
-    println!("ratios (targets from issue 3 in brackets):");
+    println!("ratios (issue 3's targets, which apply at rms=9, in brackets):");
     for &rms in &a.rms {
         let get = |engine: &str, t: u32| {
             all.iter()

@@ -594,7 +594,25 @@ fn pipeline_worker<M: Checkable>(
 }
 
 /// Merges two lists sorted by key into `next` (states) and `tree` (keys).
-fn merge_two<S>(a: Vec<(u64, S)>, b: Vec<(u64, S)>, next: &mut Vec<S>, tree: &mut Vec<u64>) {
+fn merge_two<S: Clone>(a: Vec<(u64, S)>, b: Vec<(u64, S)>, next: &mut Vec<S>, tree: &mut Vec<u64>) {
+    if !std::mem::needs_drop::<S>() {
+        // Plain-data states: a branch-free merge (which list comes next is unpredictable)
+        // that copies instead of moving.
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            let take_b = b[j].0 < a[i].0;
+            let e = if take_b { &b[j] } else { &a[i] };
+            tree.push(e.0);
+            next.push(e.1.clone());
+            i += usize::from(!take_b);
+            j += usize::from(take_b);
+        }
+        for e in a[i..].iter().chain(&b[j..]) {
+            tree.push(e.0);
+            next.push(e.1.clone());
+        }
+        return;
+    }
     let mut a = a.into_iter();
     let mut b = b.into_iter();
     let mut x = a.next();
@@ -638,7 +656,7 @@ fn merge_two<S>(a: Vec<(u64, S)>, b: Vec<(u64, S)>, next: &mut Vec<S>, tree: &mu
 }
 
 /// Merges lists sorted by key into one level and its tree entries.
-fn merge<S>(mut lists: Vec<Vec<(u64, S)>>) -> (Vec<S>, Vec<u64>) {
+fn merge<S: Clone>(mut lists: Vec<Vec<(u64, S)>>) -> (Vec<S>, Vec<u64>) {
     lists.retain(|l| !l.is_empty());
     let total = lists.iter().map(Vec::len).sum();
     let mut next = Vec::with_capacity(total);
