@@ -9,7 +9,7 @@
 //! Every run is a separate process (`xshard check ... --format json`, or SPIN's `pan`), so each
 //! peak resident memory is that engine's own. Times are the engines' own (xshard's `elapsed_secs`,
 //! SPIN's `pan` wall time, compilation excluded). With `--repeat N` each configuration runs N
-//! times and the fastest run is kept.
+//! times (round-robin over the configurations) and the fastest run is kept.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -168,6 +168,35 @@ fn spin(script: &Path, rms: u32) -> Option<Run> {
     })
 }
 
+/// How many CPUs two busy threads get right now (2.0 on an idle 2-core machine): iterations of
+/// a spin loop in a fixed time, two threads against one. On a shared machine this says how far
+/// two-thread figures can be trusted.
+fn parallel_capacity() -> f64 {
+    fn spin(ms: u64) -> u64 {
+        let end = std::time::Instant::now() + std::time::Duration::from_millis(ms);
+        let mut n = 0u64;
+        let mut x = 1u64;
+        while std::time::Instant::now() < end {
+            for _ in 0..1000 {
+                x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+            }
+            n += 1;
+        }
+        n
+    }
+    let one = spin(300) as f64;
+    let two: u64 = std::thread::scope(|s| {
+        let a = s.spawn(|| spin(300));
+        let b = s.spawn(|| spin(300));
+        a.join().unwrap_or(0) + b.join().unwrap_or(0)
+    });
+    if one > 0.0 {
+        two as f64 / one
+    } else {
+        0.0
+    }
+}
+
 fn best(runs: impl Iterator<Item = Option<Run>>) -> Option<Run> {
     runs.flatten().min_by(|a, b| {
         a.wall
@@ -212,22 +241,32 @@ fn main() {
         "B/state"
     );
     let mut all: Vec<Run> = Vec::new();
+    let mut capacity = Vec::new();
     for &rms in &a.rms {
+        capacity.push(parallel_capacity());
         let mut configs: Vec<(&str, &str, u32)> = Vec::new();
         for &t in &a.threads {
             configs.push(("xshard", "bfs", t));
             configs.push(("xshard", "dfs", t));
             configs.push(("stateright", "dfs", t));
         }
-        let mut runs: Vec<Run> = configs
-            .iter()
-            .filter_map(|&(e, s, t)| best((0..a.repeat).map(|_| xshard(e, s, t, rms))))
-            .collect();
-        if spin_ok {
-            if let Some(script) = &a.spin {
-                runs.extend(best((0..a.repeat).map(|_| spin(script, rms))));
+        // Repeats go round the configurations, so that a disturbance on the machine hits
+        // different configurations rather than every run of one.
+        let mut tries: Vec<Vec<Option<Run>>> = vec![Vec::new(); configs.len() + 1];
+        for _ in 0..a.repeat {
+            for (k, &(e, s, t)) in configs.iter().enumerate() {
+                tries[k].push(xshard(e, s, t, rms));
+            }
+            if spin_ok {
+                if let Some(script) = &a.spin {
+                    tries[configs.len()].push(spin(script, rms));
+                }
             }
         }
+        let runs: Vec<Run> = tries
+            .into_iter()
+            .filter_map(|t| best(t.into_iter()))
+            .collect();
         for r in &runs {
             println!(
                 "{:<16} {:>3} {:>4} {:>12.0} {:>13.0} {:>8.2} {:>12.0} {:>9} {:>8}",
@@ -243,7 +282,15 @@ fn main() {
             );
         }
         all.extend(runs);
+        capacity.push(parallel_capacity());
     }
+    let (lo, hi) = capacity
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(l, h), &c| (l.min(c), h.max(c)));
+    println!();
+    println!(
+        "two busy threads got {lo:.2}..{hi:.2} CPUs during this run (2.00 on an idle 2-core machine)"
+    );
     println!();
     println!("ratios (issue 3's targets, which apply at rms=9, in brackets):");
     for &rms in &a.rms {
