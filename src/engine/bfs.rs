@@ -24,7 +24,7 @@ use xshard_properties::Kind;
 use super::control::Control;
 use super::fingerprint::fingerprint;
 use super::table::{FpTable, Insert};
-use super::{hit, status, successors, Bound, Options, PropertyResult, Report, Stats, Strategy};
+use super::{hit, report, successors, Bound, Counts, Options, Report, Strategy};
 
 /// States expanded together, so that the cache misses of their successors' table slots
 /// overlap.
@@ -148,31 +148,22 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
     if cut {
         ctl.stop(Bound::MaxDepth);
     }
-    let stopped_by = ctl.reason();
-    let complete = stopped_by.is_none();
-    let properties = cx
-        .kinds
+    let paths = found
         .iter()
-        .zip(&found)
-        .map(|(&(name, kind), at)| PropertyResult {
-            name,
-            kind,
-            status: status(kind, at.is_some(), complete),
-            path: at.map(|at| path(&cx, &tree, at)),
-        })
+        .map(|at| at.map(|at| path(&cx, &tree, at)))
         .collect();
-    Report {
-        properties,
-        stats: Stats {
-            generated_states: generated,
-            distinct_states: distinct,
-            max_depth: depth,
+    report(
+        &cx.kinds,
+        paths,
+        ctl.reason(),
+        Counts {
+            generated,
+            distinct,
+            depth,
             engine: "xshard",
             strategy: Strategy::Bfs,
-            ..Stats::default()
         },
-        stopped_by,
-    }
+    )
 }
 
 /// The outcome of one level.

@@ -26,7 +26,7 @@ use xshard_properties::Kind;
 use super::control::Control;
 use super::fingerprint::fingerprint;
 use super::table::{FpTable, Insert};
-use super::{hit, status, successors, Bound, Options, PropertyResult, Report, Stats, Strategy};
+use super::{hit, report, successors, Bound, Counts, Options, Report, Strategy};
 
 /// Beyond-bound fingerprints a worker remembers before assuming the bound cut the search.
 const BEYOND_MAX: usize = 1 << 20;
@@ -227,41 +227,30 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
     if sh.cut.load(Relaxed) || beyond {
         ctl.stop(Bound::MaxDepth);
     }
-    let stopped_by = ctl.reason();
-    let complete = stopped_by.is_none();
     let generated = workers.iter().map(|w| w.generated).sum();
     let distinct = workers.iter().map(|w| w.distinct).sum();
     let depth = workers.iter().map(|w| w.depth).max().unwrap_or(0);
-    let properties = sh
-        .kinds
-        .iter()
-        .enumerate()
-        .map(|(p, &(name, kind))| {
-            // With several workers, the shortest (then smallest) path any of them found.
-            let path = workers
+    // With several workers, the shortest (then smallest) path any of them found.
+    let paths = (0..sh.kinds.len())
+        .map(|p| {
+            workers
                 .iter_mut()
                 .filter_map(|w| w.found[p].take())
-                .min_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-            PropertyResult {
-                name,
-                kind,
-                status: status(kind, path.is_some(), complete),
-                path,
-            }
+                .min_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)))
         })
         .collect();
-    Report {
-        properties,
-        stats: Stats {
-            generated_states: generated,
-            distinct_states: distinct,
-            max_depth: depth,
+    report(
+        &sh.kinds,
+        paths,
+        ctl.reason(),
+        Counts {
+            generated,
+            distinct,
+            depth,
             engine: "xshard",
             strategy: Strategy::Dfs,
-            ..Stats::default()
         },
-        stopped_by,
-    }
+    )
 }
 
 impl<M: Checkable> Shared<'_, M> {

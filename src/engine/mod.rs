@@ -350,6 +350,48 @@ fn status(kind: Kind, hit: bool, complete: bool) -> Status {
     }
 }
 
+/// Counts of a finished (or stopped) run, as each engine measured them.
+struct Counts {
+    generated: u64,
+    distinct: u64,
+    depth: u64,
+    engine: &'static str,
+    strategy: Strategy,
+}
+
+/// Assembles a report: each property's status from whether a path was found and whether the
+/// search was complete, and the statistics every engine reports.
+fn report(
+    kinds: &[(&'static str, Kind)],
+    paths: Vec<Option<Vec<usize>>>,
+    stopped_by: Option<Bound>,
+    c: Counts,
+) -> Report {
+    let complete = stopped_by.is_none();
+    let properties = kinds
+        .iter()
+        .zip(paths)
+        .map(|(&(name, kind), path)| PropertyResult {
+            name,
+            kind,
+            status: status(kind, path.is_some(), complete),
+            path,
+        })
+        .collect();
+    Report {
+        properties,
+        stats: Stats {
+            generated_states: c.generated,
+            distinct_states: c.distinct,
+            max_depth: c.depth,
+            engine: c.engine,
+            strategy: c.strategy,
+            ..Stats::default()
+        },
+        stopped_by,
+    }
+}
+
 /// The successors of `state`: `(action index, next state)` for every action whose next state
 /// exists and is within the model's boundary. Action indices count every action of
 /// `Model::actions`, as stateright's paths do.

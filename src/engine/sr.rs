@@ -24,7 +24,7 @@ use stateright::{Checker, Model, Property};
 use xshard_models::Checkable;
 
 use super::control::Control;
-use super::{status, Bound, Options, PropertyResult, Report, Stats, Strategy};
+use super::{report, Bound, Counts, Options, Report, Strategy};
 
 /// The name of the adapter's extra property.
 const KEEP_GOING: &str = "xshard:explore-everything";
@@ -167,33 +167,23 @@ pub(super) fn run<M: Checkable>(model: &Arc<M>, opts: &Options, ctl: &Control) -
         ctl.stop(Bound::MaxDepth);
     }
     let discoveries = checker.discoveries();
-    let stopped_by = ctl.reason();
-    let complete = stopped_by.is_none();
     let adapter = checker.model();
-    let properties = kinds
+    let paths = kinds
         .iter()
-        .map(|&(name, kind)| {
-            let path = discoveries.get(name).map(|p| encode(&p.encode(adapter)));
-            PropertyResult {
-                name,
-                kind,
-                status: status(kind, path.is_some(), complete),
-                path,
-            }
-        })
+        .map(|&(name, _)| discoveries.get(name).map(|p| encode(&p.encode(adapter))))
         .collect();
-    Report {
-        properties,
-        stats: Stats {
-            generated_states: checker.state_count() as u64,
-            distinct_states: distinct,
-            max_depth: depth,
+    report(
+        &kinds,
+        paths,
+        ctl.reason(),
+        Counts {
+            generated: checker.state_count() as u64,
+            distinct,
+            depth,
             engine: "stateright",
             strategy: Strategy::Dfs,
-            ..Stats::default()
         },
-        stopped_by,
-    }
+    )
 }
 
 /// Parses stateright's `"0/3/1"` path encoding.
