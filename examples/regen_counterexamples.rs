@@ -9,39 +9,32 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use xshard::cli::check::{execute, write_files};
-use xshard::engine::{Options, Status};
-use xshard::trace::files::Render;
-use xshard_models::registry::{Expect, KernelOverrides};
-use xshard_models::{catalogue, Request};
+use xshard::engine::{Engine, Status};
+use xshard::files::Render;
+use xshard::models::kernel::KernelOverrides;
+use xshard::models::{Expect, Request};
+use xshard::{run, Registry};
 
 /// Configurations beyond the flawed variants: (model, request, the properties violated).
 fn extra() -> Vec<(&'static str, Request, Vec<&'static str>)> {
     vec![(
         // A crashed coordinator blocks 2PC: the classic blocking problem.
         "two-phase-commit",
-        Request {
-            variant: None,
-            params: Default::default(),
-            kernel: KernelOverrides {
-                crashes: Some(1),
-                ..KernelOverrides::default()
-            },
-        },
+        Request::new().kernel(KernelOverrides {
+            crashes: Some(1),
+            ..KernelOverrides::default()
+        }),
         vec!["deadlock_freedom"],
     )]
 }
 
 fn main() -> ExitCode {
+    let registry = Registry::builtin();
     let mut runs: Vec<(&'static str, Request, Vec<&'static str>)> = Vec::new();
-    for m in catalogue() {
+    for m in registry.listings() {
         for v in &m.variants {
             if let Expect::Violates(props) = &v.expect {
-                let req = Request {
-                    variant: Some(v.name.to_string()),
-                    ..Request::default()
-                };
-                runs.push((m.name, req, props.clone()));
+                runs.push((m.name, Request::new().variant(v.name), props.clone()));
             }
         }
     }
@@ -50,15 +43,14 @@ fn main() -> ExitCode {
     let out = Path::new("counterexamples");
     for (model, req, expected) in runs {
         let what = format!("{model} {req:?}");
-        let mut run = match execute(model, &req, &Options::default()) {
+        let mut checked = match run::check(&registry, model, &req, &Engine::new()) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("{what}: {e}");
                 return ExitCode::from(2);
             }
         };
-        let violated: Vec<&str> = run
-            .report
+        let violated: Vec<&str> = checked
             .properties
             .iter()
             .filter(|p| p.status == Status::Violated)
@@ -68,11 +60,11 @@ fn main() -> ExitCode {
             eprintln!("{what}: violated {violated:?}, expected {expected:?}");
             return ExitCode::from(1);
         }
-        if let Err(e) = write_files(&mut run, out, Render::Svg) {
+        if let Err(e) = checked.write_files(out, Render::Svg, "xshard") {
             eprintln!("{what}: {e}");
             return ExitCode::from(2);
         }
-        for f in &run.files {
+        for f in checked.files() {
             if let Some(note) = &f.svg_note {
                 eprintln!("{note}");
             }

@@ -1,13 +1,38 @@
 //! # xshard
 //!
 //! A model checker for cross-shard commit protocols. This crate is the verifier: the
-//! exploration [`engine`], counterexample [`trace`]s and their [`render`]ers, the output [`report`]ers and the command
-//! line ([`cli`]). Models live in `xshard-models`, properties in `xshard-properties`.
+//! exploration [`engine`], the [`registry`] of models, the [`run`] layer every command goes
+//! through, the [`gate`], counterexample [`trace`]s, their [`render`]ers and [`files`], the
+//! [`output`] printers and the command line ([`cli`]).
+//!
+//! A protocol designer needs only the items re-exported at the top of this crate: implement
+//! [`Protocol`] for the protocol's nodes, describe it with a [`ModelEntry`], and hand a
+//! [`Registry`] to [`cli::main_with`]. `docs/guide.md` walks through it.
 
 pub mod cli;
 pub mod engine;
 pub mod exit;
+pub mod files;
 pub mod gate;
+pub mod output;
+pub mod registry;
 pub mod render;
-pub mod report;
+pub mod run;
 pub mod trace;
+
+pub use cli::main_with;
+pub use registry::Registry;
+pub use xshard_models::kernel::{
+    CrashMode, Delivery, Effects, KernelConfig, Property, Protocol, TimeMode, World,
+};
+pub use xshard_models::{
+    Checkable, Config, ConfigError, Expect, ModelEntry, ModelInfo, OnlyDefault, ParamSpec,
+    VariantSpec,
+};
+pub use xshard_properties::{
+    Event, Kind, Ledger, Location, Lock, LockMode, NodeId, Observation, Outcome, TxId,
+};
+
+/// The crates behind the facade, for what it does not re-export: `xshard::models::…` (the
+/// kernel's state types, the built-in protocols) and `xshard::properties::…` (the catalogue).
+pub use {xshard_models as models, xshard_properties as properties};

@@ -8,9 +8,11 @@
 use std::fmt::Debug;
 use std::hash::Hash;
 
-use serde::{Deserialize, Serialize};
-use stateright::Model;
-use xshard_properties::{Kind, NodeId, Observation, Outcome, TxId};
+use serde::Serialize;
+use stateright::{Model, Property};
+use xshard_properties::{Kind, Observation};
+
+use crate::step::Step;
 
 /// A `stateright::Model` that xshard can check, explain and replay.
 pub trait Checkable:
@@ -19,16 +21,32 @@ pub trait Checkable:
     + Sync
     + 'static
 {
-    /// The kind of each property of `Model::properties`, in the same order.
-    fn property_kinds(&self) -> Vec<(&'static str, Kind)>;
+    /// The model's properties, declared once: name, kind and statement. Every other list
+    /// (stateright's `Model::properties`, the engine's kinds, the listing) derives from it.
+    fn property_info(&self) -> Vec<PropertyInfo>;
 
-    /// Evaluates every property's condition on `state` into `out` (same order as
-    /// `Model::properties`). Models override this to share work between properties.
-    fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>) {
-        out.clear();
-        for p in self.properties() {
-            out.push((p.condition)(self, state));
-        }
+    /// Evaluates every property's condition on `state` into `out`, in
+    /// [`Checkable::property_info`] order: `true` when the state is fine for an `always` or
+    /// `terminal` property, `true` when it is a witness of a `sometimes` one.
+    fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>);
+
+    /// One sentence on property `index` at `state`: what went wrong (or, for a witness, what
+    /// was reached). Used for the counterexample's explanation and the chart's title.
+    fn explain(&self, index: usize, state: &Self::State) -> String;
+
+    /// Each property's name and kind, in declaration order.
+    fn property_kinds(&self) -> Vec<(&'static str, Kind)> {
+        self.property_info()
+            .iter()
+            .map(|p| (p.name, p.kind))
+            .collect()
+    }
+
+    /// The condition of property `index` alone (stateright's checker asks per property).
+    fn condition(&self, index: usize, state: &Self::State) -> bool {
+        let mut out = Vec::new();
+        self.evaluate(state, &mut out);
+        out.get(index).copied().unwrap_or(true)
     }
 
     /// The canonical representative of `state` under the model's symmetry (identity when the
@@ -58,139 +76,63 @@ pub trait Checkable:
     }
 }
 
-/// What happened in one step of a trace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    /// A message was delivered and handled.
-    Deliver,
-    /// A message was lost (a fault from the loss budget).
-    Drop,
-    /// An old message was delivered again (a fault from the replay budget).
-    Replay,
-    /// A timer fired.
-    Timeout,
-    /// The global clock advanced.
-    Tick,
-    /// A node crashed.
-    Crash,
-    /// A node recovered from stable storage.
-    Recover,
-    /// A node made a local nondeterministic choice (vote no, submit, …).
-    Choice,
-    /// A spec action of a plain model (TLA+ ports), not one of the kernel's events.
-    Action,
+/// A property as declared by a model: its stable name (a JSON key, a JUnit test name, a file
+/// name), its kind and a one-sentence statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PropertyInfo {
+    /// The stable name.
+    pub name: &'static str,
+    /// How it is judged.
+    pub kind: Kind,
+    /// One sentence: what it states.
+    pub statement: &'static str,
 }
 
-impl EventKind {
-    /// The lower-case name used in output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Deliver => "deliver",
-            EventKind::Drop => "drop",
-            EventKind::Replay => "replay",
-            EventKind::Timeout => "timeout",
-            EventKind::Tick => "tick",
-            EventKind::Crash => "crash",
-            EventKind::Recover => "recover",
-            EventKind::Choice => "choice",
-            EventKind::Action => "action",
+impl From<&xshard_properties::PropertySpec> for PropertyInfo {
+    fn from(p: &xshard_properties::PropertySpec) -> Self {
+        PropertyInfo {
+            name: p.name,
+            kind: p.kind,
+            statement: p.statement,
         }
     }
 }
 
-/// A message: sender, receiver and payload (formatted).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct MessageInfo {
-    pub from: String,
-    pub to: String,
-    pub payload: String,
-}
+/// The most properties one model may declare: stateright's properties are plain `fn`
+/// pointers that cannot capture which property they judge, so each index needs its own
+/// function (see [`stateright_properties`]). The registry refuses a model with more.
+pub const MAX_PROPERTIES: usize = 64;
 
-/// A field of a node's state that a step changed.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Change {
-    pub node: String,
-    pub field: String,
-    pub before: String,
-    pub after: String,
-}
-
-/// A transaction outcome that a step changed at a node.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Decision {
-    pub node: String,
-    pub tx: TxId,
-    pub outcome: Outcome,
-}
-
-/// One decoded step of a trace.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Step {
-    /// The node that acted, if one did (a tick has none).
-    pub node: Option<String>,
-    pub event: EventKind,
-    /// What the event is about: the delivered, dropped or replayed message; the timer; the
-    /// choice; the spec action's name.
-    pub detail: String,
-    /// The message delivered, dropped or replayed, if any.
-    pub message: Option<MessageInfo>,
-    /// Messages this step sent.
-    pub sent: Vec<MessageInfo>,
-    /// Fields of node state that changed.
-    pub changes: Vec<Change>,
-    /// Outcomes that changed.
-    pub decisions: Vec<Decision>,
-    /// The clock after the step, in clocked time.
-    pub now: Option<u32>,
-}
-
-/// Outcomes that differ between two observations, named with `name`.
-pub fn decisions_between(
-    before: &Observation,
-    after: &Observation,
-    name: &dyn Fn(NodeId) -> String,
-) -> Vec<Decision> {
-    after
-        .outcomes
+/// `Model::properties` for any [`Checkable`], derived from its declaration.
+///
+/// Properties beyond [`MAX_PROPERTIES`] cannot be expressed; the registry refuses such a
+/// model before it is ever checked, so none is dropped silently.
+pub fn stateright_properties<M: Checkable>(m: &M) -> Vec<Property<M>> {
+    let slots = slots::<M>();
+    m.property_info()
         .iter()
-        .filter(|o| !before.outcomes.contains(o))
-        .map(|o| Decision {
-            node: name(o.shard),
-            tx: o.tx,
-            outcome: o.outcome,
+        .zip(slots)
+        .map(|(p, f)| match p.kind {
+            Kind::Always | Kind::Terminal => Property::always(p.name, f),
+            Kind::Sometimes => Property::sometimes(p.name, f),
         })
         .collect()
 }
 
-/// Field-level changes between two serialisable values: top-level fields of JSON objects, or
-/// the whole value otherwise.
-pub fn changes_between<T: Serialize>(node: &str, before: &T, after: &T) -> Vec<Change> {
-    use serde_json::Value;
-    let (Ok(b), Ok(a)) = (serde_json::to_value(before), serde_json::to_value(after)) else {
-        return Vec::new();
-    };
-    let compact = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    match (&b, &a) {
-        (Value::Object(bm), Value::Object(am)) => am
-            .iter()
-            .filter(|(k, v)| bm.get(*k) != Some(v))
-            .map(|(k, v)| Change {
-                node: node.to_string(),
-                field: k.clone(),
-                before: bm.get(k).map(compact).unwrap_or_default(),
-                after: compact(v),
-            })
-            .collect(),
-        _ if a != b => vec![Change {
-            node: node.to_string(),
-            field: "state".to_string(),
-            before: compact(&b),
-            after: compact(&a),
-        }],
-        _ => Vec::new(),
-    }
+fn slot<M: Checkable, const I: usize>(m: &M, s: &M::State) -> bool {
+    m.condition(I, s)
 }
+
+macro_rules! slot_table {
+    ($($i:literal)*) => {
+        fn slots<M: Checkable>() -> [fn(&M, &M::State) -> bool; MAX_PROPERTIES] {
+            [$(slot::<M, $i>),*]
+        }
+    };
+}
+
+slot_table!(
+    0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31
+    32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61
+    62 63
+);

@@ -1,8 +1,8 @@
 //! Command-line arguments (clap derive).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use xshard_models::kernel::KernelOverrides;
 use xshard_models::kernel::{CrashMode, Delivery, TimeMode};
-use xshard_models::registry::KernelOverrides;
 
 use crate::engine::{EngineKind, Strategy};
 
@@ -88,8 +88,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DIR", default_value = "counterexamples")]
     pub out: std::path::PathBuf,
     /// Render each counterexample's chart as SVG (needs Graphviz `dot`), or not.
-    #[arg(long, value_enum, default_value_t = crate::trace::files::Render::Svg)]
-    pub render: crate::trace::files::Render,
+    #[arg(long, value_enum, default_value_t = crate::files::Render::Svg)]
+    pub render: crate::files::Render,
     /// Stop when resident memory would exceed this (bytes, or with a K, M, G suffix: powers
     /// of 1024); verdict inconclusive if reached.
     #[arg(long, value_name = "SIZE", default_value = "8G", value_parser = parse_size)]

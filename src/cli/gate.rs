@@ -11,11 +11,13 @@ use std::time::Instant;
 use clap::Args;
 
 use super::args::Format;
-use super::CliError;
+use super::{CliError, Ctx};
+use crate::engine::Engine;
 use crate::exit;
-use crate::gate::{self, github, junit, GateConfig, GateError};
-use crate::report::json::line;
-use crate::trace::files::Render;
+use crate::files::Render;
+use crate::gate::{self, GateConfig};
+use crate::output::json::line;
+use crate::output::{self, github, junit};
 
 /// `xshard gate`.
 #[derive(Debug, Args)]
@@ -42,31 +44,27 @@ pub struct GateArgs {
     pub format: Format,
 }
 
-impl From<GateError> for CliError {
-    fn from(e: GateError) -> Self {
-        CliError::Io(e.to_string())
-    }
-}
-
-/// Runs `xshard gate`.
-pub fn run(a: &GateArgs) -> Result<u8, CliError> {
+/// Runs `gate`.
+pub(crate) fn run(a: &GateArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
     let started = Instant::now();
-    let suite = gate::load(&a.file).map_err(|e| CliError::Usage(e.to_string()))?;
+    let suite = gate::load(&a.file, ctx.registry)?;
     let cfg = GateConfig {
         jobs: a.jobs as usize,
         threads: a.threads as usize,
         out: a.out.clone(),
         render: if a.svg { Render::Svg } else { Render::None },
+        program: ctx.program.clone(),
+        engine: Engine::new().threads(a.threads as usize),
     };
     let json = a.format == Format::Json;
     let mut stdout = std::io::stdout().lock();
     if json {
-        let _ = stdout.write_all(line("begin", &gate::json::begin(&suite)).as_bytes());
+        let _ = stdout.write_all(line("begin", &output::json::gate::begin(&suite)).as_bytes());
     }
-    let results = gate::run_suite(&suite, &cfg, |spec, r| {
+    let results = gate::run_suite(ctx.registry, &suite, &cfg, |spec, r| {
         if json {
             // Streamed, so a long suite shows progress; the order is the file's.
-            let _ = stdout.write_all(line("check", &gate::json::check(spec, r)).as_bytes());
+            let _ = stdout.write_all(line("check", &output::json::gate::check(spec, r)).as_bytes());
             let _ = stdout.flush();
         }
     })?;
@@ -84,7 +82,7 @@ pub fn run(a: &GateArgs) -> Result<u8, CliError> {
         String::new()
     };
     if json {
-        let summary = gate::json::summary(
+        let summary = output::json::gate::summary(
             &suite,
             &results,
             code,
@@ -96,7 +94,7 @@ pub fn run(a: &GateArgs) -> Result<u8, CliError> {
         // stdout stays JSON; the runner reads workflow commands from stderr too.
         eprint!("{annotations}");
     } else {
-        let _ = stdout.write_all(gate::human::report(&suite, &results, &a.out).as_bytes());
+        let _ = stdout.write_all(output::human::gate(&suite, &results, &a.out).as_bytes());
         let _ = stdout.write_all(annotations.as_bytes());
     }
     let _ = stdout.flush();

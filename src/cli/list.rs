@@ -1,18 +1,16 @@
 //! `xshard list`: the models, their variants, parameters and properties.
 
-use xshard_models::catalogue;
-
 use super::args::{Format, ListArgs};
-use super::CliError;
+use super::{CliError, Ctx};
 use crate::exit;
-use crate::report;
+use crate::output;
 
-/// Runs `xshard list`.
-pub fn run(a: &ListArgs) -> Result<u8, CliError> {
-    let models = catalogue();
+/// Runs `list`.
+pub(crate) fn run(a: &ListArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
+    let models = ctx.registry.listings();
     match a.format {
-        Format::Human => print!("{}", report::human::list(&models)),
-        Format::Json => print!("{}", report::json::list(&models)),
+        Format::Human => print!("{}", output::human::list(&models)),
+        Format::Json => print!("{}", output::json::list::list(&models)),
     }
     Ok(exit::OK)
 }

@@ -1,36 +1,101 @@
-//! The command line: `xshard list | check | replay | render`. `main -> run -> ExitCode`; every usage or input
-//! error is one line on stderr and exit code 2 (see [`crate::exit`]).
+//! The command line: `list | check | gate | replay | render`. `main -> run -> ExitCode`;
+//! every usage or input error is one line on stderr and exit code 2 (see [`crate::exit`]).
+//!
+//! [`main_with`] gives the whole command line to any [`Registry`]: a protocol designer's
+//! binary is `fn main() -> ExitCode { xshard::cli::main_with(Registry::builtin().with::<MyModel>()) }`
+//! and gets every command, with the same exit codes, JSON Lines, JUnit, charts and messages
+//! as `xshard` itself; its messages name that binary.
 
 mod args;
-pub mod check;
-pub mod gate;
+mod check;
+mod gate;
 mod list;
-pub mod render;
-pub mod replay;
+mod render;
+mod replay;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{CheckArgs, Cli, Command, Format, KernelArgs};
 
 use crate::exit;
+use crate::registry::{Registry, RegistryError};
 
 /// An error that ends the command with exit code 2.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CliError {
+    /// The run layer failed (bad configuration, unwritable files, a file that does not replay).
+    #[error(transparent)]
+    Run(#[from] crate::run::RunError),
+    /// The request names no valid configuration.
     #[error(transparent)]
     Config(#[from] xshard_models::ConfigError),
+    /// A suite file is invalid.
+    #[error(transparent)]
+    Suite(#[from] crate::gate::SuiteError),
+    /// A suite could not be run to the end.
+    #[error(transparent)]
+    Gate(#[from] crate::gate::GateError),
+    /// A counterexample file could not be read or written.
+    #[error(transparent)]
+    Files(#[from] crate::files::TraceError),
+    /// The registry the binary was built with cannot serve.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    /// A command-line value is invalid.
     #[error("{0}")]
     Usage(String),
-    #[error("{0}")]
-    Io(String),
+    /// Writing output failed.
+    #[error("cannot write {what}: {source}")]
+    Write {
+        /// What was being written.
+        what: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
 }
 
-/// Parses the process arguments and runs the command.
+/// What every command runs with: the models and the binary's name.
+#[derive(Debug)]
+pub(crate) struct Ctx<'a> {
+    pub registry: &'a Registry,
+    /// The binary's name as invoked (`xshard`, or a user's own binary), for the commands that
+    /// messages and charts print.
+    pub program: String,
+}
+
+/// `xshard`'s own command line: [`main_with`] over [`Registry::builtin`].
 pub fn main() -> ExitCode {
-    match Cli::try_parse() {
-        Ok(cli) => run(cli),
+    main_with(Registry::builtin())
+}
+
+/// The whole command line over `registry`: parses the process arguments, runs the command and
+/// returns its exit code.
+pub fn main_with(registry: Registry) -> ExitCode {
+    let program = program_name();
+    let mut cmd = Cli::command();
+    if program != "xshard" {
+        cmd = cmd.name(program.clone()).bin_name(program.clone());
+    }
+    let parsed = cmd
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    match parsed {
+        Ok(cli) => {
+            if let Err(e) = registry.validate() {
+                eprintln!("error: {e}");
+                return exit::code(exit::USAGE);
+            }
+            run(
+                cli,
+                &Ctx {
+                    registry: &registry,
+                    program,
+                },
+            )
+        }
         Err(e) => match e.kind() {
             clap::error::ErrorKind::DisplayHelp
             | clap::error::ErrorKind::DisplayVersion
@@ -50,6 +115,15 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The name the binary was invoked by, without its directory.
+fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "xshard".to_string())
+}
 /// Folds clap's multi-line error into one line, keeping the valid choices it lists.
 fn one_line(text: &str) -> String {
     let parts: Vec<&str> = text
@@ -66,19 +140,53 @@ fn one_line(text: &str) -> String {
 }
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> ExitCode {
+fn run(cli: Cli, ctx: &Ctx<'_>) -> ExitCode {
     let result = match cli.command {
-        Command::List(a) => list::run(&a),
-        Command::Check(a) => check::run(&a),
-        Command::Gate(a) => gate::run(&a),
-        Command::Replay(a) => replay::run(&a),
-        Command::Render(a) => render::run(&a),
+        Command::List(a) => list::run(&a, ctx),
+        Command::Check(a) => check::run(&a, ctx),
+        Command::Gate(a) => gate::run(&a, ctx),
+        Command::Replay(a) => replay::run(&a, ctx),
+        Command::Render(a) => render::run(&a, ctx),
     };
     match result {
         Ok(code) => exit::code(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", message(&e));
             exit::code(exit::USAGE)
         }
+    }
+}
+
+/// The one-line message of `e`. Models name kernel settings; on the command line they are
+/// flags, so the message names the flag the user typed.
+fn message(e: &CliError) -> String {
+    use xshard_models::ConfigError;
+    let config = match e {
+        CliError::Config(c) | CliError::Run(crate::run::RunError::Config(c)) => c,
+        other => return other.to_string(),
+    };
+    let flag = |setting: &str| format!("--{}", setting.replace('_', "-"));
+    match config {
+        ConfigError::NotKernel {
+            model,
+            setting,
+            valid,
+        } => format!(
+            "model '{model}' is not on the world kernel, so kernel setting {} does not apply (kernel models: {valid})",
+            flag(setting)
+        ),
+        ConfigError::KernelRange {
+            setting,
+            value,
+            min,
+            max,
+        } => format!(
+            "kernel setting {} must be from {min} to {max}, not {value}",
+            flag(setting)
+        ),
+        ConfigError::NeedsClock { setting } => {
+            format!("kernel setting {} needs --time clocked", flag(setting))
+        }
+        other => other.to_string(),
     }
 }

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::CliError;
+use super::{CliError, Ctx};
 use crate::exit;
+use crate::files;
 use crate::render;
-use crate::trace::files;
 
 /// The drawing to produce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -34,23 +34,29 @@ pub struct RenderArgs {
 }
 
 /// Runs `xshard render`.
-pub fn run(a: &RenderArgs) -> Result<u8, CliError> {
-    let t = files::load(&a.file).map_err(|e| CliError::Io(e.to_string()))?;
-    let name = a.file.display().to_string();
+pub(crate) fn run(a: &RenderArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
+    let t = files::load(&a.file)?;
+    let replay = files::counterexample::replay_command(&ctx.program, &a.file);
     let bytes = match a.format {
-        RenderFormat::Dot => render::dot_chart(&t, &name).into_bytes(),
-        RenderFormat::Text => render::text::render(&t, &name).into_bytes(),
-        RenderFormat::Svg => render::graphviz::to_svg(&render::dot_chart(&t, &name))
-            .map_err(|e| CliError::Io(e.to_string()))?,
+        RenderFormat::Dot => render::dot_chart(&t, &replay).into_bytes(),
+        RenderFormat::Text => render::text::render(&t, &replay).into_bytes(),
+        RenderFormat::Svg => render::graphviz::to_svg(&render::dot_chart(&t, &replay))
+            .map_err(|e| CliError::Usage(e.to_string()))?,
     };
     match &a.output {
-        Some(out) => files::write_atomic(out, &bytes).map_err(|e| CliError::Io(e.to_string()))?,
+        Some(out) => files::write_atomic(out, &bytes).map_err(|source| CliError::Write {
+            what: out.display().to_string(),
+            source,
+        })?,
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
                 .write_all(&bytes)
                 .and_then(|()| stdout.flush())
-                .map_err(|e| CliError::Io(format!("cannot write to stdout: {e}")))?;
+                .map_err(|source| CliError::Write {
+                    what: "to stdout".to_string(),
+                    source,
+                })?;
         }
     }
     Ok(exit::OK)

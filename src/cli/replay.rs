@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use clap::Args;
 use xshard_properties::Kind;
 
-use super::CliError;
+use super::{CliError, Ctx};
 use crate::exit;
-use crate::trace::{files, replay};
+use crate::files;
+use crate::run;
 
 /// `xshard replay`.
 #[derive(Debug, Args)]
@@ -18,11 +19,11 @@ pub struct ReplayArgs {
     pub file: PathBuf,
 }
 
-/// Runs `xshard replay`.
-pub fn run(a: &ReplayArgs) -> Result<u8, CliError> {
-    let t = files::load(&a.file).map_err(|e| CliError::Io(e.to_string()))?;
+/// Runs `replay`.
+pub(crate) fn run(a: &ReplayArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
+    let t = files::load(&a.file)?;
     let name = a.file.display().to_string();
-    let outcome = replay::replay(&t, &name).map_err(|e| CliError::Usage(e.to_string()))?;
+    let outcome = run::replay(ctx.registry, &t, &name)?;
     for note in &outcome.notes {
         eprintln!("note: {note}");
     }

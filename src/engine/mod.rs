@@ -47,8 +47,11 @@ mod bfs;
 mod control;
 mod dfs;
 pub mod fingerprint;
+mod shim;
 mod sr;
 mod table;
+
+pub use shim::{Engine, EngineError};
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 use xshard_models::Resolved;
 
 use super::suite::{CheckSpec, Suite};
-use crate::cli::check::{execute, CheckRun};
-use crate::engine::{Bound, Options, Status};
-use crate::report::rerun_command;
-use crate::trace::files::{write_counterexample, Render, TraceError, WrittenFiles};
+use crate::engine::{Bound, Engine, Status};
+use crate::files::{Render, TraceError, WrittenFiles};
+use crate::output::bound_text;
+use crate::registry::Registry;
+use crate::run::{self, rerun_command, Checked, RunError};
 
 /// How to run a suite.
 #[derive(Clone, Debug)]
@@ -26,7 +27,13 @@ pub struct GateConfig {
     pub threads: usize,
     /// Where counterexample files go.
     pub out: PathBuf,
+    /// Whether counterexample charts are also rendered to SVG.
     pub render: Render,
+    /// The binary's name, for the commands that reproduce a check.
+    pub program: String,
+    /// The engine every check starts from (threads, stop handle, progress); each check's
+    /// bounds are set on a copy.
+    pub engine: Engine,
 }
 
 /// Why a suite could not be run to the end (exit code 2).
@@ -34,8 +41,8 @@ pub struct GateConfig {
 pub enum GateError {
     #[error(transparent)]
     Trace(#[from] TraceError),
-    #[error("check '{check}': {message}")]
-    Check { check: String, message: String },
+    #[error("check '{check}': {source}")]
+    Check { check: String, source: RunError },
     #[error("cannot write '{}': {source}", path.display())]
     Write {
         path: PathBuf,
@@ -72,7 +79,7 @@ pub struct PropertyCase {
 pub struct CheckResult {
     /// Its position in the suite.
     pub index: usize,
-    pub run: CheckRun,
+    pub run: Checked,
     pub cases: Vec<PropertyCase>,
     pub outcome: Outcome,
     /// The properties that failed (violated or unwitnessed), in property order.
@@ -91,7 +98,7 @@ impl CheckResult {
         let undecided = self.cases.iter().any(|c| c.status == Status::Inconclusive);
         let bound = format!(
             "inconclusive ({})",
-            self.stopped_by.map_or("undecided", Bound::describe)
+            self.stopped_by.map_or("undecided", bound_text)
         );
         match (self.failed.is_empty(), undecided) {
             (true, false) => "holds".to_string(),
@@ -139,7 +146,7 @@ impl CheckResult {
             details.push(format!(
                 "{} undecided: the search was stopped by {} first and allow_inconclusive is false",
                 undecided.join(", "),
-                self.stopped_by.map_or("a bound", Bound::describe)
+                self.stopped_by.map_or("a bound", bound_text)
             ));
         }
         Some(format!(
@@ -154,8 +161,8 @@ impl CheckResult {
 }
 
 /// The command that reproduces a check: the model's re-run command plus the check's bounds.
-pub fn reproduce_command(spec: &CheckSpec, resolved: &Resolved) -> String {
-    let mut cmd = rerun_command(resolved);
+pub fn reproduce_command(program: &str, spec: &CheckSpec, resolved: &Resolved) -> String {
+    let mut cmd = rerun_command(program, resolved);
     for (flag, v) in [
         ("--max-states", spec.max_states),
         ("--max-depth", spec.max_depth),
@@ -171,6 +178,7 @@ pub fn reproduce_command(spec: &CheckSpec, resolved: &Resolved) -> String {
 /// Runs every check of `suite`; `each` receives every result in file order as soon as it and
 /// all before it are done.
 pub fn run_suite(
+    registry: &Registry,
     suite: &Suite,
     cfg: &GateConfig,
     mut each: impl FnMut(&CheckSpec, &CheckResult),
@@ -194,7 +202,7 @@ pub fn run_suite(
                 let Some(spec) = suite.checks.get(i) else {
                     break;
                 };
-                if tx.send((i, run_check(i, spec, cfg))).is_err() {
+                if tx.send((i, run_check(registry, i, spec, cfg))).is_err() {
                     break;
                 }
             });
@@ -226,31 +234,29 @@ pub fn run_suite(
 
 /// Runs one check and compares it with its expectation.
 pub fn run_check(
+    registry: &Registry,
     index: usize,
     spec: &CheckSpec,
     cfg: &GateConfig,
 ) -> Result<CheckResult, GateError> {
-    let opts = Options {
-        threads: cfg.threads,
-        max_states: spec.max_states,
-        max_depth: spec.max_depth,
-        timeout: spec.timeout.map(Duration::from_secs),
-        ..Default::default()
-    };
+    let engine = cfg
+        .engine
+        .clone()
+        .max_states(spec.max_states)
+        .max_depth(spec.max_depth)
+        .timeout(spec.timeout.map(Duration::from_secs));
     let started = Instant::now();
-    let run = execute(&spec.model, &spec.request, &opts).map_err(|e| GateError::Check {
+    let fail = |source| GateError::Check {
         check: spec.name.clone(),
-        message: e.to_string(),
-    })?;
-    let rerun = reproduce_command(spec, &run.resolved);
-    let stopped_by = run.report.stopped_by;
-    let mut cases = Vec::with_capacity(run.report.properties.len());
-    for p in &run.report.properties {
-        let trace = run.traces.iter().find(|t| t.property == p.name);
-        let files = match (p.status, trace) {
-            (Status::Violated, Some(t)) => Some(write_counterexample(t, &cfg.out, cfg.render)?),
-            _ => None,
-        };
+        source,
+    };
+    let mut run = run::check_resolved(registry, &spec.resolved, &engine).map_err(fail)?;
+    run.write_files(&cfg.out, cfg.render, &cfg.program)
+        .map_err(fail)?;
+    let rerun = reproduce_command(&cfg.program, spec, &run.resolved);
+    let stopped_by = run.stopped_by;
+    let mut cases = Vec::with_capacity(run.properties.len());
+    for p in &run.properties {
         let expected_failure = spec.expect.expects_failure(p.name);
         let (outcome, detail) = judge(
             p.name,
@@ -258,7 +264,7 @@ pub fn run_check(
             expected_failure,
             spec.allow_inconclusive,
             stopped_by,
-            trace.map(|t| t.explanation.as_str()),
+            p.explanation(),
         );
         cases.push(PropertyCase {
             name: p.name,
@@ -266,7 +272,7 @@ pub fn run_check(
             expected_failure,
             outcome,
             detail,
-            files,
+            files: p.files.clone(),
         });
     }
     let outcome = if cases.iter().any(|c| c.outcome == Outcome::Unmet) {
@@ -276,13 +282,7 @@ pub fn run_check(
     } else {
         Outcome::Met
     };
-    let failed = run
-        .report
-        .properties
-        .iter()
-        .filter(|p| p.status.is_failure())
-        .map(|p| p.name)
-        .collect();
+    let failed = run.failed();
     Ok(CheckResult {
         index,
         // The engine times its exploration; the gate reports the whole check, decoding and
@@ -315,7 +315,7 @@ fn judge(
         Status::Inconclusive => {
             let why = format!(
                 "{name} is undecided: the search was stopped by {} first",
-                stopped_by.map_or("a bound", Bound::describe)
+                stopped_by.map_or("a bound", bound_text)
             );
             if allow_inconclusive {
                 (Outcome::Skipped, Some(why))

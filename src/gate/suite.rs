@@ -27,9 +27,11 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
+use xshard_models::kernel::KernelOverrides;
 use xshard_models::kernel::{CrashMode, Delivery, TimeMode};
-use xshard_models::registry::{self, ConfigError, Expect, KernelOverrides};
-use xshard_models::{Request, Resolved};
+use xshard_models::{ConfigError, Expect, Request, Resolved};
+
+use crate::registry::Registry;
 
 /// A validated suite.
 #[derive(Clone, Debug)]
@@ -118,13 +120,13 @@ pub enum SuiteError {
 }
 
 /// Reads and validates the suite at `path`.
-pub fn load(path: &Path) -> Result<Suite, SuiteError> {
+pub fn load(path: &Path, registry: &Registry) -> Result<Suite, SuiteError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| SuiteError::Read {
         file: file.clone(),
         source,
     })?;
-    let checks = parse(&text, &file)?;
+    let checks = parse(&text, &file, registry)?;
     Ok(Suite {
         path: path.to_path_buf(),
         checks,
@@ -132,7 +134,7 @@ pub fn load(path: &Path) -> Result<Suite, SuiteError> {
 }
 
 /// Parses and validates suite text; `file` names it in messages.
-pub fn parse(text: &str, file: &str) -> Result<Vec<CheckSpec>, SuiteError> {
+pub fn parse(text: &str, file: &str, registry: &Registry) -> Result<Vec<CheckSpec>, SuiteError> {
     let at = |span: Range<usize>, message: String| SuiteError::Invalid {
         file: file.to_string(),
         line: line_of(text, span.start),
@@ -153,7 +155,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<CheckSpec>, SuiteError> {
     for c in raw.check {
         let header = c.span();
         let line = line_of(text, header.start);
-        let spec = validate(c.into_inner(), header.clone(), line, &at)?;
+        let spec = validate(c.into_inner(), header.clone(), line, &at, registry)?;
         if let Some(first) = checks.iter().find(|s| s.name == spec.name) {
             return Err(at(
                 header,
@@ -183,20 +185,21 @@ fn validate(
     header: Range<usize>,
     line: usize,
     at: &dyn Fn(Range<usize>, String) -> SuiteError,
+    registry: &Registry,
 ) -> Result<CheckSpec, SuiteError> {
     let model = c.model.get_ref().clone();
-    let info = registry::info(&model).map_err(|e| at(c.model.span(), e.to_string()))?;
+    let info = registry
+        .listing(&model)
+        .map_err(|e| at(c.model.span(), e.to_string()))?;
     let kernel = c.kernel.as_ref().map(|k| k.get_ref().overrides());
-    let request = Request {
-        variant: c.variant.as_ref().map(|v| v.get_ref().clone()),
-        params: c
-            .params
-            .iter()
-            .map(|(k, v)| (k.clone(), v.get_ref().to_string()))
-            .collect(),
-        kernel: kernel.unwrap_or_default(),
-    };
-    let resolved = registry::resolve(&model, &request).map_err(|e| {
+    let mut request = Request::new().kernel(kernel.unwrap_or_default());
+    request.variant = c.variant.as_ref().map(|v| v.get_ref().clone());
+    request.params = c
+        .params
+        .iter()
+        .map(|(k, v)| (k.clone(), v.get_ref().to_string()))
+        .collect();
+    let resolved = registry.resolve(&model, &request).map_err(|e| {
         let span = match &e {
             ConfigError::UnknownModel { .. } => Some(c.model.span()),
             ConfigError::UnknownVariant { .. } => c.variant.as_ref().map(Spanned::span),
@@ -206,6 +209,7 @@ fn validate(
             ConfigError::NotKernel { .. }
             | ConfigError::KernelRange { .. }
             | ConfigError::NeedsClock { .. } => c.kernel.as_ref().map(Spanned::span),
+            _ => None,
         };
         at(span.unwrap_or(header.clone()), config_message(&e))
     })?;
@@ -275,23 +279,20 @@ fn validate(
     })
 }
 
-/// The registry's messages name command-line flags; in a suite the settings are keys.
+/// In a suite, kernel settings are keys of the `kernel` table.
 fn config_message(e: &ConfigError) -> String {
     match e {
         ConfigError::NotKernel { model, valid, .. } => format!(
             "model '{model}' is not on the world kernel, so 'kernel' does not apply (kernel models: {valid})"
         ),
         ConfigError::KernelRange {
-            flag,
+            setting,
             value,
             min,
             max,
-        } => format!(
-            "kernel.{} must be from {min} to {max}, not {value}",
-            flag.replace('-', "_")
-        ),
-        ConfigError::NeedsClock { flag } => {
-            format!("kernel.{flag} needs time = \"clocked\"")
+        } => format!("kernel.{setting} must be from {min} to {max}, not {value}"),
+        ConfigError::NeedsClock { setting } => {
+            format!("kernel.{setting} needs time = \"clocked\"")
         }
         other => other.to_string(),
     }
@@ -478,7 +479,9 @@ mod tests {
     use super::*;
 
     fn err(text: &str) -> String {
-        parse(text, "s.toml").expect_err("invalid").to_string()
+        parse(text, "s.toml", &Registry::builtin())
+            .expect_err("invalid")
+            .to_string()
     }
 
     #[test]
@@ -496,7 +499,7 @@ timeout = 30
 expect = { violates = ["deadlock_freedom", "atomicity"] }
 allow_inconclusive = true
 "#;
-        let checks = parse(text, "s.toml").expect("valid");
+        let checks = parse(text, "s.toml", &Registry::builtin()).expect("valid");
         assert_eq!(checks.len(), 1);
         let c = &checks[0];
         assert_eq!((c.name.as_str(), c.line), ("blocks", 2));
@@ -521,7 +524,7 @@ allow_inconclusive = true
     #[test]
     fn default_names_list_what_the_check_sets() {
         let text = "[[check]]\nmodel = \"two-phase-commit\"\nkernel = { crashes = 1 }\nexpect = \"holds\"\n\n[[check]]\nmodel = \"tla-two-phase\"\nvariant = \"forged-vote\"\nparams = { rms = 4 }\nmax_states = 9\nexpect = \"holds\"\n";
-        let checks = parse(text, "s.toml").expect("valid");
+        let checks = parse(text, "s.toml", &Registry::builtin()).expect("valid");
         assert_eq!(checks[0].name, "two-phase-commit/default crashes=1");
         assert_eq!(
             checks[1].name,
@@ -561,7 +564,8 @@ allow_inconclusive = true
             format!(
                 "s.toml:3: model 'tla-two-phase' is not on the world kernel, so 'kernel' does \
                  not apply (kernel models: {})",
-                xshard_models::catalogue()
+                Registry::builtin()
+                    .listings()
                     .iter()
                     .filter(|m| m.kernel.is_some())
                     .map(|m| m.name)

@@ -140,7 +140,7 @@ pub fn verdict_word(t: &Counterexample) -> &'static str {
 }
 
 /// The title lines of a trace's chart.
-pub fn title(t: &Counterexample, replay_path: &str) -> Vec<String> {
+pub fn title(t: &Counterexample, replay_command: &str) -> Vec<String> {
     let params: Vec<String> = t.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let steps = if t.len() == 1 { "step" } else { "steps" };
     vec![
@@ -161,7 +161,7 @@ pub fn title(t: &Counterexample, replay_path: &str) -> Vec<String> {
             }
         ),
         t.explanation.clone(),
-        format!("replay: xshard replay {replay_path}"),
+        format!("replay: {replay_command}"),
     ]
 }
 
@@ -208,8 +208,8 @@ struct Sent {
     matched: bool,
 }
 
-/// Lays out the chart of `t`; `replay_path` is the file the title's replay command names.
-pub fn layout(t: &Counterexample, replay_path: &str) -> Chart {
+/// Lays out the chart of `t`; `replay_command` is the command that replays it, shown in the title.
+pub fn layout(t: &Counterexample, replay_command: &str) -> Chart {
     let lanes = t.nodes.clone();
     let lane = |name: &str| lanes.iter().position(|n| n == name);
     let final_row = t.steps.len() + 1;
@@ -370,7 +370,7 @@ pub fn layout(t: &Counterexample, replay_path: &str) -> Chart {
     });
 
     Chart {
-        title: title(t, replay_path),
+        title: title(t, replay_command),
         lanes,
         rows,
         arrows,
@@ -447,7 +447,7 @@ mod tests {
             outcomes: Vec::new(),
             explanation: String::new(),
         };
-        let chart = layout(&t, "f.json");
+        let chart = layout(&t, "xshard replay f.json");
         let got: Vec<(usize, usize, usize, ArrowKind)> = chart
             .arrows
             .iter()

@@ -9,7 +9,7 @@ pub mod text;
 
 use crate::trace::Counterexample;
 
-/// The DOT chart of `t`; `replay_path` is the file the title's replay command names.
-pub fn dot_chart(t: &Counterexample, replay_path: &str) -> String {
-    dot::render(&chart::layout(t, replay_path))
+/// The DOT chart of `t`; `replay_command` is the command that replays it, shown in the title.
+pub fn dot_chart(t: &Counterexample, replay_command: &str) -> String {
+    dot::render(&chart::layout(t, replay_command))
 }

@@ -7,9 +7,9 @@ use std::fmt::Write;
 use super::chart::{layout, outcome_word, ArrowKind, Chart};
 use crate::trace::Counterexample;
 
-/// Renders `t` as text; `replay_path` is the file the replay command names.
-pub fn render(t: &Counterexample, replay_path: &str) -> String {
-    let chart = layout(t, replay_path);
+/// Renders `t` as text; `replay_command` is the command that replays it.
+pub fn render(t: &Counterexample, replay_command: &str) -> String {
+    let chart = layout(t, replay_command);
     let mut out = String::new();
     for line in &chart.title {
         let _ = writeln!(out, "{line}");

@@ -1,10 +1,10 @@
 //! Counterexamples as data: the serialisable record of a violation (or a witness) that the
 //! counterexample files hold, that the renderers draw and that `xshard replay` re-executes.
 //!
-//! The JSON form is versioned by [`SCHEMA_VERSION`]; fields are only ever added. [`files`]
-//! writes and reads the counterexample files, [`hash`] names them, [`replay`] re-executes them.
+//! The JSON form is versioned by [`SCHEMA_VERSION`]; fields are only ever added. [`hash`] names
+//! them, [`replay`] re-executes one on a model. Reading and writing the files is
+//! `crate::files`' job, above this module and the renderers.
 
-pub mod files;
 pub mod hash;
 pub mod replay;
 
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use xshard_models::kernel::KernelConfig;
 use xshard_models::{Checkable, Resolved, Step};
-use xshard_properties::{Kind, Observation, TxOutcome};
+use xshard_properties::{Kind, TxOutcome};
 
 use crate::engine::replay_path;
 
@@ -58,16 +58,17 @@ impl Counterexample {
     }
 }
 
-/// Decodes `path` on `model` into a [`Counterexample`] for property `property`.
+/// Decodes `path` on `model` into a [`Counterexample`] for its property number `index`.
 ///
-/// Returns `None` if the path does not replay (a bug in the engine that produced it).
+/// Returns `None` if the path does not replay or the property does not exist (a bug in the
+/// engine that produced it).
 pub fn build<M: Checkable>(
     model: &M,
     resolved: &Resolved,
-    property: &str,
-    kind: Kind,
+    index: usize,
     path: &[usize],
 ) -> Option<Counterexample> {
+    let info = *model.property_info().get(index)?;
     let states = replay_path(model, path).ok()?;
     let mut steps = Vec::with_capacity(states.len().saturating_sub(1));
     for w in states.windows(2) {
@@ -77,7 +78,6 @@ pub fn build<M: Checkable>(
     }
     let last = &states.last()?.0;
     let obs = model.observe(last);
-    let nodes = model.lifelines();
     Some(Counterexample {
         schema_version: SCHEMA_VERSION,
         xshard_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -85,26 +85,12 @@ pub fn build<M: Checkable>(
         variant: resolved.variant.to_string(),
         params: resolved.params.clone(),
         kernel: resolved.kernel,
-        property: property.to_string(),
-        kind,
+        property: info.name.to_string(),
+        kind: info.kind,
         path: path.to_vec(),
-        explanation: explain(property, &obs, &nodes),
-        nodes,
+        explanation: model.explain(index, last),
+        nodes: model.lifelines(),
         steps,
         outcomes: obs.outcomes,
     })
-}
-
-/// The one-sentence explanation of `property` in `obs`.
-pub fn explain(property: &str, obs: &Observation, nodes: &[String]) -> String {
-    let name = |id: u8| {
-        nodes
-            .get(usize::from(id))
-            .cloned()
-            .unwrap_or_else(|| format!("node{id}"))
-    };
-    match xshard_properties::by_name(property).and_then(|p| (p.find)(obs)) {
-        Some(f) => f.describe(&name),
-        None => format!("{property} reached"),
-    }
 }

@@ -1,9 +1,10 @@
-//! Replaying a counterexample file against the current models (`xshard replay`).
+//! Replaying a counterexample on a model (`xshard replay`): a pure function of the model and
+//! the file's contents.
 //!
-//! The file names its model, variant, parameters and kernel configuration; the model is
-//! rebuilt from them through the registry, the recorded action path is re-executed checking at
-//! every step that the index names an enabled action, and each decoded step is compared with
-//! the recorded one. Then the property is evaluated on the final state.
+//! The caller rebuilds the model the file names (model, variant, parameters, kernel settings;
+//! the run layer does it through the registry); here the recorded action path is re-executed,
+//! checking at every step that the index names an enabled action, and each decoded step is
+//! compared with the recorded one. Then the property is evaluated on the final state.
 //!
 //! What must match, and when:
 //! - a step's *identity* (acting node, event, detail, message) always: if the action index now
@@ -15,13 +16,10 @@
 //!   fails, the model was fixed, and a fix legitimately changes what the steps do; the
 //!   differences are returned as notes.
 
-use std::collections::BTreeMap;
-
-use xshard_models::registry::{self, KernelOverrides};
-use xshard_models::{Checkable, ConfigError, Request, Resolved, Step, Visitor};
+use xshard_models::{Checkable, ConfigError, Step};
 use xshard_properties::Kind;
 
-use super::{explain, Counterexample};
+use super::Counterexample;
 
 /// What a replay found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,94 +55,20 @@ pub enum ReplayError {
     },
 }
 
-/// Replays `t`; `file` names it in errors.
-pub fn replay(t: &Counterexample, file: &str) -> Result<ReplayOutcome, ReplayError> {
-    let config = |source| ReplayError::Config {
-        file: file.to_string(),
-        source,
-    };
-    let mismatch = |what: String| ReplayError::Mismatch {
-        file: file.to_string(),
-        what,
-    };
-    let req = Request {
-        variant: Some(t.variant.clone()),
-        params: t
-            .params
-            .iter()
-            .map(|(k, v)| (k.clone(), v.to_string()))
-            .collect::<BTreeMap<_, _>>(),
-        kernel: t
-            .kernel
-            .map_or_else(KernelOverrides::default, |k| KernelOverrides {
-                delivery: Some(k.delivery),
-                loss: Some(k.loss),
-                replay: Some(k.replay),
-                crashes: Some(k.crashes),
-                crash_mode: Some(k.crash_mode),
-                time: Some(k.time),
-                // Delta and horizon are only accepted (and only meaningful) in clocked time.
-                delta: k.clocked().then_some(k.delta),
-                horizon: k.clocked().then_some(k.horizon),
-            }),
-    };
-    let resolved = registry::resolve(&t.model, &req).map_err(config)?;
-    if resolved.params != t.params {
-        return Err(mismatch(format!(
-            "the file's parameters ({}) are not the model's full parameter set ({})",
-            params_text(&t.params),
-            params_text(&resolved.params)
-        )));
-    }
-    if t.kernel.is_none() && resolved.kernel.is_some() {
-        return Err(mismatch(format!(
-            "the file records no kernel configuration but model {} runs on the world kernel",
-            t.model
-        )));
-    }
-    // In async time delta and horizon are unused; keep the file's values so that nothing
-    // the file says is silently replaced.
-    let resolved = Resolved {
-        kernel: t.kernel,
-        ..resolved
-    };
-    registry::build_resolved(
-        &resolved,
-        ReplayVisitor {
-            t,
-            file: file.to_string(),
-        },
-    )
-}
-
-fn params_text(p: &BTreeMap<String, u32>) -> String {
-    if p.is_empty() {
-        return "none".to_string();
-    }
-    p.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-struct ReplayVisitor<'a> {
-    t: &'a Counterexample,
-    file: String,
-}
-
-impl Visitor for ReplayVisitor<'_> {
-    type Out = Result<ReplayOutcome, ReplayError>;
-
-    fn visit<M: Checkable>(self, model: M, _resolved: &Resolved) -> Self::Out {
-        let t = self.t;
-        let file = self.file;
+/// Replays `t` on `model`, the model the file names; `file` names it in errors.
+pub fn replay<M: Checkable>(
+    model: &M,
+    t: &Counterexample,
+    file: &str,
+) -> Result<ReplayOutcome, ReplayError> {
+    {
         let mismatch = |what: String| ReplayError::Mismatch {
-            file: file.clone(),
+            file: file.to_string(),
             what,
         };
         let at = |step: usize, what: String| ReplayError::Step {
             step,
-            file: file.clone(),
+            file: file.to_string(),
             what,
         };
 
@@ -253,7 +177,7 @@ impl Visitor for ReplayVisitor<'_> {
             Kind::Sometimes => holds,
         };
         let obs = model.observe(&state);
-        let explanation = explain(&t.property, &obs, &nodes);
+        let explanation = model.explain(index, &state);
         if reproduced {
             if let Some((i, d)) = differences.first() {
                 return Err(at(*i, d.clone()));

@@ -3,33 +3,40 @@
 //! bound stops the run, exits 3 and names itself.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use stateright::Expectation;
-use xshard::engine::{self, EngineKind, Options, Report, Status, Strategy};
-use xshard_models::{catalogue, registry, Checkable, Request, Resolved, Visitor};
+use xshard::engine::{self, Engine, EngineKind, Options, Report, Status, Strategy};
+use xshard::Registry;
+use xshard_models::tla::two_phase::{self, TwoPhase};
+use xshard_models::{Checkable, Config, ModelEntry, Request};
 
 use crate::helpers::{first, json_lines, run, xshard};
 
-/// Runs one model under several option sets and hands back the reports.
-struct RunAll<'a> {
-    opts: &'a [Options],
+/// The engine an option set describes.
+fn engine_of(o: &Options) -> Engine {
+    Engine::new()
+        .kind(o.engine)
+        .strategy(o.strategy)
+        .threads(o.threads)
+        .symmetry(o.symmetry)
 }
 
-impl Visitor for RunAll<'_> {
-    type Out = Vec<Option<Report>>;
-    fn visit<M: Checkable>(self, model: M, _: &Resolved) -> Self::Out {
-        let model = Arc::new(model);
-        self.opts
-            .iter()
-            .map(|o| {
-                engine::validate(&*model, o)
-                    .ok()
-                    .map(|()| engine::check_arc(&model, o))
-            })
-            .collect()
-    }
+/// TLA+'s TwoPhase, typed, for the tests that look inside its states.
+fn two_phase(req: &Request) -> TwoPhase {
+    let r = Registry::builtin()
+        .resolve("tla-two-phase", req)
+        .expect("a valid request");
+    let entry = two_phase::Entry;
+    let variant = entry
+        .variants()
+        .into_iter()
+        .find(|v| v.name == r.variant)
+        .expect("a registered variant")
+        .value;
+    entry
+        .build(&Config::new(variant, &r))
+        .expect("TwoPhase builds")
 }
 
 fn opts(engine: EngineKind, strategy: Strategy, threads: usize, symmetry: bool) -> Options {
@@ -43,11 +50,14 @@ fn opts(engine: EngineKind, strategy: Strategy, threads: usize, symmetry: bool) 
 }
 
 fn reports(model: &str, variant: &str, opts: &[Options]) -> Vec<Option<Report>> {
-    let req = Request {
-        variant: Some(variant.to_string()),
-        ..Default::default()
-    };
-    registry::build(model, &req, RunAll { opts }).expect("registered model builds")
+    let registry = Registry::builtin();
+    let r = registry
+        .resolve(model, &Request::new().variant(variant))
+        .expect("a registered variant");
+    let built = registry.build(&r).expect("registered model builds");
+    opts.iter()
+        .map(|o| built.check(&engine_of(o)).ok())
+        .collect()
 }
 
 fn hits(r: &Report) -> Vec<(&'static str, bool)> {
@@ -66,7 +76,7 @@ fn hits(r: &Report) -> Vec<(&'static str, bool)> {
 fn every_model_and_variant_counts_the_same_everywhere() {
     use EngineKind::{Stateright, Xshard};
     use Strategy::{Bfs, Dfs};
-    for info in catalogue() {
+    for info in Registry::builtin().listings() {
         for variant in &info.variants {
             for symmetry in [false, true] {
                 let configs = [
@@ -175,18 +185,15 @@ fn brute_force<M: Checkable>(model: &M) -> Vec<Option<Vec<usize>>> {
     found
 }
 
-struct Minimal<'a> {
-    threads: &'a [usize],
-}
+/// (brute-force paths, per thread count the BFS paths, BFS-with-symmetry paths).
+type Paths = (
+    Vec<Option<Vec<usize>>>,
+    Vec<Vec<Option<Vec<usize>>>>,
+    Vec<Vec<Option<Vec<usize>>>>,
+);
 
-impl Visitor for Minimal<'_> {
-    /// (brute-force paths, per thread count the BFS paths, BFS-with-symmetry paths).
-    type Out = (
-        Vec<Option<Vec<usize>>>,
-        Vec<Vec<Option<Vec<usize>>>>,
-        Vec<Vec<Option<Vec<usize>>>>,
-    );
-    fn visit<M: Checkable>(self, model: M, _: &Resolved) -> Self::Out {
+fn minimal<M: Checkable>(model: M, threads: &[usize]) -> Paths {
+    {
         let truth = brute_force(&model);
         let run = |threads: usize, symmetry: bool| {
             let r = engine::check(
@@ -216,8 +223,8 @@ impl Visitor for Minimal<'_> {
                 .map(|p| p.path.clone())
                 .collect::<Vec<_>>()
         };
-        let plain = self.threads.iter().map(|&t| run(t, false)).collect();
-        let sym = self.threads.iter().map(|&t| run(t, true)).collect();
+        let plain = threads.iter().map(|&t| run(t, false)).collect();
+        let sym = threads.iter().map(|&t| run(t, true)).collect();
         (truth, plain, sym)
     }
 }
@@ -232,19 +239,8 @@ fn flawed_two_phase_counterexamples_are_minimal_and_thread_independent() {
     ];
     for rms in ["3", "4"] {
         for (variant, len3) in expected_len {
-            let req = Request {
-                variant: Some(variant.to_string()),
-                params: [("rms".to_string(), rms.to_string())].into(),
-                ..Default::default()
-            };
-            let (truth, plain, sym) = registry::build(
-                "tla-two-phase",
-                &req,
-                Minimal {
-                    threads: &[1, 2, 3],
-                },
-            )
-            .expect("builds");
+            let req = Request::new().variant(variant).param("rms", rms);
+            let (truth, plain, sym) = minimal(two_phase(&req), &[1, 2, 3]);
             let what = format!("{variant} rms={rms}");
             // Property 0 is atomicity.
             let atomicity = truth[0].as_ref().expect("the flaw is reachable");
@@ -475,10 +471,8 @@ fn bad_sizes_are_usage_errors() {
 /// against something trustworthy.
 #[test]
 fn brute_force_agrees_with_tlc() {
-    struct Count;
-    impl Visitor for Count {
-        type Out = usize;
-        fn visit<M: Checkable>(self, model: M, _: &Resolved) -> usize {
+    fn count<M: Checkable>(model: M) -> usize {
+        {
             let mut seen = std::collections::HashSet::new();
             let mut queue: VecDeque<M::State> = model.init_states().into();
             for s in &queue {
@@ -498,12 +492,6 @@ fn brute_force_agrees_with_tlc() {
             seen.len()
         }
     }
-    let req = Request {
-        params: [("rms".to_string(), "4".to_string())].into(),
-        ..Default::default()
-    };
-    assert_eq!(
-        registry::build("tla-two-phase", &req, Count).expect("builds"),
-        1568
-    );
+    let req = Request::new().param("rms", 4);
+    assert_eq!(count(two_phase(&req)), 1568);
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use xshard::gate::{self, Expectation};
-use xshard_models::registry;
+use xshard::Registry;
 
 use crate::helpers::{all, first, json_lines, xshard};
 
@@ -187,7 +187,8 @@ fn property_count(suite: &gate::Suite) -> usize {
         .checks
         .iter()
         .map(|c| {
-            registry::info(&c.model)
+            Registry::builtin()
+                .listing(&c.model)
                 .expect("registered")
                 .properties
                 .len()
@@ -197,7 +198,7 @@ fn property_count(suite: &gate::Suite) -> usize {
 
 #[test]
 fn project_suite_covers_every_registered_variant_with_its_expected_verdict() {
-    let suite = gate::load(&project_suite()).expect("xshard.toml is valid");
+    let suite = gate::load(&project_suite(), &Registry::builtin()).expect("xshard.toml is valid");
     let plain = |c: &&gate::CheckSpec| {
         c.request.params.is_empty()
             && c.request.kernel.is_empty()
@@ -206,7 +207,7 @@ fn project_suite_covers_every_registered_variant_with_its_expected_verdict() {
             && c.timeout.is_none()
             && !c.allow_inconclusive
     };
-    for m in registry::catalogue() {
+    for m in Registry::builtin().listings() {
         for v in &m.variants {
             let listed: Vec<&gate::CheckSpec> = suite
                 .checks
@@ -270,7 +271,7 @@ fn project_suite_passes_with_every_case_in_the_junit_report() {
         "{stdout}"
     );
     assert!(!stdout.contains("::error"), "{stdout}");
-    let suite = gate::load(&suite_path).expect("valid");
+    let suite = gate::load(&suite_path, &Registry::builtin()).expect("valid");
     let j = read_junit(&junit);
     assert_eq!(j.suites.len(), suite.checks.len());
     let names: Vec<&str> = j.suites.iter().map(|s| s.name.as_str()).collect();
@@ -477,7 +478,8 @@ fn bad_suite_files_exit_2_naming_file_and_line() {
         6,
         &format!(
             "unknown model 'three-phase' (valid models: {})",
-            xshard_models::catalogue()
+            Registry::builtin()
+                .listings()
                 .iter()
                 .map(|m| m.name)
                 .collect::<Vec<_>>()
@@ -653,7 +655,7 @@ fn json_lines_stream_one_check_per_line_in_file_order_whatever_the_jobs() {
     assert_eq!(begin["command"], "gate");
     assert_eq!(lines.last().expect("lines")["type"], "summary");
     let checks = all(&lines, "check");
-    let loaded = gate::load(&suite).expect("valid");
+    let loaded = gate::load(&suite, &Registry::builtin()).expect("valid");
     assert_eq!(checks.len(), loaded.checks.len());
     assert_eq!(begin["checks"], loaded.checks.len());
     let unmet: Vec<&&serde_json::Value> = checks.iter().filter(|c| c["met"] == false).collect();
@@ -856,7 +858,8 @@ fn the_documented_example_suite_is_valid() {
             .expect("docs/ci/gate.md exists");
     let start = doc.find("```toml\n").expect("an example suite") + "```toml\n".len();
     let end = start + doc[start..].find("```").expect("its end");
-    let checks = gate::suite::parse(&doc[start..end], "gate.md").expect("the example is valid");
+    let checks = gate::suite::parse(&doc[start..end], "gate.md", &Registry::builtin())
+        .expect("the example is valid");
     let names: Vec<&str> = checks.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,

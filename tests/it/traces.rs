@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use serde_json::Value;
-use xshard_models::registry::Expect;
+use xshard::Registry;
+use xshard_models::Expect;
 
 use crate::helpers::{all, json_lines, xshard};
 
@@ -517,7 +518,7 @@ fn reference_set_covers_every_flawed_variant() {
             (s("model"), s("variant"), s("property"))
         })
         .collect();
-    for m in xshard_models::catalogue() {
+    for m in Registry::builtin().listings() {
         for v in &m.variants {
             if let Expect::Violates(props) = &v.expect {
                 for p in props {

@@ -6,6 +6,11 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use xshard::render::chart::{layout, ArrowKind, End};
 use xshard::render::{dot_chart, text};
+
+/// The replay command a chart of `xshard` names for the file `path`.
+fn replay(path: &str) -> String {
+    format!("xshard replay {path}")
+}
 use xshard::trace::Counterexample;
 use xshard_models::{Change, Decision, EventKind, MessageInfo, Step};
 use xshard_properties::{Kind, Outcome, TxOutcome};
@@ -164,12 +169,12 @@ const SAMPLE_PATH: &str = "counterexamples/sample/atomicity-0123456789ab.json";
 
 #[test]
 fn dot_rendering_snapshot() {
-    insta::assert_snapshot!("sample_dot", dot_chart(&sample(), SAMPLE_PATH));
+    insta::assert_snapshot!("sample_dot", dot_chart(&sample(), &replay(SAMPLE_PATH)));
 }
 
 #[test]
 fn text_rendering_snapshot() {
-    insta::assert_snapshot!("sample_text", text::render(&sample(), SAMPLE_PATH));
+    insta::assert_snapshot!("sample_text", text::render(&sample(), &replay(SAMPLE_PATH)));
 }
 
 #[test]
@@ -186,16 +191,19 @@ fn reference_two_phase_commit_text_snapshot() {
                 && p.extension().is_some_and(|e| e == "json")
         })
         .expect("the revert-after-vote counterexample is committed");
-    let t = xshard::trace::files::load(&json).expect("loads");
+    let t = xshard::files::load(&json).expect("loads");
     insta::assert_snapshot!(
         "two_phase_commit_revert_after_vote_text",
-        text::render(&t, "counterexamples/two-phase-commit/atomicity.json")
+        text::render(
+            &t,
+            &replay("counterexamples/two-phase-commit/atomicity.json")
+        )
     );
 }
 
 #[test]
 fn labels_are_escaped() {
-    let dot = dot_chart(&sample(), SAMPLE_PATH);
+    let dot = dot_chart(&sample(), &replay(SAMPLE_PATH));
     assert!(dot.contains(r#"label="choice: Say(\"hi \\l \\\"there\\\"\")\ntx1 COMMITTED""#));
     // No raw quote from the payload ends a string early: every line has balanced quotes.
     for line in dot.lines() {
@@ -283,12 +291,12 @@ proptest! {
 
     #[test]
     fn each_node_has_exactly_one_point_per_row(t in arb_trace()) {
-        let chart = layout(&t, "f.json");
+        let chart = layout(&t, &replay("f.json"));
         prop_assert_eq!(chart.rows.len(), t.steps.len() + 1);
         for row in &chart.rows {
             prop_assert_eq!(row.cells.len(), t.nodes.len());
         }
-        let dot = dot_chart(&t, "f.json");
+        let dot = dot_chart(&t, &replay("f.json"));
         let lines: Vec<&str> = dot.lines().map(str::trim).collect();
         for lane in 0..t.nodes.len() {
             let head = format!("h{lane} [");
@@ -308,7 +316,7 @@ proptest! {
 
     #[test]
     fn each_message_goes_from_its_send_row_to_a_later_or_equal_row(t in arb_trace()) {
-        let chart = layout(&t, "f.json");
+        let chart = layout(&t, &replay("f.json"));
         for a in &chart.arrows {
             prop_assert!(a.from_row <= chart.end_row(a.end), "{:?}", a);
             if a.from_row > 0 && a.kind != ArrowKind::Replay {
@@ -328,7 +336,7 @@ proptest! {
         }
         // Every message arrow in the DOT file goes downwards or stays in its row.
         let marker_rows: Vec<usize> = chart.markers.iter().map(|m| m.row).collect();
-        let dot = dot_chart(&t, "f.json");
+        let dot = dot_chart(&t, &replay("f.json"));
         let edges: Vec<&str> = dot
             .lines()
             .map(str::trim)
@@ -344,12 +352,12 @@ proptest! {
 
     #[test]
     fn the_title_names_the_property_and_the_bytes_are_deterministic(t in arb_trace()) {
-        let dot = dot_chart(&t, "f.json");
+        let dot = dot_chart(&t, &replay("f.json"));
         let title = dot.lines().nth(1).expect("graph attributes");
         prop_assert!(title.contains("label=\"atomicity violated after "), "{}", title);
         prop_assert!(title.contains("replay: xshard replay f.json"));
-        prop_assert_eq!(dot_chart(&t, "f.json"), dot);
-        prop_assert!(text::render(&t, "f.json").starts_with("atomicity violated after "));
+        prop_assert_eq!(dot_chart(&t, &replay("f.json")), dot);
+        prop_assert!(text::render(&t, &replay("f.json")).starts_with("atomicity violated after "));
     }
 }
 
@@ -393,10 +401,10 @@ fn a_sixty_step_six_node_chart_renders_with_graphviz() {
     }
     steps.truncate(60);
     let t = trace(nodes, steps, Vec::new());
-    let chart = layout(&t, SAMPLE_PATH);
+    let chart = layout(&t, &replay(SAMPLE_PATH));
     assert_eq!(chart.rows.len(), 61);
     assert_eq!(chart.lanes.len(), 6);
-    let svg = xshard::render::graphviz::to_svg(&dot_chart(&t, SAMPLE_PATH))
+    let svg = xshard::render::graphviz::to_svg(&dot_chart(&t, &replay(SAMPLE_PATH)))
         .expect("Graphviz renders the chart");
     let svg = String::from_utf8(svg).expect("SVG is text");
     for row in 1..=60 {

@@ -28,14 +28,19 @@
 //! choice and, with crash-recover, no crashed node. Faults and ticks are not progress.
 
 pub mod config;
+pub mod property;
 pub mod protocol;
 pub mod state;
 pub mod symmetry;
 pub mod world;
 
-pub use config::{CrashMode, Delivery, KernelConfig, TimeMode};
+pub use config::{
+    CrashMode, Delivery, KernelConfig, KernelOverrides, TimeMode, MAX_BUDGET, MAX_DELTA,
+    MAX_HORIZON,
+};
+pub use property::{FindFn, Property};
 pub use protocol::{Effects, Protocol};
-pub use state::{Armed, Envelope, KernelAction, WorldState};
+pub use state::{Action, Armed, Envelope, KernelAction, State, WorldState};
 pub use world::World;
 
 #[cfg(test)]

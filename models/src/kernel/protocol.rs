@@ -4,7 +4,9 @@ use std::fmt::Debug;
 use std::hash::Hash;
 
 use serde::Serialize;
-use xshard_properties::{NodeId, Observation, PropertySpec};
+use xshard_properties::{NodeId, Observation};
+
+use super::property::Property;
 
 /// A protocol: its nodes' state, messages, timers and local choices, and its handlers.
 ///
@@ -78,8 +80,9 @@ pub trait Protocol: Debug + Send + Sync + Sized + 'static {
     /// locations) from the node states. The kernel sets `quiescent`, `now` and `delta`.
     fn observe(&self, nodes: &[Self::Node], obs: &mut Observation);
 
-    /// The properties that apply to this protocol, witnesses included.
-    fn properties(&self) -> Vec<&'static PropertySpec>;
+    /// The properties that apply to this protocol, witnesses included: named properties of
+    /// the catalogue (`(&ATOMICITY).into()`) and the protocol's own ([`Property::new`]).
+    fn properties(&self) -> Vec<Property<Self>>;
 
     /// Groups of interchangeable nodes (e.g. identically configured shards). The kernel
     /// canonicalises states over permutations within each group.
@@ -109,7 +112,9 @@ pub struct Effects<P: Protocol> {
 }
 
 impl<P: Protocol> Effects<P> {
-    pub(crate) fn new(now: u32) -> Self {
+    /// Empty effects at tick `now`: what the kernel hands a handler. Public so that a
+    /// protocol's unit tests can call its handlers directly and inspect what they did.
+    pub fn new(now: u32) -> Self {
         Effects {
             now,
             sends: Vec::new(),
@@ -134,6 +139,21 @@ impl<P: Protocol> Effects<P> {
         self.cancel.retain(|t| *t != timer);
         self.arm.retain(|(t, _)| *t != timer);
         self.arm.push((timer, after));
+    }
+
+    /// The messages sent so far, in order: (receiver, message).
+    pub fn sent(&self) -> &[(NodeId, P::Msg)] {
+        &self.sends
+    }
+
+    /// The timers armed so far: (timer, ticks from now).
+    pub fn armed(&self) -> &[(P::Timer, u32)] {
+        &self.arm
+    }
+
+    /// The timers cancelled so far.
+    pub fn cancelled(&self) -> &[P::Timer] {
+        &self.cancel
     }
 
     /// Disarms `timer` if it is armed.

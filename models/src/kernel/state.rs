@@ -62,3 +62,22 @@ pub enum KernelAction<M, T, C> {
     Replay { src: NodeId, dst: NodeId, msg: M },
     Crash(NodeId),
 }
+
+/// The state type of a kernel model.
+pub type State<P> = WorldState<
+    <P as super::Protocol>::Node,
+    <P as super::Protocol>::Msg,
+    <P as super::Protocol>::Timer,
+>;
+
+/// The action type of a kernel model.
+pub type Action<P> = KernelAction<
+    <P as super::Protocol>::Msg,
+    <P as super::Protocol>::Timer,
+    <P as super::Protocol>::Choice,
+>;
+
+/// Node index `i` as a node id (the kernel has at most 32 nodes).
+pub(crate) fn node_id(i: usize) -> NodeId {
+    NodeId::try_from(i).unwrap_or(NodeId::MAX)
+}

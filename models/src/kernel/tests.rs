@@ -50,8 +50,8 @@ fn walk(
     w: &World<TwoPhaseCommit>,
     choices: &[usize],
 ) -> Vec<(
-    super::world::State<TwoPhaseCommit>,
-    Option<super::world::Action<TwoPhaseCommit>>,
+    super::state::State<TwoPhaseCommit>,
+    Option<super::state::Action<TwoPhaseCommit>>,
 )> {
     let mut s = w.init_states().remove(0);
     let mut out = Vec::new();
@@ -158,11 +158,11 @@ proptest! {
         let perms = Permutations::new(&[(0..shards).collect()]);
         prop_assert!(w.has_symmetry());
         for (s, _) in walk(&w, &choices) {
-            let rep = canonical(&w, &perms, &s);
-            prop_assert!(perms.maps().iter().any(|m| rename(&w, m, &s) == rep));
+            let rep = canonical(&w.protocol, w.config.delivery, &perms, &s);
+            prop_assert!(perms.maps().iter().any(|m| rename(&w.protocol, w.config.delivery, m, &s) == rep));
             for m in perms.maps() {
-                let image = rename(&w, m, &s);
-                prop_assert_eq!(&canonical(&w, &perms, &image), &rep);
+                let image = rename(&w.protocol, w.config.delivery, m, &s);
+                prop_assert_eq!(&canonical(&w.protocol, w.config.delivery, &perms, &image), &rep);
                 prop_assert_eq!(&w.representative(&image), &rep);
             }
         }

@@ -1,21 +1,15 @@
 //! `World<P>`: a protocol plus a kernel configuration, as a `stateright::Model`.
 
-use stateright::{Model, Property};
-use xshard_properties::{Kind, NodeId, Observation, PropertySpec};
+use stateright::Model;
+use xshard_properties::{Kind, NodeId, Observation};
 
 use super::config::{CrashMode, Delivery, KernelConfig};
+use super::property::Property;
 use super::protocol::{Effects, Protocol};
-use super::state::{Armed, Envelope, KernelAction, WorldState};
+use super::state::{node_id, Action, Armed, Envelope, KernelAction, State, WorldState};
 use super::symmetry::Permutations;
-use crate::checkable::{
-    changes_between, decisions_between, Checkable, EventKind, MessageInfo, Step,
-};
-
-/// The state type of a kernel model.
-pub type State<P> = WorldState<<P as Protocol>::Node, <P as Protocol>::Msg, <P as Protocol>::Timer>;
-/// The action type of a kernel model.
-pub type Action<P> =
-    KernelAction<<P as Protocol>::Msg, <P as Protocol>::Timer, <P as Protocol>::Choice>;
+use crate::checkable::{stateright_properties, Checkable, PropertyInfo};
+use crate::step::{changes_between, decisions_between, EventKind, MessageInfo, Step};
 
 /// A protocol on the world kernel.
 #[derive(Debug)]
@@ -23,7 +17,7 @@ pub struct World<P: Protocol> {
     pub protocol: P,
     pub config: KernelConfig,
     names: Vec<String>,
-    props: Vec<&'static PropertySpec>,
+    props: Vec<Property<P>>,
     perms: Permutations,
 }
 
@@ -57,7 +51,7 @@ impl<P: Protocol> World<P> {
     }
 
     /// The properties this model checks.
-    pub fn property_specs(&self) -> &[&'static PropertySpec] {
+    pub fn properties_declared(&self) -> &[Property<P>] {
         &self.props
     }
 
@@ -188,44 +182,11 @@ impl<P: Protocol> World<P> {
             obs.delta = Some(self.config.delta);
         }
         // Quiescence only matters to terminal properties, and is the costly part.
-        if self.props.iter().any(|p| p.kind == Kind::Terminal) {
+        if self.props.iter().any(|p| p.info().kind == Kind::Terminal) {
             obs.quiescent = self.quiescent(state);
         }
         obs
     }
-
-    fn condition_of(&self, index: usize, state: &State<P>) -> bool {
-        self.props
-            .get(index)
-            .is_some_and(|p| p.condition(&self.observation(state)))
-    }
-}
-
-pub(crate) fn node_id(i: usize) -> NodeId {
-    NodeId::try_from(i).unwrap_or(NodeId::MAX)
-}
-
-/// One condition function per property slot, since stateright's properties are plain `fn`
-/// pointers and cannot capture which property they judge.
-fn slot<P: Protocol, const I: usize>(m: &World<P>, s: &State<P>) -> bool {
-    m.condition_of(I, s)
-}
-
-fn slots<P: Protocol>() -> [fn(&World<P>, &State<P>) -> bool; 12] {
-    [
-        slot::<P, 0>,
-        slot::<P, 1>,
-        slot::<P, 2>,
-        slot::<P, 3>,
-        slot::<P, 4>,
-        slot::<P, 5>,
-        slot::<P, 6>,
-        slot::<P, 7>,
-        slot::<P, 8>,
-        slot::<P, 9>,
-        slot::<P, 10>,
-        slot::<P, 11>,
-    ]
 }
 
 impl<P: Protocol> Model for World<P> {
@@ -389,32 +350,36 @@ impl<P: Protocol> Model for World<P> {
         Some(s)
     }
 
-    fn properties(&self) -> Vec<Property<Self>> {
-        let slots = slots::<P>();
-        self.props
-            .iter()
-            .zip(slots)
-            .map(|(p, f)| match p.kind {
-                Kind::Always | Kind::Terminal => Property::always(p.name, f),
-                Kind::Sometimes => Property::sometimes(p.name, f),
-            })
-            .collect()
+    fn properties(&self) -> Vec<stateright::Property<Self>> {
+        stateright_properties(self)
     }
 }
 
 impl<P: Protocol> Checkable for World<P> {
-    fn property_kinds(&self) -> Vec<(&'static str, Kind)> {
-        self.props.iter().map(|p| (p.name, p.kind)).collect()
+    fn property_info(&self) -> Vec<PropertyInfo> {
+        self.props.iter().map(Property::info).collect()
     }
 
     fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>) {
         let obs = self.observation(state);
         out.clear();
-        out.extend(self.props.iter().map(|p| p.condition(&obs)));
+        out.extend(
+            self.props
+                .iter()
+                .map(|p| p.condition(&self.protocol, &state.nodes, &obs)),
+        );
+    }
+
+    fn explain(&self, index: usize, state: &Self::State) -> String {
+        let obs = self.observe(state);
+        match self.props.get(index) {
+            Some(p) => p.explain(&self.protocol, &state.nodes, &obs, &|id| self.name(id)),
+            None => format!("property {index} does not exist"),
+        }
     }
 
     fn representative(&self, state: &Self::State) -> Self::State {
-        super::symmetry::canonical(self, &self.perms, state)
+        super::symmetry::canonical(&self.protocol, self.config.delivery, &self.perms, state)
     }
 
     fn has_symmetry(&self) -> bool {

@@ -46,12 +46,10 @@
 //! `receipts`), inclusion brittleness and censorship (liveness, not safety), crashes.
 
 use serde::Serialize;
-use xshard_properties::{
-    NodeId, Observation, Outcome, PropertySpec, ATOMICITY, CAN_ABORT, CAN_COMMIT,
-};
+use xshard_properties::{NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT};
 
-use crate::kernel::{Effects, KernelConfig, Protocol, World};
-use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
+use crate::kernel::{Effects, KernelConfig, Property, Protocol, World};
 
 /// The registry name.
 pub const NAME: &str = "merge-blocks";
@@ -230,8 +228,12 @@ impl Protocol for MergeBlocks {
         obs.outcome(0, B, outcome(b, b_cut, false));
     }
 
-    fn properties(&self) -> Vec<&'static PropertySpec> {
-        vec![&ATOMICITY, &CAN_COMMIT, &CAN_ABORT]
+    fn properties(&self) -> Vec<Property<Self>> {
+        vec![
+            Property::catalogue(&ATOMICITY),
+            Property::catalogue(&CAN_COMMIT),
+            Property::catalogue(&CAN_ABORT),
+        ]
     }
 }
 
@@ -243,59 +245,75 @@ pub fn default_kernel() -> KernelConfig {
     }
 }
 
-/// The registry entry.
-pub fn info() -> ModelInfo {
-    let p = MergeBlocks {
-        reorgs: 1,
-        independent: false,
-    };
-    ModelInfo {
-        name: NAME,
-        summary: "a synchronous train-and-hotel transaction in merged blocks of two shard \
-                  chains, with the coupled fork choice, under reorgs",
-        source: "Buterin, Merge blocks and synchronous cross-shard state execution, \
-                 ethresear.ch/t/1240 (2018); Simple synchronous cross-shard transaction \
-                 protocol, ethresear.ch/t/3097; PROTOCOLS.md 2.2, 7.5 S11",
-        params: vec![ParamSpec {
-            name: "reorgs",
-            default: 1,
-            min: 0,
-            max: 3,
-            doc: "reorgs of its tip each shard may suffer (a bounded fault)",
-        }],
-        variants: vec![
+/// The variants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// The coupled fork choice.
+    Default,
+    /// Each shard's fork choice ignores the other (S11).
+    IndependentReorg,
+}
+
+/// The model's entry in the registry.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Entry;
+
+impl ModelEntry for Entry {
+    type Model = World<MergeBlocks>;
+    type Variant = Variant;
+
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: NAME,
+            summary: "a synchronous train-and-hotel transaction in merged blocks of two shard \
+                      chains, with the coupled fork choice, under reorgs",
+            source: "Buterin, Merge blocks and synchronous cross-shard state execution, \
+                     ethresear.ch/t/1240 (2018); Simple synchronous cross-shard transaction \
+                     protocol, ethresear.ch/t/3097; PROTOCOLS.md 2.2, 7.5 S11",
+            params: vec![ParamSpec {
+                name: "reorgs",
+                default: 1,
+                min: 0,
+                max: 3,
+                doc: "reorgs of its tip each shard may suffer (a bounded fault)",
+            }],
+            kernel: Some(default_kernel()),
+            notes: vec![
+                "--loss 1: the default still holds",
+                "-p reorgs=0 (either variant): atomicity holds and can_abort is unwitnessed (only \
+                 a reorg reverts T), so the verdict is violated",
+            ],
+        }
+    }
+
+    fn variants(&self) -> Vec<VariantSpec<Variant>> {
+        vec![
             VariantSpec {
+                value: Variant::Default,
                 name: "default",
                 summary: "coupled fork choice: a merged block is canonical only with its \
-                          partner",
+                              partner",
                 expect: Expect::Holds,
             },
             VariantSpec {
+                value: Variant::IndependentReorg,
                 name: "independent-reorg",
                 summary: "the naive synchronous transaction: each shard's fork choice ignores \
-                          the other, one shard reorgs alone (S11)",
+                              the other, one shard reorgs alone (S11)",
                 expect: Expect::Violates(vec![ATOMICITY.name]),
             },
-        ],
-        properties: property_infos(&p.properties()),
-        kernel: Some(default_kernel()),
-        notes: vec![
-            "--loss 1: the default still holds",
-            "-p reorgs=0 (either variant): atomicity holds and can_abort is unwitnessed (only \
-             a reorg reverts T), so the verdict is violated",
-        ],
+        ]
     }
-}
 
-/// Builds the model for a resolved request.
-pub fn build(r: &Resolved) -> World<MergeBlocks> {
-    World::new(
-        MergeBlocks {
-            reorgs: u8::try_from(r.param("reorgs")).unwrap_or(1),
-            independent: r.variant == "independent-reorg",
-        },
-        r.kernel.unwrap_or_else(default_kernel),
-    )
+    fn build(&self, c: &Config<'_, Variant>) -> Result<World<MergeBlocks>, ConfigError> {
+        Ok(World::new(
+            MergeBlocks {
+                reorgs: u8::try_from(c.param("reorgs")).unwrap_or(1),
+                independent: matches!(c.variant, Variant::IndependentReorg),
+            },
+            c.kernel(),
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -49,12 +49,11 @@
 
 use serde::Serialize;
 use xshard_properties::{
-    Amount, Event, Ledger, NodeId, Observation, Outcome, PropertySpec, CAN_COMMIT, CONSERVATION,
-    NO_DOUBLE_CREATE,
+    Amount, Event, Ledger, NodeId, Observation, Outcome, CAN_COMMIT, CONSERVATION, NO_DOUBLE_CREATE,
 };
 
-use crate::kernel::{Effects, KernelConfig, Protocol, World};
-use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
+use crate::kernel::{Effects, KernelConfig, Property, Protocol, World};
 
 /// The registry name.
 pub const NAME: &str = "receipts";
@@ -278,8 +277,12 @@ impl Protocol for Receipts {
         }
     }
 
-    fn properties(&self) -> Vec<&'static PropertySpec> {
-        vec![&CONSERVATION, &NO_DOUBLE_CREATE, &CAN_COMMIT]
+    fn properties(&self) -> Vec<Property<Self>> {
+        vec![
+            Property::catalogue(&CONSERVATION),
+            Property::catalogue(&NO_DOUBLE_CREATE),
+            Property::catalogue(&CAN_COMMIT),
+        ]
     }
 }
 
@@ -291,80 +294,82 @@ pub fn default_kernel() -> KernelConfig {
     }
 }
 
-/// The registry entry.
-pub fn info() -> ModelInfo {
-    let p = Receipts {
-        transfers: 2,
-        reorgs: 1,
-        flaw: Flaw::None,
-    };
-    ModelInfo {
-        name: NAME,
-        summary: "receipt-based cross-shard transfers: sequence numbers, a claimed bitfield, \
-                  claims only against crosslinked (final) roots, source reorgs",
-        source: "Buterin, Cross-shard receipt and hibernation/waking anti-double-spending, \
-                 ethresear.ch/t/4748 (2019); Phase 2 pre-spec, ethresear.ch/t/4970; \
-                 PROTOCOLS.md 3.1, 2.3, 7.5 S9 S10",
-        params: vec![
-            ParamSpec {
-                name: "transfers",
-                default: 2,
-                min: 1,
-                max: 4,
-                doc: "transfers of 1 the source can afford (its balance, the supply)",
-            },
-            ParamSpec {
-                name: "reorgs",
-                default: 1,
-                min: 0,
-                max: 3,
-                doc: "reorgs of the source's non-final blocks (a bounded fault)",
-            },
-        ],
-        variants: vec![
+/// The model's entry in the registry.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Entry;
+
+impl ModelEntry for Entry {
+    type Model = World<Receipts>;
+    type Variant = Flaw;
+
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: NAME,
+            summary: "receipt-based cross-shard transfers: sequence numbers, a claimed bitfield, \
+                      claims only against crosslinked (final) roots, source reorgs",
+            source: "Buterin, Cross-shard receipt and hibernation/waking anti-double-spending, \
+                     ethresear.ch/t/4748 (2019); Phase 2 pre-spec, ethresear.ch/t/4970; \
+                     PROTOCOLS.md 3.1, 2.3, 7.5 S9 S10",
+            params: vec![
+                ParamSpec {
+                    name: "transfers",
+                    default: 2,
+                    min: 1,
+                    max: 4,
+                    doc: "transfers of 1 the source can afford (its balance, the supply)",
+                },
+                ParamSpec {
+                    name: "reorgs",
+                    default: 1,
+                    min: 0,
+                    max: 3,
+                    doc: "reorgs of the source's non-final blocks (a bounded fault)",
+                },
+            ],
+            kernel: Some(default_kernel()),
+            notes: vec![
+                "--loss 1: the default still holds (a lost claim stays an unclaimed receipt)",
+                "no-replay-guard --replay 0: holds (the double claim needs the replay)",
+                "unfinalized-claim -p reorgs=0: holds (the flaw needs a reorg of the source)",
+            ],
+        }
+    }
+
+    fn variants(&self) -> Vec<VariantSpec<Flaw>> {
+        vec![
             VariantSpec {
+                value: Flaw::None,
                 name: "default",
                 summary: "B credits a claim proven against a crosslinked root whose bit is clear",
                 expect: Expect::Holds,
             },
             VariantSpec {
+                value: Flaw::NoReplayGuard,
                 name: "no-replay-guard",
                 summary: "B credits without consulting its claimed bitfield (double claim by \
-                          replay, S9)",
+                              replay, S9)",
                 expect: Expect::Violates(vec![CONSERVATION.name, NO_DOUBLE_CREATE.name]),
             },
             VariantSpec {
+                value: Flaw::UnfinalizedClaim,
                 name: "unfinalized-claim",
                 summary: "B accepts a proof against A's non-final head; A then reorgs (supply \
-                          inflates, S10)",
+                              inflates, S10)",
                 expect: Expect::Violates(vec![CONSERVATION.name]),
             },
-        ],
-        properties: property_infos(&p.properties()),
-        kernel: Some(default_kernel()),
-        notes: vec![
-            "--loss 1: the default still holds (a lost claim stays an unclaimed receipt)",
-            "no-replay-guard --replay 0: holds (the double claim needs the replay)",
-            "unfinalized-claim -p reorgs=0: holds (the flaw needs a reorg of the source)",
-        ],
+        ]
     }
-}
 
-/// Builds the model for a resolved request.
-pub fn build(r: &Resolved) -> World<Receipts> {
-    let flaw = match r.variant {
-        "no-replay-guard" => Flaw::NoReplayGuard,
-        "unfinalized-claim" => Flaw::UnfinalizedClaim,
-        _ => Flaw::None,
-    };
-    World::new(
-        Receipts {
-            transfers: u8::try_from(r.param("transfers")).unwrap_or(2),
-            reorgs: u8::try_from(r.param("reorgs")).unwrap_or(1),
-            flaw,
-        },
-        r.kernel.unwrap_or_else(default_kernel),
-    )
+    fn build(&self, c: &Config<'_, Flaw>) -> Result<World<Receipts>, ConfigError> {
+        Ok(World::new(
+            Receipts {
+                transfers: u8::try_from(c.param("transfers")).unwrap_or(2),
+                reorgs: u8::try_from(c.param("reorgs")).unwrap_or(1),
+                flaw: c.variant,
+            },
+            c.kernel(),
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -33,12 +33,12 @@
 
 use serde::Serialize;
 use xshard_properties::{
-    Event, Lock, LockMode, NodeId, Observation, Outcome, PropertySpec, ATOMICITY, CAN_ABORT,
-    CAN_COMMIT, DEADLOCK_FREEDOM, TIMEOUT_REVERT,
+    Event, Lock, LockMode, NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT,
+    DEADLOCK_FREEDOM, TIMEOUT_REVERT,
 };
 
-use crate::kernel::{Effects, KernelConfig, Protocol, World};
-use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
+use crate::kernel::{Effects, KernelConfig, Property, Protocol, World};
 
 /// The registry name.
 pub const NAME: &str = "two-phase-commit";
@@ -324,13 +324,13 @@ impl Protocol for TwoPhaseCommit {
         }
     }
 
-    fn properties(&self) -> Vec<&'static PropertySpec> {
+    fn properties(&self) -> Vec<Property<Self>> {
         vec![
-            &ATOMICITY,
-            &DEADLOCK_FREEDOM,
-            &TIMEOUT_REVERT,
-            &CAN_COMMIT,
-            &CAN_ABORT,
+            Property::catalogue(&ATOMICITY),
+            Property::catalogue(&DEADLOCK_FREEDOM),
+            Property::catalogue(&TIMEOUT_REVERT),
+            Property::catalogue(&CAN_COMMIT),
+            Property::catalogue(&CAN_ABORT),
         ]
     }
 
@@ -363,56 +363,73 @@ pub fn default_kernel() -> KernelConfig {
     }
 }
 
-/// The registry entry.
-pub fn info() -> ModelInfo {
-    let p = TwoPhaseCommit {
-        shards: 2,
-        revert_after_vote: false,
-    };
-    ModelInfo {
-        name: NAME,
-        summary: "two-phase commit, coordinator and shards, on the world kernel (lossy network, \
-                  time-outs, coordinator crash)",
-        source: "Gray & Lamport, Consensus on Transaction Commit, ACM TODS 2006, section 3; \
-                 PROTOCOLS.md 4.2",
-        params: vec![ParamSpec {
-            name: "shards",
-            default: 2,
-            min: 1,
-            max: 5,
-            doc: "number of shards (participants)",
-        }],
-        variants: vec![
+/// The variants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// Shards time out only before voting.
+    Default,
+    /// A shard that voted yes reverts on its own time-out.
+    RevertAfterVote,
+}
+
+/// The model's entry in the registry.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Entry;
+
+impl ModelEntry for Entry {
+    type Model = World<TwoPhaseCommit>;
+    type Variant = Variant;
+
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: NAME,
+            summary:
+                "two-phase commit, coordinator and shards, on the world kernel (lossy network, \
+                      time-outs, coordinator crash)",
+            source: "Gray & Lamport, Consensus on Transaction Commit, ACM TODS 2006, section 3; \
+                     PROTOCOLS.md 4.2",
+            params: vec![ParamSpec {
+                name: "shards",
+                default: 2,
+                min: 1,
+                max: 5,
+                doc: "number of shards (participants)",
+            }],
+            kernel: Some(default_kernel()),
+            notes: vec![
+                "--crashes 1: deadlock_freedom violated (the coordinator crashes after all votes \
+                 and the shards stay prepared: 2PC blocks); atomicity still holds",
+                "--crashes 1 --crash-mode recover: everything holds (the decision is logged and \
+                 re-sent; an undecided coordinator presumes abort)",
+            ],
+        }
+    }
+
+    fn variants(&self) -> Vec<VariantSpec<Variant>> {
+        vec![
             VariantSpec {
+                value: Variant::Default,
                 name: "default",
                 summary: "shards time out only before voting; the coordinator retransmits its \
-                          logged decision until acknowledged",
+                              logged decision until acknowledged",
                 expect: Expect::Holds,
             },
             VariantSpec {
+                value: Variant::RevertAfterVote,
                 name: "revert-after-vote",
                 summary: "a shard that voted yes reverts on its own time-out",
                 expect: Expect::Violates(vec![ATOMICITY.name, TIMEOUT_REVERT.name]),
             },
-        ],
-        properties: property_infos(&p.properties()),
-        kernel: Some(default_kernel()),
-        notes: vec![
-            "--crashes 1: deadlock_freedom violated (the coordinator crashes after all votes \
-             and the shards stay prepared: 2PC blocks); atomicity still holds",
-            "--crashes 1 --crash-mode recover: everything holds (the decision is logged and \
-             re-sent; an undecided coordinator presumes abort)",
-        ],
+        ]
     }
-}
 
-/// Builds the model for a resolved request.
-pub fn build(r: &Resolved) -> World<TwoPhaseCommit> {
-    World::new(
-        TwoPhaseCommit {
-            shards: u8::try_from(r.param("shards")).unwrap_or(2),
-            revert_after_vote: r.variant == "revert-after-vote",
-        },
-        r.kernel.unwrap_or_else(default_kernel),
-    )
+    fn build(&self, c: &Config<'_, Variant>) -> Result<World<TwoPhaseCommit>, ConfigError> {
+        Ok(World::new(
+            TwoPhaseCommit {
+                shards: u8::try_from(c.param("shards")).unwrap_or(2),
+                revert_after_vote: matches!(c.variant, Variant::RevertAfterVote),
+            },
+            c.kernel(),
+        ))
+    }
 }

@@ -56,12 +56,12 @@
 
 use serde::Serialize;
 use xshard_properties::{
-    Amount, Event, Ledger, Location, NodeId, Observation, Outcome, PropertySpec, CAN_COMMIT,
-    CONSERVATION, NO_DOUBLE_CREATE, UNIQUE_LOCATION,
+    Amount, Event, Ledger, Location, NodeId, Observation, Outcome, CAN_COMMIT, CONSERVATION,
+    NO_DOUBLE_CREATE, UNIQUE_LOCATION,
 };
 
-use crate::kernel::{Effects, KernelConfig, Protocol, TimeMode, World};
-use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
+use crate::kernel::{Effects, KernelConfig, Property, Protocol, TimeMode, World};
 
 /// The registry name.
 pub const NAME: &str = "yanking";
@@ -277,12 +277,12 @@ impl Protocol for Yanking {
         obs.outcome(0, TRAIN, outcome);
     }
 
-    fn properties(&self) -> Vec<&'static PropertySpec> {
+    fn properties(&self) -> Vec<Property<Self>> {
         vec![
-            &UNIQUE_LOCATION,
-            &CONSERVATION,
-            &NO_DOUBLE_CREATE,
-            &CAN_COMMIT,
+            Property::catalogue(&UNIQUE_LOCATION),
+            Property::catalogue(&CONSERVATION),
+            Property::catalogue(&NO_DOUBLE_CREATE),
+            Property::catalogue(&CAN_COMMIT),
         ]
     }
 }
@@ -298,45 +298,60 @@ pub fn default_kernel() -> KernelConfig {
     }
 }
 
-/// The registry entry.
-pub fn info() -> ModelInfo {
-    let p = Yanking {
-        yanks: 1,
-        window: 1,
-        variant: Variant::Correct,
-    };
-    ModelInfo {
-        name: NAME,
-        summary: "contract yanking for train-and-hotel: yank receipts, claims, a claimed set, \
-                  claim windows",
-        source: "Buterin, Cross-shard contract yanking, ethresear.ch/t/1450 (2018), post and \
-                 reply #4; PROTOCOLS.md 2.1, 7.5 S12",
-        params: vec![
-            ParamSpec {
-                name: "yanks",
-                default: 1,
-                min: 1,
-                max: 3,
-                doc: "yanks each shard may perform",
-            },
-            ParamSpec {
-                name: "window",
-                default: 1,
-                min: 0,
-                max: 8,
-                doc: "claim-window variant: ticks after a yank within which its claim counts",
-            },
-        ],
-        variants: vec![
+/// The model's entry in the registry.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Entry;
+
+impl ModelEntry for Entry {
+    type Model = World<Yanking>;
+    type Variant = Variant;
+
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: NAME,
+            summary: "contract yanking for train-and-hotel: yank receipts, claims, a claimed set, \
+                      claim windows",
+            source: "Buterin, Cross-shard contract yanking, ethresear.ch/t/1450 (2018), post and \
+                     reply #4; PROTOCOLS.md 2.1, 7.5 S12",
+            params: vec![
+                ParamSpec {
+                    name: "yanks",
+                    default: 1,
+                    min: 1,
+                    max: 3,
+                    doc: "yanks each shard may perform",
+                },
+                ParamSpec {
+                    name: "window",
+                    default: 1,
+                    min: 0,
+                    max: 8,
+                    doc: "claim-window variant: ticks after a yank within which its claim counts",
+                },
+            ],
+            kernel: Some(default_kernel()),
+            notes: vec![
+                "--loss 1: the default still holds",
+                "no-claimed-set --replay 0: holds (the double instantiation needs the replay)",
+                "--time async: claim-window fails in 2 steps (the window's end races the claim); \
+                 the other variants keep their verdicts",
+            ],
+        }
+    }
+
+    fn variants(&self) -> Vec<VariantSpec<Variant>> {
+        vec![
             VariantSpec {
+                value: Variant::Correct,
                 name: "default",
                 summary: "every shard remembers every claimed receipt forever",
                 expect: Expect::Holds,
             },
             VariantSpec {
+                value: Variant::NoClaimedSet,
                 name: "no-claimed-set",
                 summary: "a shard instantiates every claim it receives (double instantiation \
-                          by replay)",
+                              by replay)",
                 expect: Expect::Violates(vec![
                     UNIQUE_LOCATION.name,
                     CONSERVATION.name,
@@ -344,38 +359,25 @@ pub fn info() -> ModelInfo {
                 ]),
             },
             VariantSpec {
+                value: Variant::ClaimWindow,
                 name: "claim-window",
                 summary: "a claim counts only within a window of its yank; an unclaimed receipt \
-                          past it is lost (S12)",
+                              past it is lost (S12)",
                 expect: Expect::Violates(vec![UNIQUE_LOCATION.name, CONSERVATION.name]),
             },
-        ],
-        properties: property_infos(&p.properties()),
-        kernel: Some(default_kernel()),
-        notes: vec![
-            "--loss 1: the default still holds",
-            "no-claimed-set --replay 0: holds (the double instantiation needs the replay)",
-            "--time async: claim-window fails in 2 steps (the window's end races the claim); \
-             the other variants keep their verdicts",
-        ],
+        ]
     }
-}
 
-/// Builds the model for a resolved request.
-pub fn build(r: &Resolved) -> World<Yanking> {
-    let variant = match r.variant {
-        "no-claimed-set" => Variant::NoClaimedSet,
-        "claim-window" => Variant::ClaimWindow,
-        _ => Variant::Correct,
-    };
-    World::new(
-        Yanking {
-            yanks: u8::try_from(r.param("yanks")).unwrap_or(1),
-            window: r.param("window"),
-            variant,
-        },
-        r.kernel.unwrap_or_else(default_kernel),
-    )
+    fn build(&self, c: &Config<'_, Variant>) -> Result<World<Yanking>, ConfigError> {
+        Ok(World::new(
+            Yanking {
+                yanks: u8::try_from(c.param("yanks")).unwrap_or(1),
+                window: c.param("window"),
+                variant: c.variant,
+            },
+            c.kernel(),
+        ))
+    }
 }
 
 #[cfg(test)]

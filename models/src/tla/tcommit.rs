@@ -11,10 +11,13 @@
 #![allow(clippy::ptr_arg)]
 
 use stateright::{Model, Property};
-use xshard_properties::{Kind, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT};
+use xshard_properties::{Observation, Outcome, PropertySpec, ATOMICITY, CAN_ABORT, CAN_COMMIT};
 
-use crate::checkable::{Change, Checkable, Decision, EventKind, Step};
-use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+use crate::checkable::{stateright_properties, Checkable, PropertyInfo};
+use crate::entry::{
+    Config, ConfigError, ModelEntry, ModelInfo, OnlyDefault, ParamSpec, VariantSpec,
+};
+use crate::step::{Change, Decision, EventKind, Step};
 
 /// The registry name.
 pub const NAME: &str = "tla-tcommit";
@@ -52,6 +55,14 @@ fn can_abort(_: &TCommit, s: &Vec<Rm>) -> bool {
     s.iter().all(|r| *r == Rm::Aborted)
 }
 
+/// The properties, declared once: the catalogue property each checks and its condition on the
+/// spec's own state.
+const PROPERTIES: [(&PropertySpec, fn(&TCommit, &Vec<Rm>) -> bool); 3] = [
+    (&ATOMICITY, atomicity),
+    (&CAN_COMMIT, can_commit),
+    (&CAN_ABORT, can_abort),
+];
+
 impl Model for TCommit {
     type State = Vec<Rm>;
     type Action = TcAction;
@@ -88,11 +99,7 @@ impl Model for TCommit {
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
-        vec![
-            Property::always(ATOMICITY.name, atomicity),
-            Property::sometimes(CAN_COMMIT.name, can_commit),
-            Property::sometimes(CAN_ABORT.name, can_abort),
-        ]
+        stateright_properties(self)
     }
 }
 
@@ -103,12 +110,24 @@ fn canonical(s: &Vec<Rm>) -> Vec<Rm> {
 }
 
 impl Checkable for TCommit {
-    fn property_kinds(&self) -> Vec<(&'static str, Kind)> {
-        vec![
-            (ATOMICITY.name, Kind::Always),
-            (CAN_COMMIT.name, Kind::Sometimes),
-            (CAN_ABORT.name, Kind::Sometimes),
-        ]
+    fn property_info(&self) -> Vec<PropertyInfo> {
+        PROPERTIES
+            .iter()
+            .map(|(spec, _)| PropertyInfo::from(*spec))
+            .collect()
+    }
+
+    fn evaluate(&self, s: &Vec<Rm>, out: &mut Vec<bool>) {
+        out.clear();
+        out.extend(PROPERTIES.iter().map(|(_, condition)| condition(self, s)));
+    }
+
+    fn explain(&self, index: usize, s: &Vec<Rm>) -> String {
+        super::explain(
+            PROPERTIES.get(index).map(|p| p.0),
+            &self.observe(s),
+            &self.lifelines(),
+        )
     }
 
     fn representative(&self, s: &Vec<Rm>) -> Vec<Rm> {
@@ -175,38 +194,47 @@ fn outcome(r: Rm) -> Outcome {
     }
 }
 
-/// The registry entry.
-pub fn info() -> ModelInfo {
-    ModelInfo {
-        name: NAME,
-        summary: "TLA+'s TCommit.tla, the specification of transaction commit: TLC's counts",
-        source: "Gray & Lamport, Consensus on Transaction Commit, ACM TODS 2006, section 2; \
-                 tlaplus/Examples transaction_commit/TCommit.tla",
-        params: vec![ParamSpec {
-            name: "rms",
-            default: 3,
-            min: 1,
-            max: 12,
-            doc: "number of resource managers",
-        }],
-        variants: vec![VariantSpec {
-            name: "default",
-            summary: "the spec as published",
-            expect: Expect::Holds,
-        }],
-        properties: property_infos(&[&ATOMICITY, &CAN_COMMIT, &CAN_ABORT]),
-        kernel: None,
-        notes: vec![
-            "TLC: rms=3 34 distinct / 94 generated / depth 7 (distinct = 3^N + 2^N - 1)",
-            "its two terminal states (all committed, all aborted) are expected, as with TLC's \
-             CHECK_DEADLOCK FALSE",
-        ],
-    }
-}
+/// The model's entry in the registry.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Entry;
 
-/// Builds the model for a resolved request.
-pub fn build(r: &Resolved) -> TCommit {
-    TCommit {
-        rms: u8::try_from(r.param("rms")).unwrap_or(3),
+impl ModelEntry for Entry {
+    type Model = TCommit;
+    type Variant = OnlyDefault;
+
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: NAME,
+            summary: "TLA+'s TCommit.tla, the specification of transaction commit: TLC's counts",
+            source: "Gray & Lamport, Consensus on Transaction Commit, ACM TODS 2006, section 2; \
+                     tlaplus/Examples transaction_commit/TCommit.tla",
+            params: vec![ParamSpec {
+                name: "rms",
+                default: 3,
+                min: 1,
+                max: 12,
+                doc: "number of resource managers",
+            }],
+            kernel: None,
+            notes: vec![
+                "TLC: rms=3 34 distinct / 94 generated / depth 7 (distinct = 3^N + 2^N - 1)",
+                "its two terminal states (all committed, all aborted) are expected, as with TLC's \
+                 CHECK_DEADLOCK FALSE",
+            ],
+        }
+    }
+
+    fn variants(&self) -> Vec<VariantSpec<OnlyDefault>> {
+        vec![VariantSpec::holds(
+            OnlyDefault::Default,
+            "default",
+            "the spec as published",
+        )]
+    }
+
+    fn build(&self, c: &Config<'_, OnlyDefault>) -> Result<TCommit, ConfigError> {
+        Ok(TCommit {
+            rms: u8::try_from(c.param("rms")).unwrap_or(3),
+        })
     }
 }

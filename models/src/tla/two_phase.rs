@@ -23,10 +23,11 @@
 use std::fmt;
 
 use stateright::{Model, Property};
-use xshard_properties::{Kind, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT};
+use xshard_properties::{Observation, Outcome, PropertySpec, ATOMICITY, CAN_ABORT, CAN_COMMIT};
 
-use crate::checkable::{Change, Checkable, Decision, EventKind, MessageInfo, Step};
-use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+use crate::checkable::{stateright_properties, Checkable, PropertyInfo};
+use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
+use crate::step::{Change, Decision, EventKind, MessageInfo, Step};
 
 /// The registry name.
 pub const NAME: &str = "tla-two-phase";
@@ -166,6 +167,14 @@ fn can_abort(m: &TwoPhase, s: &TpState) -> bool {
     s.count(m.rms, ABORTED) == usize::from(m.rms)
 }
 
+/// The properties, declared once: the catalogue property each checks and its condition on the
+/// spec's own state (the spec's invariant or witness, not an observation).
+const PROPERTIES: [(&PropertySpec, fn(&TwoPhase, &TpState) -> bool); 3] = [
+    (&ATOMICITY, atomicity),
+    (&CAN_COMMIT, can_commit),
+    (&CAN_ABORT, can_abort),
+];
+
 /// Sorts the per-RM nibbles (descending, so unused all-zero slots stay last): RMs are otherwise
 /// anonymous in TwoPhase, so this is an exact orbit-canonical form.
 pub fn canonical(s: &TpState) -> TpState {
@@ -231,26 +240,29 @@ impl Model for TwoPhase {
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
-        vec![
-            Property::always(ATOMICITY.name, atomicity),
-            Property::sometimes(CAN_COMMIT.name, can_commit),
-            Property::sometimes(CAN_ABORT.name, can_abort),
-        ]
+        stateright_properties(self)
     }
 }
 
 impl Checkable for TwoPhase {
-    fn property_kinds(&self) -> Vec<(&'static str, Kind)> {
-        vec![
-            (ATOMICITY.name, Kind::Always),
-            (CAN_COMMIT.name, Kind::Sometimes),
-            (CAN_ABORT.name, Kind::Sometimes),
-        ]
+    fn property_info(&self) -> Vec<PropertyInfo> {
+        PROPERTIES
+            .iter()
+            .map(|(spec, _)| PropertyInfo::from(*spec))
+            .collect()
     }
 
     fn evaluate(&self, s: &TpState, out: &mut Vec<bool>) {
         out.clear();
-        out.extend([atomicity(self, s), can_commit(self, s), can_abort(self, s)]);
+        out.extend(PROPERTIES.iter().map(|(_, condition)| condition(self, s)));
+    }
+
+    fn explain(&self, index: usize, s: &TpState) -> String {
+        super::explain(
+            PROPERTIES.get(index).map(|p| p.0),
+            &self.observe(s),
+            &self.lifelines(),
+        )
     }
 
     fn representative(&self, s: &TpState) -> TpState {
@@ -386,69 +398,75 @@ fn outcome(v: u64) -> Outcome {
     }
 }
 
-/// The registry entry.
-pub fn info() -> ModelInfo {
-    let atomicity_broken = || Expect::Violates(vec![ATOMICITY.name]);
-    ModelInfo {
-        name: NAME,
-        summary: "TLA+'s TwoPhase.tla (Gray & Lamport), ported exactly: TLC's state counts",
-        source: "Gray & Lamport, Consensus on Transaction Commit, ACM TODS 2006; \
-                 tlaplus/Examples transaction_commit/TwoPhase.tla",
-        params: vec![ParamSpec {
-            name: "rms",
-            default: 3,
-            min: 1,
-            max: MAX_RMS,
-            doc: "number of resource managers",
-        }],
-        variants: vec![
+/// The model's entry in the registry.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Entry;
+
+impl ModelEntry for Entry {
+    type Model = TwoPhase;
+    type Variant = Variant;
+
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: NAME,
+            summary: "TLA+'s TwoPhase.tla (Gray & Lamport), ported exactly: TLC's state counts",
+            source: "Gray & Lamport, Consensus on Transaction Commit, ACM TODS 2006; \
+                     tlaplus/Examples transaction_commit/TwoPhase.tla",
+            params: vec![ParamSpec {
+                name: "rms",
+                default: 3,
+                min: 1,
+                max: MAX_RMS,
+                doc: "number of resource managers",
+            }],
+            kernel: None,
+            notes: vec![
+                "TLC: rms=3 288 distinct / 1,146 generated / depth 11; rms=4 1,568 / 8,258 / 14; \
+                 rms=5 8,832 / 58,146 / 17; rms=6 50,816 / 402,306 / 20",
+                "no deadlock property: receive actions stay enabled as self-loops, as in the spec",
+            ],
+        }
+    }
+
+    fn variants(&self) -> Vec<VariantSpec<Variant>> {
+        vec![
             VariantSpec {
+                value: Variant::Default,
                 name: "default",
                 summary: "the spec as published",
                 expect: Expect::Holds,
             },
             VariantSpec {
+                value: Variant::CommitWithoutVotes,
                 name: "commit-without-votes",
                 summary: "TMCommit is enabled without every RM in tmPrepared",
-                expect: atomicity_broken(),
+                expect: Expect::Violates(vec![ATOMICITY.name]),
             },
             VariantSpec {
+                value: Variant::AbortAfterCommit,
                 name: "abort-after-commit",
                 summary: "TMAbort is also enabled when tmState = committed",
-                expect: atomicity_broken(),
+                expect: Expect::Violates(vec![ATOMICITY.name]),
             },
             VariantSpec {
+                value: Variant::RevertAfterVote,
                 name: "revert-after-vote",
                 summary: "a prepared RM may abort on its own (revert on time-out after voting)",
-                expect: atomicity_broken(),
+                expect: Expect::Violates(vec![ATOMICITY.name]),
             },
             VariantSpec {
+                value: Variant::ForgedVote,
                 name: "forged-vote",
                 summary: "the TM may add an RM to tmPrepared without its Prepared message",
-                expect: atomicity_broken(),
+                expect: Expect::Violates(vec![ATOMICITY.name]),
             },
-        ],
-        properties: property_infos(&[&ATOMICITY, &CAN_COMMIT, &CAN_ABORT]),
-        kernel: None,
-        notes: vec![
-            "TLC: rms=3 288 distinct / 1,146 generated / depth 11; rms=4 1,568 / 8,258 / 14; \
-             rms=5 8,832 / 58,146 / 17; rms=6 50,816 / 402,306 / 20",
-            "no deadlock property: receive actions stay enabled as self-loops, as in the spec",
-        ],
+        ]
     }
-}
 
-/// Builds the model for a resolved request.
-pub fn build(r: &Resolved) -> TwoPhase {
-    let variant = match r.variant {
-        "commit-without-votes" => Variant::CommitWithoutVotes,
-        "abort-after-commit" => Variant::AbortAfterCommit,
-        "revert-after-vote" => Variant::RevertAfterVote,
-        "forged-vote" => Variant::ForgedVote,
-        _ => Variant::Default,
-    };
-    TwoPhase {
-        rms: u8::try_from(r.param("rms")).unwrap_or(3),
-        variant,
+    fn build(&self, c: &Config<'_, Variant>) -> Result<TwoPhase, ConfigError> {
+        Ok(TwoPhase {
+            rms: u8::try_from(c.param("rms")).unwrap_or(3),
+            variant: c.variant,
+        })
     }
 }

@@ -99,12 +99,12 @@ mod handlers;
 
 use serde::Serialize;
 use xshard_properties::{
-    Event, Lock, LockMode, NodeId, Observation, Outcome, PropertySpec, ALL_ABORT, ATOMICITY,
-    CAN_ABORT, CAN_COMMIT, DEADLOCK_FREEDOM, ISOLATION, TIMEOUT_REVERT,
+    Event, Lock, LockMode, NodeId, Observation, Outcome, ALL_ABORT, ATOMICITY, CAN_ABORT,
+    CAN_COMMIT, DEADLOCK_FREEDOM, ISOLATION, TIMEOUT_REVERT,
 };
 
-use crate::kernel::{KernelConfig, World};
-use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
+use crate::kernel::{KernelConfig, Property, World};
 
 /// The registry name.
 pub const NAME: &str = "locking";
@@ -376,15 +376,20 @@ impl crate::kernel::Protocol for Locking {
         obs.outcomes.sort();
     }
 
-    fn properties(&self) -> Vec<&'static PropertySpec> {
-        let mut props = vec![&ATOMICITY, &DEADLOCK_FREEDOM, &TIMEOUT_REVERT, &ISOLATION];
-        props.push(&CAN_COMMIT);
+    fn properties(&self) -> Vec<Property<Self>> {
+        let mut props = vec![
+            Property::catalogue(&ATOMICITY),
+            Property::catalogue(&DEADLOCK_FREEDOM),
+            Property::catalogue(&TIMEOUT_REVERT),
+            Property::catalogue(&ISOLATION),
+        ];
+        props.push(Property::catalogue(&CAN_COMMIT));
         // Without time-outs nothing ever aborts: the witness would be vacuous by design.
         if self.variant != Variant::NoTimeout {
-            props.push(&CAN_ABORT);
+            props.push(Property::catalogue(&CAN_ABORT));
         }
         if self.variant == Variant::RepealConfirm {
-            props.push(&ALL_ABORT);
+            props.push(Property::catalogue(&ALL_ABORT));
         }
         props
     }
@@ -395,90 +400,96 @@ pub fn default_kernel() -> KernelConfig {
     KernelConfig::default()
 }
 
-/// The registry entry.
-pub fn info() -> ModelInfo {
-    let p = Locking {
-        variant: Variant::Default,
-        txs: 2,
-    };
-    ModelInfo {
-        name: NAME,
-        summary: "cross-shard locking scheme (1) with release-lock messages: 2 resource shards, \
-                  a home shard, 2 conflicting transactions; time-outs, wound-wait, repeal/confirm",
-        source: "ethresear.ch/t/cross-shard-locking-scheme-1/1269 (#1, #18, #22, page 2); \
-                 ethresear.ch/t/cross-shard-locking-resolving-deadlock/1275; PROTOCOLS.md 1, \
-                 6.3, 7.5 S1-S3",
-        params: vec![ParamSpec {
-            name: "reader",
-            default: 0,
-            min: 0,
-            max: 1,
-            doc: "1 adds tx3, a read-only transaction reading both resources (read locks are \
-                  shared with tx1's read of obj2 and tx2's read of obj1)",
-        }],
-        variants: vec![
+/// The model's entry in the registry.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Entry;
+
+impl ModelEntry for Entry {
+    type Model = World<Locking>;
+    type Variant = Variant;
+
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: NAME,
+            summary: "cross-shard locking scheme (1) with release-lock messages: 2 resource shards, \
+                      a home shard, 2 conflicting transactions; time-outs, wound-wait, repeal/confirm",
+            source: "ethresear.ch/t/cross-shard-locking-scheme-1/1269 (#1, #18, #22, page 2); \
+                     ethresear.ch/t/cross-shard-locking-resolving-deadlock/1275; PROTOCOLS.md 1, \
+                     6.3, 7.5 S1-S3",
+            params: vec![ParamSpec {
+                name: "reader",
+                default: 0,
+                min: 0,
+                max: 1,
+                doc: "1 adds tx3, a read-only transaction reading both resources (read locks are \
+                      shared with tx1's read of obj2 and tx2's read of obj1)",
+            }],
+            kernel: Some(default_kernel()),
+            notes: vec![
+                "properties differ by variant: no-timeout has no can_abort witness (nothing can \
+                 abort), repeal-confirm adds the all_abort witness",
+                "default with --loss 1 or --replay 1: holds (time-out retries recover lost \
+                 messages; decided statuses are final)",
+                "default with --loss 1 --replay 1: holds (2,877,669 states, about 30 s)",
+                "wound-wait and repeal-confirm with --loss 1: deadlock_freedom violated (no \
+                 time-out recovers a lost message); with --replay 1 they hold",
+            ],
+        }
+    }
+
+    fn variants(&self) -> Vec<VariantSpec<Variant>> {
+        vec![
             VariantSpec {
+                value: Variant::Default,
                 name: "default",
                 summary: "lock time-outs ask the home shard, whose execute-or-abort decision is \
-                          final; a lock is released only on that decision",
+                              final; a lock is released only on that decision",
                 expect: Expect::Holds,
             },
             VariantSpec {
+                value: Variant::NoTimeout,
                 name: "no-timeout",
                 summary: "no lock time-out: each transaction wins one lock and waits forever",
                 expect: Expect::Violates(vec![DEADLOCK_FREEDOM.name]),
             },
             VariantSpec {
+                value: Variant::TimeoutRace,
                 name: "timeout-race",
                 summary: "a resource shard releases on its own time-out, independently of the \
-                          home shard's execution",
+                              home shard's execution",
                 expect: Expect::Violates(vec![ATOMICITY.name, TIMEOUT_REVERT.name]),
             },
             VariantSpec {
+                value: Variant::WoundWait,
                 name: "wound-wait",
                 summary: "timestamps and wounds; the home shard rejects a wound after execution",
                 expect: Expect::Holds,
             },
             VariantSpec {
+                value: Variant::WoundAfterCommit,
                 name: "wound-after-commit",
                 summary: "the blocking shard rolls a wounded transaction back itself, even after \
-                          the home shard executed it",
+                              the home shard executed it",
                 expect: Expect::Violates(vec![ATOMICITY.name, TIMEOUT_REVERT.name]),
             },
             VariantSpec {
+                value: Variant::RepealConfirm,
                 name: "repeal-confirm",
                 summary: "Vitalik's repeal/confirm: a failed lock repeals the transaction \
-                          everywhere; no deadlock, both transactions can abort (all_abort)",
+                              everywhere; no deadlock, both transactions can abort (all_abort)",
                 expect: Expect::Holds,
             },
-        ],
-        properties: property_infos(&crate::kernel::Protocol::properties(&p)),
-        kernel: Some(default_kernel()),
-        notes: vec![
-            "properties differ by variant: no-timeout has no can_abort witness (nothing can \
-             abort), repeal-confirm adds the all_abort witness",
-            "default with --loss 1 or --replay 1: holds (time-out retries recover lost \
-             messages; decided statuses are final)",
-            "default with --loss 1 --replay 1: holds (2,877,669 states, about 30 s)",
-            "wound-wait and repeal-confirm with --loss 1: deadlock_freedom violated (no \
-             time-out recovers a lost message); with --replay 1 they hold",
-        ],
+        ]
     }
-}
 
-/// Builds the model for a resolved request.
-pub fn build(r: &Resolved) -> World<Locking> {
-    let variant = match r.variant {
-        "no-timeout" => Variant::NoTimeout,
-        "timeout-race" => Variant::TimeoutRace,
-        "wound-wait" => Variant::WoundWait,
-        "wound-after-commit" => Variant::WoundAfterCommit,
-        "repeal-confirm" => Variant::RepealConfirm,
-        _ => Variant::Default,
-    };
-    let txs = 2 + usize::try_from(r.param("reader")).unwrap_or(0);
-    World::new(
-        Locking { variant, txs },
-        r.kernel.unwrap_or_else(default_kernel),
-    )
+    fn build(&self, c: &Config<'_, Variant>) -> Result<World<Locking>, ConfigError> {
+        let txs = 2 + usize::try_from(c.param("reader")).unwrap_or(0);
+        Ok(World::new(
+            Locking {
+                variant: c.variant,
+                txs,
+            },
+            c.kernel(),
+        ))
+    }
 }

@@ -74,12 +74,12 @@ mod handlers;
 
 use serde::Serialize;
 use xshard_properties::{
-    Amount, Event, Ledger, Lock, LockMode, NodeId, Observation, Outcome, PropertySpec, ATOMICITY,
-    CAN_ABORT, CAN_COMMIT, CONSERVATION, TIMEOUT_REVERT,
+    Amount, Event, Ledger, Lock, LockMode, NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT,
+    CAN_COMMIT, CONSERVATION, TIMEOUT_REVERT,
 };
 
-use crate::kernel::{KernelConfig, TimeMode, World};
-use crate::registry::{property_infos, Expect, ModelInfo, ParamSpec, Resolved, VariantSpec};
+use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
+use crate::kernel::{KernelConfig, Property, TimeMode, World};
 
 /// The registry name.
 pub const NAME: &str = "train-hotel";
@@ -357,13 +357,13 @@ impl crate::kernel::Protocol for TrainHotel {
         }
     }
 
-    fn properties(&self) -> Vec<&'static PropertySpec> {
+    fn properties(&self) -> Vec<Property<Self>> {
         vec![
-            &ATOMICITY,
-            &TIMEOUT_REVERT,
-            &CONSERVATION,
-            &CAN_COMMIT,
-            &CAN_ABORT,
+            Property::catalogue(&ATOMICITY),
+            Property::catalogue(&TIMEOUT_REVERT),
+            Property::catalogue(&CONSERVATION),
+            Property::catalogue(&CAN_COMMIT),
+            Property::catalogue(&CAN_ABORT),
         ]
     }
 }
@@ -378,84 +378,86 @@ pub fn default_kernel() -> KernelConfig {
     }
 }
 
-/// The registry entry.
-pub fn info() -> ModelInfo {
-    let p = TrainHotel {
-        variant: Variant::Default,
-        deadline: 2,
-        hold: 1,
-    };
-    ModelInfo {
-        name: NAME,
-        summary: "book a train seat and a hotel room: hold and reserve, pay from escrow, revert \
-                  at a shared deadline decided on the escrow shard (clocked time)",
-        source: "ethresear.ch/t/cross-shard-communication-developer-experience/1446; \
-                 ethresear.ch/t/1253 (PROTOCOLS.md 3.4); ICS-004 timeouts (PROTOCOLS.md 6.3, \
-                 S15); Herlihy PODC 2018 (PROTOCOLS.md 6.2)",
-        params: vec![
-            ParamSpec {
-                name: "deadline",
-                default: 2,
-                min: 1,
-                max: 8,
-                doc: "the shared deadline D (absolute tick) by which the booking is decided",
-            },
-            ParamSpec {
-                name: "hold",
-                default: 1,
-                min: 1,
-                max: 8,
-                doc: "naive-timeout: ticks a shard holds before reverting on its own timer",
-            },
-        ],
-        variants: vec![
+/// The model's entry in the registry.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Entry;
+
+impl ModelEntry for Entry {
+    type Model = World<TrainHotel>;
+    type Variant = Variant;
+
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: NAME,
+            summary: "book a train seat and a hotel room: hold and reserve, pay from escrow, revert \
+                      at a shared deadline decided on the escrow shard (clocked time)",
+            source: "ethresear.ch/t/cross-shard-communication-developer-experience/1446; \
+                     ethresear.ch/t/1253 (PROTOCOLS.md 3.4); ICS-004 timeouts (PROTOCOLS.md 6.3, \
+                     S15); Herlihy PODC 2018 (PROTOCOLS.md 6.2)",
+            params: vec![
+                ParamSpec {
+                    name: "deadline",
+                    default: 2,
+                    min: 1,
+                    max: 8,
+                    doc: "the shared deadline D (absolute tick) by which the booking is decided",
+                },
+                ParamSpec {
+                    name: "hold",
+                    default: 1,
+                    min: 1,
+                    max: 8,
+                    doc: "naive-timeout: ticks a shard holds before reverting on its own timer",
+                },
+            ],
+            kernel: Some(default_kernel()),
+            notes: vec![
+                "default with --loss 1: timeout_revert violated (a lost decision leaves a hold past \
+                 its deadline plus delta: the bound needs synchrony); atomicity and conservation hold",
+                "default with --replay 1: holds; with --time async --loss 1 --replay 1: holds \
+                 (safety needs no clock)",
+                "naive-timeout with --time async: violated as well (atomicity, timeout_revert)",
+            ],
+        }
+    }
+
+    fn variants(&self) -> Vec<VariantSpec<Variant>> {
+        vec![
             VariantSpec {
+                value: Variant::Default,
                 name: "default",
                 summary: "the escrow shard decides once, by the deadline, on the hold proofs it \
-                          has; shards sell or revert only on that decision",
+                              has; shards sell or revert only on that decision",
                 expect: Expect::Holds,
             },
             VariantSpec {
+                value: Variant::NaiveTimeout,
                 name: "naive-timeout",
                 summary: "each shard reverts its hold on its own timer, unrelated to the deadline",
                 expect: Expect::Violates(vec![ATOMICITY.name, TIMEOUT_REVERT.name]),
             },
             VariantSpec {
+                value: Variant::SenderClockTimeout,
                 name: "sender-clock-timeout",
                 summary: "the escrow refunds at the deadline on its own clock when sales are not \
-                          confirmed, without proof that the shards did not sell",
+                              confirmed, without proof that the shards did not sell",
                 expect: Expect::Violates(vec![
                     ATOMICITY.name,
                     TIMEOUT_REVERT.name,
                     CONSERVATION.name,
                 ]),
             },
-        ],
-        properties: property_infos(&crate::kernel::Protocol::properties(&p)),
-        kernel: Some(default_kernel()),
-        notes: vec![
-            "default with --loss 1: timeout_revert violated (a lost decision leaves a hold past \
-             its deadline plus delta: the bound needs synchrony); atomicity and conservation hold",
-            "default with --replay 1: holds; with --time async --loss 1 --replay 1: holds \
-             (safety needs no clock)",
-            "naive-timeout with --time async: violated as well (atomicity, timeout_revert)",
-        ],
+        ]
     }
-}
 
-/// Builds the model for a resolved request.
-pub fn build(r: &Resolved) -> World<TrainHotel> {
-    let variant = match r.variant {
-        "naive-timeout" => Variant::NaiveTimeout,
-        "sender-clock-timeout" => Variant::SenderClockTimeout,
-        _ => Variant::Default,
-    };
-    World::new(
-        TrainHotel {
-            variant,
-            deadline: r.param("deadline"),
-            hold: r.param("hold"),
-        },
-        r.kernel.unwrap_or_else(default_kernel),
-    )
+    fn build(&self, c: &Config<'_, Variant>) -> Result<World<TrainHotel>, ConfigError> {
+        Ok(World::new(
+            TrainHotel {
+                variant: c.variant,
+                deadline: c.param("deadline"),
+                hold: c.param("hold"),
+            },
+            c.kernel(),
+        ))
+    }
 }

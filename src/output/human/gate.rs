@@ -5,8 +5,8 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use super::run::{CheckResult, Outcome};
-use super::suite::Suite;
+use crate::gate::Suite;
+use crate::gate::{CheckResult, Outcome};
 
 /// The whole report of a finished suite.
 pub fn report(suite: &Suite, results: &[CheckResult], out_dir: &Path) -> String {
@@ -24,7 +24,7 @@ pub fn report(suite: &Suite, results: &[CheckResult], out_dir: &Path) -> String 
                 spec.name.clone(),
                 spec.expect.to_string(),
                 r.result(),
-                r.run.report.stats.distinct_states.to_string(),
+                r.run.stats.distinct_states.to_string(),
                 format!("{:.2}s", r.elapsed_secs),
             ]
         })

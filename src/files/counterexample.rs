@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{hash, Counterexample, SCHEMA_VERSION};
+use super::write_atomic;
 use crate::render::{self, graphviz::GraphvizError};
+use crate::trace::{hash, Counterexample, SCHEMA_VERSION};
 
 /// Whether `check` renders SVG next to the DOT file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -39,9 +40,9 @@ pub struct WrittenFiles {
 }
 
 impl WrittenFiles {
-    /// The command that replays the counterexample.
-    pub fn replay_command(&self) -> String {
-        format!("xshard replay {}", self.json.display())
+    /// The command that replays the counterexample with `program` (the binary's name).
+    pub fn replay_command(&self, program: &str) -> String {
+        replay_command(program, &self.json)
     }
 
     /// Every written path, JSON first.
@@ -81,6 +82,11 @@ pub enum TraceError {
     },
 }
 
+/// The command that replays the counterexample file `json` with `program`.
+pub fn replay_command(program: &str, json: &Path) -> String {
+    format!("{program} replay {}", json.display())
+}
+
 /// The file name stem of `t`: `<property>-<hash>`.
 pub fn stem(t: &Counterexample) -> String {
     format!("{}-{}", t.property, hash::file_hash(t))
@@ -96,11 +102,13 @@ pub fn to_json(t: &Counterexample) -> String {
 }
 
 /// Writes `t` under `out_root`: `<out_root>/<model>/<stem>.json` and `.dot`, and `.svg` when
-/// `render` asks for it and Graphviz is installed (otherwise `svg_note` says why not).
+/// `render` asks for it and Graphviz is installed (otherwise `svg_note` says why not). The
+/// chart's title names the replay command of `program` (the binary's name).
 pub fn write_counterexample(
     t: &Counterexample,
     out_root: &Path,
     render: Render,
+    program: &str,
 ) -> Result<WrittenFiles, TraceError> {
     let dir = out_root.join(&t.model);
     fs::create_dir_all(&dir).map_err(|source| TraceError::CreateDir {
@@ -110,15 +118,21 @@ pub fn write_counterexample(
     let stem = stem(t);
     let json = dir.join(format!("{stem}.json"));
     let dot = dir.join(format!("{stem}.dot"));
-    write_atomic(&json, to_json(t).as_bytes())?;
-    let dot_text = render::dot_chart(t, &json.display().to_string());
-    write_atomic(&dot, dot_text.as_bytes())?;
+    let write = |path: &Path, bytes: &[u8]| {
+        write_atomic(path, bytes).map_err(|source| TraceError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    write(&json, to_json(t).as_bytes())?;
+    let dot_text = render::dot_chart(t, &replay_command(program, &json));
+    write(&dot, dot_text.as_bytes())?;
     let (svg, svg_note) = match render {
         Render::None => (None, None),
         Render::Svg => match render::graphviz::to_svg(&dot_text) {
             Ok(bytes) => {
                 let path = dir.join(format!("{stem}.svg"));
-                write_atomic(&path, &bytes)?;
+                write(&path, &bytes)?;
                 (Some(path), None)
             }
             Err(GraphvizError::Missing) => (
@@ -138,27 +152,6 @@ pub fn write_counterexample(
         dot,
         svg,
         svg_note,
-    })
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TraceError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let err = |source| TraceError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Err(e) = fs::write(&tmp, bytes) {
-        let _ = fs::remove_file(&tmp);
-        return Err(err(e));
-    }
-    fs::rename(&tmp, path).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        err(e)
     })
 }
 

@@ -1,4 +1,4 @@
-//! The gate's JSON Lines, in the envelope of `xshard check` ([`crate::report::json`]): every
+//! The gate's JSON Lines, in the envelope of `xshard check` ([`crate::output::json`]): every
 //! line is `{"type": TYPE, "data": {...}}`, the first is `begin` with `schema_version`.
 //!
 //! - `begin`: `schema_version`, `command` (`"gate"`), `file` (the suite), `checks` (how many),
@@ -20,9 +20,9 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::run::{CheckResult, Outcome};
-use super::suite::{CheckSpec, Expectation, Suite};
-use crate::report::json::SCHEMA_VERSION;
+use super::SCHEMA_VERSION;
+use crate::gate::{CheckResult, Outcome};
+use crate::gate::{CheckSpec, Expectation, Suite};
 
 /// The `begin` line's data.
 pub fn begin(suite: &Suite) -> Value {
@@ -38,7 +38,7 @@ pub fn begin(suite: &Suite) -> Value {
 /// A `check` line's data.
 pub fn check(spec: &CheckSpec, r: &CheckResult) -> Value {
     let resolved = &r.run.resolved;
-    let stats = &r.run.report.stats;
+    let stats = &r.run.stats;
     let expect = match &spec.expect {
         Expectation::Holds => json!("holds"),
         Expectation::Violates(ps) => json!({ "violates": ps }),

@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::run::{CheckResult, GateError, Outcome};
-use super::suite::Suite;
+use crate::gate::Suite;
+use crate::gate::{CheckResult, GateError, Outcome};
 
 /// Whether the process runs as a GitHub Actions step.
 pub fn in_actions() -> bool {
@@ -91,7 +91,7 @@ pub fn summary(suite: &Suite, results: &[CheckResult]) -> String {
             cell(&spec.name),
             cell(&spec.expect.to_string()),
             cell(&r.result()),
-            r.run.report.stats.distinct_states,
+            r.run.stats.distinct_states,
             r.elapsed_secs
         );
     }

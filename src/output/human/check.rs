@@ -3,16 +3,14 @@
 
 use std::fmt::Write;
 
-use xshard_models::registry::{Expect, ModelInfo};
-
-use super::{rerun_command, Verdict};
-use crate::cli::check::CheckRun;
 use crate::engine::Status;
-use crate::trace::files::WrittenFiles;
+use crate::files::WrittenFiles;
+use crate::output::bound_text;
+use crate::run::{collision_probability, rerun_command, Checked, Verdict};
 use crate::trace::Counterexample;
 
-/// The report of a check.
-pub fn check(run: &CheckRun) -> String {
+/// The report of a check; `program` is the binary's name, for the commands it prints.
+pub fn check(run: &Checked, program: &str) -> String {
     let mut out = String::new();
     let r = &run.resolved;
     let params: Vec<String> = r.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -32,7 +30,6 @@ pub fn check(run: &CheckRun) -> String {
     }
     let _ = writeln!(out);
     let width = run
-        .report
         .properties
         .iter()
         .map(|p| p.name.len())
@@ -40,7 +37,7 @@ pub fn check(run: &CheckRun) -> String {
         .unwrap_or(8)
         .max(8);
     let _ = writeln!(out, "  {:<width$}  {:<9}  result", "property", "kind");
-    for p in &run.report.properties {
+    for p in &run.properties {
         let detail = match (p.status, &p.path) {
             (Status::Violated, Some(path)) => {
                 format!("violated (counterexample of {} steps)", path.len() - 1)
@@ -60,7 +57,7 @@ pub fn check(run: &CheckRun) -> String {
             p.kind.as_str()
         );
     }
-    let s = &run.report.stats;
+    let s = &run.stats;
     let _ = writeln!(out);
     let _ = writeln!(
         out,
@@ -89,22 +86,27 @@ pub fn check(run: &CheckRun) -> String {
             .map(|b| format!(", {b:.1} bytes per distinct state"))
             .unwrap_or_default()
     );
-    let p = super::collision_probability(s.distinct_states);
+    let p = collision_probability(s.distinct_states);
     if p >= 1e-12 {
         let _ = writeln!(
             out,
             "fingerprints: probability that a state was missed by a fingerprint collision {p:.1e}"
         );
     }
-    let shown: Vec<&Counterexample> = run
-        .traces
+    let shown: Vec<(&Counterexample, Option<&WrittenFiles>)> = run
+        .properties
         .iter()
-        .filter(|t| is_failure(run, &t.property))
+        .filter(|p| p.status.is_failure())
+        .filter_map(|p| Some((p.trace.as_ref()?, p.files.as_ref())))
         .collect();
-    for (i, t) in shown.iter().enumerate() {
+    for (i, &(t, files)) in shown.iter().enumerate() {
         let _ = writeln!(out);
         // Two properties often fail on the same path: print its steps once.
-        match shown[..i].iter().find(|earlier| earlier.path == t.path) {
+        match shown[..i]
+            .iter()
+            .map(|s| s.0)
+            .find(|earlier| earlier.path == t.path)
+        {
             Some(earlier) => {
                 let _ = writeln!(
                     out,
@@ -121,8 +123,8 @@ pub fn check(run: &CheckRun) -> String {
             }
             None => out.push_str(&trace_text(t)),
         }
-        if let Some(f) = run.files.iter().find(|f| f.property == t.property) {
-            out.push_str(&files_text(f));
+        if let Some(f) = files {
+            out.push_str(&files_text(f, program));
         }
     }
     let verdict = run.verdict();
@@ -135,18 +137,11 @@ pub fn check(run: &CheckRun) -> String {
             );
         }
         Verdict::Violated => {
-            let failed: Vec<&str> = run
-                .report
-                .properties
-                .iter()
-                .filter(|p| p.status.is_failure())
-                .map(|p| p.name)
-                .collect();
-            let _ = writeln!(out, "verdict: violated ({})", failed.join(", "));
-            let _ = writeln!(out, "re-run: {}", rerun_command(r));
+            let _ = writeln!(out, "verdict: violated ({})", run.failed().join(", "));
+            let _ = writeln!(out, "re-run: {}", rerun_command(program, r));
         }
         Verdict::Inconclusive => {
-            let bound = run.report.stopped_by.map_or("a bound", |b| b.describe());
+            let bound = run.stopped_by.map_or("a bound", bound_text);
             let _ = writeln!(
                 out,
                 "verdict: inconclusive (stopped by {bound} before the search was exhaustive)"
@@ -156,20 +151,13 @@ pub fn check(run: &CheckRun) -> String {
     out
 }
 
-fn is_failure(run: &CheckRun, property: &str) -> bool {
-    run.report
-        .properties
-        .iter()
-        .any(|p| p.name == property && p.status.is_failure())
-}
-
 /// The files of a counterexample and the command that replays it.
-pub fn files_text(f: &WrittenFiles) -> String {
+pub fn files_text(f: &WrittenFiles, program: &str) -> String {
     let paths: Vec<String> = f.paths().iter().map(|p| p.display().to_string()).collect();
     format!(
         "  files: {}\n  replay: {}\n",
         paths.join(" "),
-        f.replay_command()
+        f.replay_command(program)
     )
 }
 
@@ -210,53 +198,6 @@ pub fn trace_text(t: &Counterexample) -> String {
             .collect();
         if !changes.is_empty() {
             let _ = write!(out, "   ({})", changes.join("; "));
-        }
-        let _ = writeln!(out);
-    }
-    out
-}
-
-/// The model list.
-pub fn list(models: &[ModelInfo]) -> String {
-    let mut out = String::new();
-    for m in models {
-        let _ = writeln!(out, "{}  {}", m.name, m.summary);
-        let _ = writeln!(out, "  source: {}", m.source);
-        if m.params.is_empty() {
-            let _ = writeln!(out, "  parameters: none");
-        } else {
-            let _ = writeln!(out, "  parameters:");
-            for p in &m.params {
-                let _ = writeln!(
-                    out,
-                    "    {} (default {}, {}..={}): {}",
-                    p.name, p.default, p.min, p.max, p.doc
-                );
-            }
-        }
-        if let Some(k) = m.kernel {
-            let _ = writeln!(out, "  kernel defaults: {k}");
-        }
-        let _ = writeln!(out, "  variants:");
-        for v in &m.variants {
-            let expect = match &v.expect {
-                Expect::Holds => "expected: holds".to_string(),
-                Expect::Violates(p) => format!("expected: violates {}", p.join(", ")),
-            };
-            let _ = writeln!(out, "    {:<22} {} [{expect}]", v.name, v.summary);
-        }
-        let _ = writeln!(out, "  properties:");
-        for p in &m.properties {
-            let _ = writeln!(
-                out,
-                "    {:<18} {:<9} {}",
-                p.name,
-                p.kind.as_str(),
-                p.statement
-            );
-        }
-        for n in &m.notes {
-            let _ = writeln!(out, "  note: {n}");
         }
         let _ = writeln!(out);
     }

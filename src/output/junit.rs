@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::run::{CheckResult, GateError, Outcome};
-use super::suite::Suite;
 use crate::engine::Status;
+use crate::gate::Suite;
+use crate::gate::{CheckResult, GateError, Outcome};
 
 /// The JUnit report of a finished suite.
 pub fn report(suite: &Suite, results: &[CheckResult]) -> Report {
@@ -27,7 +27,7 @@ pub fn report(suite: &Suite, results: &[CheckResult]) -> Report {
         ts.add_property(("result", r.result().as_str()));
         ts.add_property((
             "distinct_states",
-            r.run.report.stats.distinct_states.to_string().as_str(),
+            r.run.stats.distinct_states.to_string().as_str(),
         ));
         ts.add_property(("reproduce", r.rerun.as_str()));
         for c in &r.cases {
@@ -80,5 +80,5 @@ pub fn write(path: &Path, report: &Report) -> Result<(), GateError> {
     let xml = report
         .to_string()
         .map_err(|e| io(std::io::Error::other(e.to_string())))?;
-    super::write_atomically(path, xml.as_bytes()).map_err(io)
+    crate::files::write_atomic(path, xml.as_bytes()).map_err(io)
 }

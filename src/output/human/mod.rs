@@ -1,0 +1,9 @@
+//! Human output: tables and sentences for people.
+
+pub mod check;
+pub mod gate;
+pub mod list;
+
+pub use check::{check, files_text, trace_text};
+pub use gate::report as gate;
+pub use list::list;

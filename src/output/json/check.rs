@@ -1,0 +1,200 @@
+//! `check --format json`, in order:
+//!
+//! - `begin`: `schema_version`, `command` (`"check"`), `model`, `variant`, `params` (object of
+//!   numbers), `kernel` (object or null: `delivery`, `loss`, `replay`, `crashes`, `crash_mode`,
+//!   `time`, `delta`, `horizon`), `xshard_version`.
+//! - one `property` per property: `name`, `kind` (`always` | `terminal` | `sometimes`),
+//!   `status` (`holds` | `violated` | `witnessed` | `unwitnessed` | `inconclusive`), `length`
+//!   (number of actions of the counterexample or witness path, or null), `path` (the encoded
+//!   action path or null), `explanation` (one sentence, or null).
+//! - one `counterexample` per violated property: the whole trace (see
+//!   [`crate::trace::Counterexample`]) plus `files`: `json`, `dot` (paths of the written
+//!   files) and `svg` (path or null when no SVG was rendered), or null when no files were
+//!   written.
+//! - `summary`: `model`, `variant`, `params`, `verdict` (`holds` | `violated` |
+//!   `inconclusive`), `stopped_by` (null or `max_states` | `max_depth` | `timeout` |
+//!   `max_memory` | `interrupted`), `distinct_states`, `generated_states`, `max_depth`,
+//!   `elapsed_secs`, `states_per_sec`, `peak_memory_bytes`, `bytes_per_state` (memory the run
+//!   added per distinct state, or null), `symmetry` (true: the counts are up to symmetry),
+//!   `engine` (`xshard` | `stateright`), `strategy`, `threads`,
+//!   `fingerprint_collision_probability` (the birthday bound for the visited set's 63-bit
+//!   fingerprints: the chance that some state was taken for another and never explored).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use xshard_models::kernel::KernelConfig;
+use xshard_properties::Kind;
+
+use super::{line, SCHEMA_VERSION};
+use crate::engine::{Bound, Status, Strategy};
+use crate::run::{collision_probability, Checked, Verdict};
+use crate::trace::Counterexample;
+
+/// `begin`: what is checked.
+#[derive(Debug, Serialize)]
+pub struct Begin<'a> {
+    /// The JSON Lines schema version.
+    pub schema_version: u32,
+    /// `"check"`.
+    pub command: &'static str,
+    /// The model.
+    pub model: &'a str,
+    /// The variant.
+    pub variant: &'a str,
+    /// Every parameter with its value.
+    pub params: &'a BTreeMap<String, u32>,
+    /// The kernel settings, for kernel models.
+    pub kernel: Option<KernelConfig>,
+    /// The version of xshard.
+    pub xshard_version: &'static str,
+}
+
+/// `property`: one per property, in declaration order.
+#[derive(Debug, Serialize)]
+pub struct Property<'a> {
+    /// The stable name.
+    pub name: &'a str,
+    /// `always`, `terminal` or `sometimes`.
+    pub kind: Kind,
+    /// The verdict.
+    pub status: Status,
+    /// Actions of the counterexample or witness path.
+    pub length: Option<usize>,
+    /// The encoded action path.
+    pub path: Option<&'a [usize]>,
+    /// One sentence on what was found.
+    pub explanation: Option<&'a str>,
+}
+
+/// The files of a counterexample.
+#[derive(Debug, Serialize)]
+pub struct Files<'a> {
+    /// The replayable JSON.
+    pub json: &'a PathBuf,
+    /// The DOT chart.
+    pub dot: &'a PathBuf,
+    /// The SVG chart, when rendered.
+    pub svg: Option<&'a PathBuf>,
+}
+
+/// `counterexample`: one per violated property, the whole trace plus its files.
+#[derive(Debug, Serialize)]
+pub struct CounterexampleLine<'a> {
+    /// The trace, as the counterexample file holds it.
+    #[serde(flatten)]
+    pub trace: &'a Counterexample,
+    /// The files written, or null.
+    pub files: Option<Files<'a>>,
+}
+
+/// `summary`: the verdict and the statistics.
+#[derive(Debug, Serialize)]
+pub struct Summary<'a> {
+    /// The model.
+    pub model: &'a str,
+    /// The variant.
+    pub variant: &'a str,
+    /// Every parameter with its value.
+    pub params: &'a BTreeMap<String, u32>,
+    /// The overall verdict.
+    pub verdict: Verdict,
+    /// The bound that cut the search short.
+    pub stopped_by: Option<Bound>,
+    /// Distinct states (up to symmetry when `symmetry`).
+    pub distinct_states: u64,
+    /// Generated states, duplicates included.
+    pub generated_states: u64,
+    /// The depth.
+    pub max_depth: u64,
+    /// Seconds of exploration.
+    pub elapsed_secs: f64,
+    /// Distinct states per second.
+    pub states_per_sec: f64,
+    /// Peak resident memory.
+    pub peak_memory_bytes: Option<u64>,
+    /// Memory added per distinct state.
+    pub bytes_per_state: Option<f64>,
+    /// Whether the counts are up to symmetry.
+    pub symmetry: bool,
+    /// `xshard` or `stateright`.
+    pub engine: &'a str,
+    /// `bfs` or `dfs`.
+    pub strategy: Strategy,
+    /// Worker threads.
+    pub threads: usize,
+    /// The birthday bound of the visited set's 63-bit fingerprints.
+    pub fingerprint_collision_probability: f64,
+}
+
+/// The whole stream of a check.
+pub fn check(run: &Checked) -> String {
+    let r = &run.resolved;
+    let mut out = line(
+        "begin",
+        &Begin {
+            schema_version: SCHEMA_VERSION,
+            command: "check",
+            model: r.model,
+            variant: r.variant,
+            params: &r.params,
+            kernel: r.kernel,
+            xshard_version: env!("CARGO_PKG_VERSION"),
+        },
+    );
+    for p in &run.properties {
+        out.push_str(&line(
+            "property",
+            &Property {
+                name: p.name,
+                kind: p.kind,
+                status: p.status,
+                length: p.length(),
+                path: p.path.as_deref(),
+                explanation: p.explanation(),
+            },
+        ));
+    }
+    for p in run
+        .properties
+        .iter()
+        .filter(|p| p.status == Status::Violated)
+    {
+        if let Some(t) = &p.trace {
+            let files = p.files.as_ref().map(|f| Files {
+                json: &f.json,
+                dot: &f.dot,
+                svg: f.svg.as_ref(),
+            });
+            out.push_str(&line(
+                "counterexample",
+                &CounterexampleLine { trace: t, files },
+            ));
+        }
+    }
+    let s = &run.stats;
+    out.push_str(&line(
+        "summary",
+        &Summary {
+            model: r.model,
+            variant: r.variant,
+            params: &r.params,
+            verdict: run.verdict(),
+            stopped_by: run.stopped_by,
+            distinct_states: s.distinct_states,
+            generated_states: s.generated_states,
+            max_depth: s.max_depth,
+            elapsed_secs: s.elapsed_secs,
+            states_per_sec: s.states_per_sec(),
+            peak_memory_bytes: s.peak_memory_bytes,
+            bytes_per_state: s.bytes_per_state,
+            symmetry: s.symmetry,
+            engine: s.engine,
+            strategy: s.strategy,
+            threads: s.threads,
+            fingerprint_collision_probability: collision_probability(s.distinct_states),
+        },
+    ));
+    out
+}

@@ -1,0 +1,58 @@
+//! The type-erased model: what every command needs from a built model, behind one object-safe
+//! trait, implemented once for every [`Checkable`].
+
+use std::sync::Arc;
+
+use xshard_models::{Checkable, PropertyInfo, Resolved};
+
+use crate::engine::{Engine, EngineError, Report};
+use crate::trace::replay::{ReplayError, ReplayOutcome};
+use crate::trace::{self, Counterexample};
+
+/// An entry held by the registry.
+pub(super) struct Adapter<E>(pub E);
+
+/// A built model of any type, as the commands use it.
+pub trait AnyModel: Send + Sync {
+    /// The declared properties, in order.
+    fn property_info(&self) -> Vec<PropertyInfo>;
+    /// The node names (lifelines), in id order.
+    fn lifelines(&self) -> Vec<String>;
+    /// Explores the model with `engine`.
+    fn check(&self, engine: &Engine) -> Result<Report, EngineError>;
+    /// Decodes the path the engine found for property `index` into a counterexample.
+    fn trace(&self, resolved: &Resolved, index: usize, path: &[usize]) -> Option<Counterexample>;
+    /// Replays a counterexample file's contents (`file` names it in errors).
+    fn replay(&self, t: &Counterexample, file: &str) -> Result<ReplayOutcome, ReplayError>;
+}
+
+/// A built model behind [`AnyModel`].
+pub(super) struct Erased<M>(Arc<M>);
+
+impl<M> Erased<M> {
+    pub(super) fn new(model: M) -> Self {
+        Erased(Arc::new(model))
+    }
+}
+
+impl<M: Checkable> AnyModel for Erased<M> {
+    fn property_info(&self) -> Vec<PropertyInfo> {
+        self.0.property_info()
+    }
+
+    fn lifelines(&self) -> Vec<String> {
+        self.0.lifelines()
+    }
+
+    fn check(&self, engine: &Engine) -> Result<Report, EngineError> {
+        engine.check(&self.0)
+    }
+
+    fn trace(&self, resolved: &Resolved, index: usize, path: &[usize]) -> Option<Counterexample> {
+        trace::build(&*self.0, resolved, index, path)
+    }
+
+    fn replay(&self, t: &Counterexample, file: &str) -> Result<ReplayOutcome, ReplayError> {
+        trace::replay::replay(&*self.0, t, file)
+    }
+}

@@ -1,0 +1,317 @@
+//! The registry: every model a binary knows, open to models from any crate.
+//!
+//! A model is one [`ModelEntry`] value. [`Registry::builtin`] holds xshard's own models and
+//! [`Registry::with`] / [`Registry::with_entry`] add more; `cli::main_with(registry)` then gives every
+//! command to all of them. Models have different state types, so an entry is kept behind an
+//! object-safe adapter that builds a [`Model`](erased::AnyModel): the one place where a
+//! model's type is erased. Everything generic (the engine, decoding, replay) is monomorphised
+//! per model inside the adapter, so dispatch costs one virtual call per command, never per
+//! state.
+
+mod erased;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use xshard_models::{
+    Config, ConfigError, ModelEntry, ModelInfo, ParamSpec, PropertyInfo, Request, Resolved,
+    VariantInfo, MAX_PROPERTIES,
+};
+
+pub use erased::AnyModel;
+
+use xshard_models::kernel::KernelConfig;
+
+/// The models a binary knows, in listing order.
+#[derive(Default)]
+pub struct Registry {
+    entries: Vec<Box<dyn Registered>>,
+    /// Names added twice: reported by [`Registry::validate`] rather than silently shadowed.
+    duplicates: Vec<&'static str>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.names()).finish()
+    }
+}
+
+/// Everything `list` shows of a model (its JSON form is the `model` line of `list --format
+/// json`).
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct Listing {
+    /// The name.
+    pub name: &'static str,
+    /// One line: what the model is.
+    pub summary: &'static str,
+    /// Where the protocol comes from.
+    pub source: &'static str,
+    /// The numeric parameters.
+    pub params: Vec<ParamSpec>,
+    /// The variants, the default first.
+    pub variants: Vec<VariantInfo>,
+    /// The properties of the default variant, as the built model declares them.
+    pub properties: Vec<PropertyInfo>,
+    /// The default kernel settings, for kernel models.
+    pub kernel: Option<KernelConfig>,
+    /// Notes on notable configurations.
+    pub notes: Vec<&'static str>,
+}
+
+/// Why a registry cannot serve (a programming error of the binary that built it).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// Two entries have the same name.
+    #[error("model '{0}' is registered twice")]
+    Duplicate(&'static str),
+    /// A model's default does not build.
+    #[error("model '{model}' does not build with its defaults: {source}")]
+    Default {
+        /// The model.
+        model: &'static str,
+        /// Why.
+        source: ConfigError,
+    },
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Registry::default()
+    }
+
+    /// xshard's own models: the TLA+ ports and the protocols on the world kernel.
+    pub fn builtin() -> Self {
+        use xshard_models::{protocols, tla};
+        Registry::new()
+            .with::<tla::tcommit::Entry>()
+            .with::<tla::two_phase::Entry>()
+            .with::<protocols::two_phase_commit::Entry>()
+            .with::<protocols::locking::Entry>()
+            .with::<protocols::train_hotel::Entry>()
+            .with::<protocols::yanking::Entry>()
+            .with::<protocols::receipts::Entry>()
+            .with::<protocols::merge_blocks::Entry>()
+    }
+
+    /// Adds the entry `E` (a unit struct, or any entry with a `Default`).
+    #[must_use]
+    pub fn with<E: ModelEntry + Default>(self) -> Self {
+        self.with_entry(E::default())
+    }
+
+    /// Adds `entry`.
+    #[must_use]
+    pub fn with_entry<E: ModelEntry>(mut self, entry: E) -> Self {
+        let name = entry.info().name;
+        if self.names().any(|n| n == name) {
+            self.duplicates.push(name);
+        } else {
+            self.entries.push(Box::new(erased::Adapter(entry)));
+        }
+        self
+    }
+
+    /// Checks that the registry can serve: no name twice, every default builds.
+    pub fn validate(&self) -> Result<(), RegistryError> {
+        if let Some(&name) = self.duplicates.first() {
+            return Err(RegistryError::Duplicate(name));
+        }
+        for e in &self.entries {
+            let info = e.info();
+            self.resolve(info.name, &Request::default())
+                .and_then(|r| e.build(&r))
+                .map_err(|source| RegistryError::Default {
+                    model: info.name,
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+
+    /// The names, in listing order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.entries.iter().map(|e| e.info().name)
+    }
+
+    /// Every model's listing, in order.
+    pub fn listings(&self) -> Vec<Listing> {
+        self.entries.iter().map(|e| e.listing()).collect()
+    }
+
+    /// The listing of model `name`.
+    pub fn listing(&self, name: &str) -> Result<Listing, ConfigError> {
+        Ok(self.entry(name)?.listing())
+    }
+
+    fn entry(&self, name: &str) -> Result<&dyn Registered, ConfigError> {
+        self.entries
+            .iter()
+            .find(|e| e.info().name == name)
+            .map(|e| &**e)
+            .ok_or_else(|| ConfigError::UnknownModel {
+                name: name.to_string(),
+                valid: join(self.names()),
+            })
+    }
+
+    /// Resolves `req` against model `name`'s defaults, validating every value.
+    pub fn resolve(&self, name: &str, req: &Request) -> Result<Resolved, ConfigError> {
+        let entry = self.entry(name)?;
+        let info = entry.info();
+        let variants = entry.variants();
+        let variant = match &req.variant {
+            None => variants.first().map_or("default", |v| v.name),
+            Some(v) => variants
+                .iter()
+                .find(|s| s.name == v)
+                .map(|s| s.name)
+                .ok_or_else(|| ConfigError::UnknownVariant {
+                    model: name.to_string(),
+                    name: v.clone(),
+                    valid: join(variants.iter().map(|s| s.name)),
+                })?,
+        };
+        let params = resolve_params(&info, req)?;
+        let kernel = match info.kernel {
+            Some(k) => Some(req.kernel.apply(k)?),
+            None => match req.kernel.first_setting() {
+                None => None,
+                Some(setting) => {
+                    return Err(ConfigError::NotKernel {
+                        model: name.to_string(),
+                        setting,
+                        valid: join(
+                            self.entries
+                                .iter()
+                                .map(|e| e.info())
+                                .filter(|i| i.kernel.is_some())
+                                .map(|i| i.name),
+                        ),
+                    })
+                }
+            },
+        };
+        Ok(Resolved {
+            model: info.name,
+            variant,
+            params,
+            kernel,
+        })
+    }
+
+    /// Builds a resolved model.
+    pub fn build(&self, r: &Resolved) -> Result<Box<dyn AnyModel>, ConfigError> {
+        self.entry(r.model)?.build(r)
+    }
+}
+
+fn resolve_params(info: &ModelInfo, req: &Request) -> Result<BTreeMap<String, u32>, ConfigError> {
+    let mut params: BTreeMap<String, u32> = info
+        .params
+        .iter()
+        .map(|p| (p.name.to_string(), p.default))
+        .collect();
+    for (k, v) in &req.params {
+        let spec =
+            info.params
+                .iter()
+                .find(|p| p.name == k)
+                .ok_or_else(|| ConfigError::UnknownParam {
+                    model: info.name.to_string(),
+                    name: k.clone(),
+                    valid: if info.params.is_empty() {
+                        "none".to_string()
+                    } else {
+                        join(info.params.iter().map(|p| p.name))
+                    },
+                })?;
+        let bad = || ConfigError::BadValue {
+            name: k.clone(),
+            value: v.clone(),
+            min: spec.min,
+            max: spec.max,
+        };
+        let n: u32 = v.trim().parse().map_err(|_| bad())?;
+        if n < spec.min || n > spec.max {
+            return Err(bad());
+        }
+        params.insert(k.clone(), n);
+    }
+    Ok(params)
+}
+
+fn join<'a>(it: impl Iterator<Item = &'a str>) -> String {
+    it.collect::<Vec<_>>().join(", ")
+}
+
+/// An entry behind its object-safe adapter.
+trait Registered: Send + Sync {
+    fn info(&self) -> ModelInfo;
+    fn variants(&self) -> Vec<VariantInfo>;
+    fn listing(&self) -> Listing;
+    fn build(&self, r: &Resolved) -> Result<Box<dyn AnyModel>, ConfigError>;
+}
+
+impl<E: ModelEntry> Registered for erased::Adapter<E> {
+    fn info(&self) -> ModelInfo {
+        self.0.info()
+    }
+
+    fn variants(&self) -> Vec<VariantInfo> {
+        self.0.variants().iter().map(|v| v.info()).collect()
+    }
+
+    fn listing(&self) -> Listing {
+        let info = self.0.info();
+        // The properties come from the model itself, built at its defaults: declared once.
+        let defaults = Resolved {
+            model: info.name,
+            variant: self.0.variants().first().map_or("default", |v| v.name),
+            params: info
+                .params
+                .iter()
+                .map(|p| (p.name.to_string(), p.default))
+                .collect(),
+            kernel: info.kernel,
+        };
+        let properties = self
+            .build(&defaults)
+            .map(|m| m.property_info())
+            .unwrap_or_default();
+        Listing {
+            name: info.name,
+            summary: info.summary,
+            source: info.source,
+            params: info.params,
+            variants: self.variants(),
+            properties,
+            kernel: info.kernel,
+            notes: info.notes,
+        }
+    }
+
+    fn build(&self, r: &Resolved) -> Result<Box<dyn AnyModel>, ConfigError> {
+        let variants = self.0.variants();
+        let spec = variants
+            .iter()
+            .find(|v| v.name == r.variant)
+            .ok_or_else(|| ConfigError::UnknownVariant {
+                model: r.model.to_string(),
+                name: r.variant.to_string(),
+                valid: join(variants.iter().map(|v| v.name)),
+            })?;
+        let model = self.0.build(&Config::new(spec.value, r))?;
+        let count = xshard_models::Checkable::property_info(&model).len();
+        if count > MAX_PROPERTIES {
+            return Err(ConfigError::TooManyProperties {
+                model: r.model.to_string(),
+                count,
+                max: MAX_PROPERTIES,
+            });
+        }
+        Ok(Box::new(erased::Erased::new(model)))
+    }
+}

@@ -1,0 +1,320 @@
+//! The run layer: what every command does with a model, once. Resolve the request and build
+//! the model through the [`Registry`], explore it with the [`Engine`], assemble one
+//! [`PropertyOutcome`] per property (status, path, decoded trace, files), write the
+//! counterexample files, replay a file. `check`, `gate`, `replay`, the regeneration example
+//! and a user's own binary all call this; none re-implements it, and nothing here prints.
+
+mod rerun;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use xshard_models::kernel::KernelOverrides;
+use xshard_models::{ConfigError, Request, Resolved};
+use xshard_properties::Kind;
+
+pub use rerun::rerun_command;
+
+use crate::engine::{Bound, Engine, EngineError, Stats, Status};
+use crate::files::{self, Render, TraceError, WrittenFiles};
+use crate::registry::Registry;
+use crate::trace::replay::{ReplayError, ReplayOutcome};
+use crate::trace::Counterexample;
+
+/// Why a run could not produce a result (exit code 2). A violated property is a result, not
+/// an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The request does not name a valid model configuration.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The engine refused its settings for this model.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// Counterexample files could not be written or read.
+    #[error(transparent)]
+    Files(#[from] TraceError),
+    /// A counterexample file does not replay.
+    #[error(transparent)]
+    Replay(#[from] ReplayError),
+    /// The engine found a path that does not decode: a bug in the engine or the model's
+    /// `decode`.
+    #[error(
+        "the path found for property {property} of model {model} does not replay: this is a bug"
+    )]
+    Undecodable {
+        /// The model.
+        model: String,
+        /// The property.
+        property: String,
+    },
+}
+
+/// Everything known about one property after a check.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct PropertyOutcome {
+    /// The stable name.
+    pub name: &'static str,
+    /// How it is judged.
+    pub kind: Kind,
+    /// One sentence: what it states.
+    pub statement: &'static str,
+    /// The verdict.
+    pub status: Status,
+    /// The engine's encoded path to the counterexample or witness.
+    pub path: Option<Vec<usize>>,
+    /// The decoded path (violations and witnesses).
+    pub trace: Option<Counterexample>,
+    /// The files written for a violation (after [`Checked::write_files`]).
+    pub files: Option<WrittenFiles>,
+}
+
+impl PropertyOutcome {
+    /// The number of actions of the counterexample or witness.
+    pub fn length(&self) -> Option<usize> {
+        self.path.as_ref().map(|p| p.len().saturating_sub(1))
+    }
+
+    /// The one-sentence explanation, when there is a trace.
+    pub fn explanation(&self) -> Option<&str> {
+        self.trace.as_ref().map(|t| t.explanation.as_str())
+    }
+}
+
+/// The overall verdict of a check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Exhaustive search: every invariant holds and every witness was found.
+    Holds,
+    /// An invariant is violated or a witness is missing.
+    Violated,
+    /// A bound was hit before anything failed.
+    Inconclusive,
+}
+
+impl Verdict {
+    /// The exit code for this verdict.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Holds => crate::exit::OK,
+            Verdict::Violated => crate::exit::VIOLATED,
+            Verdict::Inconclusive => crate::exit::INCONCLUSIVE,
+        }
+    }
+
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Holds => "holds",
+            Verdict::Violated => "violated",
+            Verdict::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// A finished check.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Checked {
+    /// What was checked.
+    pub resolved: Resolved,
+    /// One record per property, in declaration order.
+    pub properties: Vec<PropertyOutcome>,
+    /// The engine's statistics.
+    pub stats: Stats,
+    /// The bound that cut the search short, if one did.
+    pub stopped_by: Option<Bound>,
+}
+
+impl Checked {
+    /// The overall verdict.
+    pub fn verdict(&self) -> Verdict {
+        if self.properties.iter().any(|p| p.status.is_failure()) {
+            Verdict::Violated
+        } else if self.stopped_by.is_some()
+            || self
+                .properties
+                .iter()
+                .any(|p| p.status == Status::Inconclusive)
+        {
+            Verdict::Inconclusive
+        } else {
+            Verdict::Holds
+        }
+    }
+
+    /// The properties that failed (violated or unwitnessed), in order.
+    pub fn failed(&self) -> Vec<&'static str> {
+        self.properties
+            .iter()
+            .filter(|p| p.status.is_failure())
+            .map(|p| p.name)
+            .collect()
+    }
+
+    /// The outcome of property `name`.
+    pub fn property(&self, name: &str) -> Option<&PropertyOutcome> {
+        self.properties.iter().find(|p| p.name == name)
+    }
+
+    /// Writes the files of every violated property's counterexample under `out`; the charts
+    /// name `program`'s replay command.
+    pub fn write_files(
+        &mut self,
+        out: &Path,
+        render: Render,
+        program: &str,
+    ) -> Result<(), RunError> {
+        for p in &mut self.properties {
+            if let (Status::Violated, Some(t)) = (p.status, &p.trace) {
+                p.files = Some(files::write_counterexample(t, out, render, program)?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every written file set, in property order.
+    pub fn files(&self) -> impl Iterator<Item = &WrittenFiles> {
+        self.properties.iter().filter_map(|p| p.files.as_ref())
+    }
+}
+
+/// Builds and checks model `model` for `req` with `engine`.
+pub fn check(
+    registry: &Registry,
+    model: &str,
+    req: &Request,
+    engine: &Engine,
+) -> Result<Checked, RunError> {
+    let resolved = registry.resolve(model, req)?;
+    check_resolved(registry, &resolved, engine)
+}
+
+/// Checks an already resolved configuration.
+pub fn check_resolved(
+    registry: &Registry,
+    resolved: &Resolved,
+    engine: &Engine,
+) -> Result<Checked, RunError> {
+    let built = registry.build(resolved)?;
+    let report = built.check(engine)?;
+    let infos = built.property_info();
+    let mut properties = Vec::with_capacity(report.properties.len());
+    for (index, (p, info)) in report.properties.into_iter().zip(infos).enumerate() {
+        let trace =
+            match &p.path {
+                Some(path) => Some(built.trace(resolved, index, path).ok_or_else(|| {
+                    RunError::Undecodable {
+                        model: resolved.model.to_string(),
+                        property: p.name.to_string(),
+                    }
+                })?),
+                None => None,
+            };
+        properties.push(PropertyOutcome {
+            name: info.name,
+            kind: info.kind,
+            statement: info.statement,
+            status: p.status,
+            path: p.path,
+            trace,
+            files: None,
+        });
+    }
+    Ok(Checked {
+        resolved: resolved.clone(),
+        properties,
+        stats: report.stats,
+        stopped_by: report.stopped_by,
+    })
+}
+
+/// Replays the counterexample `t` (read from `file`) on the model it names.
+pub fn replay(
+    registry: &Registry,
+    t: &Counterexample,
+    file: &str,
+) -> Result<ReplayOutcome, RunError> {
+    let config = |source| ReplayError::Config {
+        file: file.to_string(),
+        source,
+    };
+    let mismatch = |what: String| ReplayError::Mismatch {
+        file: file.to_string(),
+        what,
+    };
+    let mut req = Request::new().variant(t.variant.clone()).kernel(
+        t.kernel
+            .as_ref()
+            .map_or_else(KernelOverrides::default, KernelOverrides::all_of),
+    );
+    req.params = t
+        .params
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_string()))
+        .collect::<BTreeMap<_, _>>();
+    let resolved = registry.resolve(&t.model, &req).map_err(config)?;
+    if resolved.params != t.params {
+        return Err(mismatch(format!(
+            "the file's parameters ({}) are not the model's full parameter set ({})",
+            params_text(&t.params),
+            params_text(&resolved.params)
+        ))
+        .into());
+    }
+    if t.kernel.is_none() && resolved.kernel.is_some() {
+        return Err(mismatch(format!(
+            "the file records no kernel configuration but model {} runs on the world kernel",
+            t.model
+        ))
+        .into());
+    }
+    // In async time delta and horizon are unused; keep the file's values so that nothing the
+    // file says is silently replaced.
+    let resolved = Resolved {
+        kernel: t.kernel,
+        ..resolved
+    };
+    let built = registry.build(&resolved).map_err(config)?;
+    Ok(built.replay(t, file)?)
+}
+
+fn params_text(p: &BTreeMap<String, u32>) -> String {
+    if p.is_empty() {
+        return "none".to_string();
+    }
+    p.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The chance that two of `distinct` states share a fingerprint, so that one of them was taken
+/// for the other and never explored: the visited set keeps 63-bit fingerprints, not states
+/// (as TLC and SPIN's hash-compact mode do). With `n` states and `2^63` fingerprints the
+/// birthday bound gives about `n(n-1)/2 / 2^63`. It is reported so that a `holds` over a large
+/// space states its (tiny) residual doubt, as TLC's "probability of fingerprint collision" does.
+pub fn collision_probability(distinct: u64) -> f64 {
+    let n = distinct as f64;
+    let space = 2f64.powi(crate::engine::fingerprint::BITS as i32);
+    (n * (n - 1.0).max(0.0) / 2.0 / space).min(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collision_probability;
+
+    #[test]
+    fn collision_probability_follows_the_birthday_bound() {
+        assert_eq!(collision_probability(0), 0.0);
+        assert_eq!(collision_probability(1), 0.0);
+        // TwoPhase with 9 RMs: 10,340,352 states -> about 5.8e-6.
+        let p = collision_probability(10_340_352);
+        assert!((5.7e-6..5.9e-6).contains(&p), "{p}");
+        assert_eq!(collision_probability(u64::MAX), 1.0);
+    }
+}
