@@ -1,5 +1,7 @@
 //! Command-line arguments (clap derive).
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use xshard_models::kernel::KernelOverrides;
 use xshard_models::kernel::{CrashMode, Delivery, TimeMode};
@@ -26,13 +28,13 @@ pub enum Command {
     /// Run a suite of checks (default `xshard.toml`) and fail if any verdict differs from
     /// its expectation: table, JSON Lines, JUnit XML, GitHub annotations, counterexamples.
     #[command(after_help = crate::exit::TABLE)]
-    Gate(super::gate::GateArgs),
+    Gate(GateArgs),
     /// Re-execute a counterexample file and check its property at the end.
     #[command(after_help = crate::exit::TABLE)]
-    Replay(super::replay::ReplayArgs),
+    Replay(ReplayArgs),
     /// Draw a counterexample file as a message-sequence chart (DOT, SVG) or as text.
     #[command(after_help = crate::exit::TABLE)]
-    Render(super::render::RenderArgs),
+    Render(RenderArgs),
 }
 
 /// Output format.
@@ -202,4 +204,59 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     }
     n.checked_mul(1u64 << shift)
         .ok_or_else(|| format!("'{s}' is too large"))
+}
+
+/// `xshard gate`.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The suite file: `[[check]]` tables with their expected verdicts.
+    #[arg(default_value = "xshard.toml")]
+    pub file: PathBuf,
+    /// Directory for counterexample files (`DIR/<model>/<property>-<hash>.json`).
+    #[arg(long, value_name = "DIR", default_value = "counterexamples")]
+    pub out: PathBuf,
+    /// Checks run at once.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub jobs: u32,
+    /// Engine threads per check.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: u32,
+    /// Also render each counterexample as SVG (needs Graphviz's `dot`).
+    #[arg(long)]
+    pub svg: bool,
+    /// Write a JUnit XML report here: a test suite per check, a test case per property.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `xshard replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A counterexample file written by `xshard check` (the `.json`).
+    pub file: PathBuf,
+}
+
+/// The drawing to produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// The message-sequence chart as Graphviz DOT.
+    Dot,
+    /// The chart rendered to SVG by Graphviz `dot`.
+    Svg,
+    /// Numbered steps as plain text.
+    Text,
+}
+
+/// `xshard render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// A counterexample file written by `xshard check` (the `.json`).
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = RenderFormat::Dot)]
+    pub format: RenderFormat,
+    /// Write here instead of to stdout.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
 }

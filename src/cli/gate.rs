@@ -8,9 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::Args;
-
-use super::args::Format;
+use super::args::{Format, GateArgs};
 use super::{CliError, Ctx};
 use crate::engine::Engine;
 use crate::exit;
@@ -18,31 +16,6 @@ use crate::files::Render;
 use crate::gate::{self, GateConfig};
 use crate::output::json::line;
 use crate::output::{self, github, junit};
-
-/// `xshard gate`.
-#[derive(Debug, Args)]
-pub struct GateArgs {
-    /// The suite file: `[[check]]` tables with their expected verdicts.
-    #[arg(default_value = "xshard.toml")]
-    pub file: PathBuf,
-    /// Directory for counterexample files (`DIR/<model>/<property>-<hash>.json`).
-    #[arg(long, value_name = "DIR", default_value = "counterexamples")]
-    pub out: PathBuf,
-    /// Checks run at once.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub jobs: u32,
-    /// Engine threads per check.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub threads: u32,
-    /// Also render each counterexample as SVG (needs Graphviz's `dot`).
-    #[arg(long)]
-    pub svg: bool,
-    /// Write a JUnit XML report here: a test suite per check, a test case per property.
-    #[arg(long, value_name = "PATH")]
-    pub junit: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-}
 
 /// Runs `gate`.
 pub(crate) fn run(a: &GateArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {

@@ -1,37 +1,12 @@
 //! `xshard render FILE [--format dot|svg|text] [-o OUT]`: draw a counterexample file.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
-
+use super::args::{RenderArgs, RenderFormat};
 use super::{CliError, Ctx};
 use crate::exit;
 use crate::files;
 use crate::render;
-
-/// The drawing to produce.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RenderFormat {
-    /// The message-sequence chart as Graphviz DOT.
-    Dot,
-    /// The chart rendered to SVG by Graphviz `dot`.
-    Svg,
-    /// Numbered steps as plain text.
-    Text,
-}
-
-/// `xshard render`.
-#[derive(Debug, Args)]
-pub struct RenderArgs {
-    /// A counterexample file written by `xshard check` (the `.json`).
-    pub file: PathBuf,
-    #[arg(long, value_enum, default_value_t = RenderFormat::Dot)]
-    pub format: RenderFormat,
-    /// Write here instead of to stdout.
-    #[arg(short = 'o', long = "output", value_name = "OUT")]
-    pub output: Option<PathBuf>,
-}
 
 /// Runs `xshard render`.
 pub(crate) fn run(a: &RenderArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {

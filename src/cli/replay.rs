@@ -2,22 +2,13 @@
 //! its property still fails (exit 1), no longer fails (exit 0), or the file does not replay
 //! (exit 2, naming the step).
 
-use std::path::PathBuf;
-
-use clap::Args;
 use xshard_properties::Kind;
 
+use super::args::ReplayArgs;
 use super::{CliError, Ctx};
 use crate::exit;
 use crate::files;
 use crate::run;
-
-/// `xshard replay`.
-#[derive(Debug, Args)]
-pub struct ReplayArgs {
-    /// A counterexample file written by `xshard check` (the `.json`).
-    pub file: PathBuf,
-}
 
 /// Runs `replay`.
 pub(crate) fn run(a: &ReplayArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {

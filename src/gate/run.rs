@@ -14,9 +14,8 @@ use xshard_models::Resolved;
 use super::suite::{CheckSpec, Suite};
 use crate::engine::{Bound, Engine, Status};
 use crate::files::{Render, TraceError, WrittenFiles};
-use crate::output::bound_text;
 use crate::registry::Registry;
-use crate::run::{self, rerun_command, Checked, RunError};
+use crate::run::{self, bound_text, rerun_command, Checked, RunError};
 
 /// How to run a suite.
 #[derive(Clone, Debug)]

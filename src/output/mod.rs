@@ -8,16 +8,4 @@ pub mod human;
 pub mod json;
 pub mod junit;
 
-use crate::engine::Bound;
-
-/// How a bound is named in messages: the option that sets it (`--max-states`), or
-/// `interrupted`.
-pub fn bound_text(b: Bound) -> &'static str {
-    match b {
-        Bound::MaxStates => "--max-states",
-        Bound::MaxDepth => "--max-depth",
-        Bound::Timeout => "--timeout",
-        Bound::MaxMemory => "--max-memory",
-        Bound::Interrupted => "interrupted",
-    }
-}
+pub use crate::run::bound_text;

@@ -14,7 +14,7 @@ use xshard_models::kernel::KernelOverrides;
 use xshard_models::{ConfigError, Request, Resolved};
 use xshard_properties::Kind;
 
-pub use rerun::rerun_command;
+pub use rerun::{bound_text, rerun_command};
 
 use crate::engine::{Bound, Engine, EngineError, Stats, Status};
 use crate::files::{self, Render, TraceError, WrittenFiles};

@@ -1,6 +1,8 @@
 //! The command that re-runs a check, which every failure message ends with.
 
 use xshard_models::kernel::{CrashMode, Delivery, TimeMode};
+
+use crate::engine::Bound;
 use xshard_models::Resolved;
 
 /// `PROGRAM check MODEL --variant V -p k=v ... [kernel settings]`: re-runs the check that
@@ -30,4 +32,16 @@ pub fn rerun_command(program: &str, r: &Resolved) -> String {
         }
     }
     cmd
+}
+
+/// How a bound is named in messages: the option that sets it (`--max-states`), or
+/// `interrupted`.
+pub fn bound_text(b: Bound) -> &'static str {
+    match b {
+        Bound::MaxStates => "--max-states",
+        Bound::MaxDepth => "--max-depth",
+        Bound::Timeout => "--timeout",
+        Bound::MaxMemory => "--max-memory",
+        Bound::Interrupted => "interrupted",
+    }
 }

@@ -5,6 +5,7 @@ mod helpers;
 mod cli_check;
 mod engine;
 mod gate;
+mod layout;
 mod protocols_a;
 mod protocols_b;
 mod traces;

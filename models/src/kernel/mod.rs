@@ -28,7 +28,6 @@
 //! choice and, with crash-recover, no crashed node. Faults and ticks are not progress.
 
 pub mod config;
-pub mod property;
 pub mod protocol;
 pub mod state;
 pub mod symmetry;
@@ -38,8 +37,7 @@ pub use config::{
     CrashMode, Delivery, KernelConfig, KernelOverrides, TimeMode, MAX_BUDGET, MAX_DELTA,
     MAX_HORIZON,
 };
-pub use property::{FindFn, Property};
-pub use protocol::{Effects, Protocol};
+pub use protocol::{Effects, FindFn, Property, Protocol};
 pub use state::{Action, Armed, Envelope, KernelAction, State, WorldState};
 pub use world::World;
 

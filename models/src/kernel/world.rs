@@ -4,8 +4,7 @@ use stateright::Model;
 use xshard_properties::{Kind, NodeId, Observation};
 
 use super::config::{CrashMode, Delivery, KernelConfig};
-use super::property::Property;
-use super::protocol::{Effects, Protocol};
+use super::protocol::{Effects, Property, Protocol};
 use super::state::{node_id, Action, Armed, Envelope, KernelAction, State, WorldState};
 use super::symmetry::Permutations;
 use crate::checkable::{stateright_properties, Checkable, PropertyInfo};

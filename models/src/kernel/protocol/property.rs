@@ -7,7 +7,7 @@ use std::fmt;
 
 use xshard_properties::{Kind, Observation, PropertySpec};
 
-use super::protocol::Protocol;
+use super::Protocol;
 use crate::checkable::PropertyInfo;
 
 /// How a protocol's own property finds a violation (or, for `sometimes`, a witness): `Some`

@@ -1,0 +1,67 @@
+//! What a handler does besides changing its node: messages to send and timers to arm or
+//! cancel, applied by the kernel after the handler returns.
+
+use xshard_properties::NodeId;
+
+use super::Protocol;
+
+/// The effects of a handler: messages to send and timers to arm or cancel.
+#[derive(Debug)]
+pub struct Effects<P: Protocol> {
+    pub(crate) now: u32,
+    pub(crate) sends: Vec<(NodeId, P::Msg)>,
+    pub(crate) arm: Vec<(P::Timer, u32)>,
+    pub(crate) cancel: Vec<P::Timer>,
+}
+
+impl<P: Protocol> Effects<P> {
+    /// Empty effects at tick `now`: what the kernel hands a handler. Public so that a
+    /// protocol's unit tests can call its handlers directly and inspect what they did.
+    pub fn new(now: u32) -> Self {
+        Effects {
+            now,
+            sends: Vec::new(),
+            arm: Vec::new(),
+            cancel: Vec::new(),
+        }
+    }
+
+    /// The current tick (always 0 in async time).
+    pub fn now(&self) -> u32 {
+        self.now
+    }
+
+    /// Sends `msg` to `to` over the network.
+    pub fn send(&mut self, to: NodeId, msg: P::Msg) {
+        self.sends.push((to, msg));
+    }
+
+    /// Arms (or re-arms) `timer` to fire `after` ticks from now in clocked time; in async time
+    /// it may fire at any moment.
+    pub fn set_timer(&mut self, timer: P::Timer, after: u32) {
+        self.cancel.retain(|t| *t != timer);
+        self.arm.retain(|(t, _)| *t != timer);
+        self.arm.push((timer, after));
+    }
+
+    /// The messages sent so far, in order: (receiver, message).
+    pub fn sent(&self) -> &[(NodeId, P::Msg)] {
+        &self.sends
+    }
+
+    /// The timers armed so far: (timer, ticks from now).
+    pub fn armed(&self) -> &[(P::Timer, u32)] {
+        &self.arm
+    }
+
+    /// The timers cancelled so far.
+    pub fn cancelled(&self) -> &[P::Timer] {
+        &self.cancel
+    }
+
+    /// Disarms `timer` if it is armed.
+    pub fn cancel_timer(&mut self, timer: P::Timer) {
+        self.arm.retain(|(t, _)| *t != timer);
+        self.cancel.push(timer);
+    }
+}
