@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use xshard::cli::check::{execute, write_files};
-use xshard::engine::{Options, Status};
+use xshard::engine::{Engine, Status};
 use xshard::trace::files::Render;
 use xshard_models::registry::{Expect, KernelOverrides};
 use xshard_models::{catalogue, Request};
@@ -50,7 +50,7 @@ fn main() -> ExitCode {
     let out = Path::new("counterexamples");
     for (model, req, expected) in runs {
         let what = format!("{model} {req:?}");
-        let mut run = match execute(model, &req, &Options::default()) {
+        let mut run = match execute(model, &req, &Engine::new()) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("{what}: {e}");

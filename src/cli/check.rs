@@ -2,14 +2,14 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use xshard_models::{registry, Checkable, Request, Resolved, Visitor};
 
 use super::args::{CheckArgs, Format};
 use super::CliError;
-use crate::engine::{self, Options, Report, Status};
+use crate::engine::{Engine, EngineError, Report, Status, StopHandle};
 use crate::report::{self, Verdict};
 use crate::trace::files::{self, Render, WrittenFiles};
 use crate::trace::{self, Counterexample};
@@ -35,16 +35,15 @@ impl CheckRun {
 }
 
 struct RunVisitor<'a> {
-    opts: &'a Options,
+    engine: &'a Engine,
 }
 
 impl Visitor for RunVisitor<'_> {
     type Out = Result<CheckRun, CliError>;
 
     fn visit<M: Checkable>(self, model: M, resolved: &Resolved) -> Self::Out {
-        engine::validate(&model, self.opts).map_err(CliError::Usage)?;
         let model = Arc::new(model);
-        let report = engine::check_arc(&model, self.opts);
+        let report = self.engine.check(&model).map_err(usage)?;
         let traces = report
             .properties
             .iter()
@@ -84,19 +83,30 @@ pub fn parse_params(raw: &[String]) -> Result<BTreeMap<String, String>, CliError
     Ok(out)
 }
 
-/// Builds the engine options of a check.
-pub fn options(a: &CheckArgs) -> Options {
-    Options {
-        strategy: a.strategy,
-        threads: a.threads.map_or_else(available_threads, |t| t as usize),
-        symmetry: a.symmetry,
-        max_states: a.max_states,
-        max_depth: a.max_depth,
-        timeout: a.timeout.map(Duration::from_secs),
-        max_memory: Some(a.max_memory),
-        engine: a.engine,
-        progress: true,
-    }
+/// The engine error as a usage error, naming the flags to change.
+fn usage(e: EngineError) -> CliError {
+    CliError::Usage(match e {
+        EngineError::StaterightSymmetry => "this model has no symmetry function for stateright's \
+            checker; run --symmetry with --engine xshard, or --engine stateright without it"
+            .to_string(),
+        other => other.to_string(),
+    })
+}
+
+/// Builds the engine of a check: the flags' settings, progress on stderr, and the process's
+/// Ctrl-C stop handle.
+pub fn engine(a: &CheckArgs) -> Engine {
+    Engine::new()
+        .strategy(a.strategy)
+        .threads(a.threads.map_or_else(available_threads, |t| t as usize))
+        .symmetry(a.symmetry)
+        .max_states(a.max_states)
+        .max_depth(a.max_depth)
+        .timeout(a.timeout.map(Duration::from_secs))
+        .max_memory(a.max_memory)
+        .kind(a.engine)
+        .progress(super::progress::stderr_progress())
+        .stop_handle(interrupt_handle().clone())
 }
 
 fn available_threads() -> usize {
@@ -104,8 +114,15 @@ fn available_threads() -> usize {
 }
 
 /// Builds and checks the model a request names.
-pub fn execute(model: &str, req: &Request, opts: &Options) -> Result<CheckRun, CliError> {
-    registry::build(model, req, RunVisitor { opts })?
+pub fn execute(model: &str, req: &Request, engine: &Engine) -> Result<CheckRun, CliError> {
+    registry::build(model, req, RunVisitor { engine })?
+}
+
+/// The stop handle Ctrl-C stops: one per process, because a signal is, and given to every
+/// check `xshard check` runs. Never reset: the first Ctrl-C ends the command.
+fn interrupt_handle() -> &'static StopHandle {
+    static HANDLE: OnceLock<StopHandle> = OnceLock::new();
+    HANDLE.get_or_init(StopHandle::new)
 }
 
 /// Makes the first Ctrl-C stop the check gracefully (partial summary, exit code 3 with
@@ -121,7 +138,7 @@ fn install_interrupt_handler() {
         if seen.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
         }
-        engine::interrupt();
+        interrupt_handle().stop();
     });
 }
 
@@ -157,9 +174,9 @@ pub fn run(a: &CheckArgs) -> Result<u8, CliError> {
     };
     // Validate before exploring, so bad input fails fast.
     registry::resolve(&a.model, &req)?;
-    let opts = options(a);
+    let engine = engine(a);
     install_interrupt_handler();
-    let mut run = execute(&a.model, &req, &opts)?;
+    let mut run = execute(&a.model, &req, &engine)?;
     // Files first: if they cannot be written the command fails with one line and no report.
     write_files(&mut run, &a.out, a.render)?;
     for note in run.files.iter().filter_map(|f| f.svg_note.as_deref()) {

@@ -13,8 +13,8 @@ use xshard_models::Resolved;
 
 use super::suite::{CheckSpec, Suite};
 use crate::cli::check::{execute, CheckRun};
-use crate::engine::{Bound, Options, Status};
-use crate::report::rerun_command;
+use crate::engine::{Bound, Engine, Status};
+use crate::report::{bound_flag, rerun_command};
 use crate::trace::files::{write_counterexample, Render, TraceError, WrittenFiles};
 
 /// How to run a suite.
@@ -91,7 +91,8 @@ impl CheckResult {
         let undecided = self.cases.iter().any(|c| c.status == Status::Inconclusive);
         let bound = format!(
             "inconclusive ({})",
-            self.stopped_by.map_or("undecided", Bound::describe)
+            self.stopped_by
+                .map_or_else(|| "undecided".to_string(), bound_flag)
         );
         match (self.failed.is_empty(), undecided) {
             (true, false) => "holds".to_string(),
@@ -139,7 +140,8 @@ impl CheckResult {
             details.push(format!(
                 "{} undecided: the search was stopped by {} first and allow_inconclusive is false",
                 undecided.join(", "),
-                self.stopped_by.map_or("a bound", Bound::describe)
+                self.stopped_by
+                    .map_or_else(|| "a bound".to_string(), bound_flag)
             ));
         }
         Some(format!(
@@ -230,15 +232,13 @@ pub fn run_check(
     spec: &CheckSpec,
     cfg: &GateConfig,
 ) -> Result<CheckResult, GateError> {
-    let opts = Options {
-        threads: cfg.threads,
-        max_states: spec.max_states,
-        max_depth: spec.max_depth,
-        timeout: spec.timeout.map(Duration::from_secs),
-        ..Default::default()
-    };
+    let engine = Engine::new()
+        .threads(cfg.threads)
+        .max_states(spec.max_states)
+        .max_depth(spec.max_depth)
+        .timeout(spec.timeout.map(Duration::from_secs));
     let started = Instant::now();
-    let run = execute(&spec.model, &spec.request, &opts).map_err(|e| GateError::Check {
+    let run = execute(&spec.model, &spec.request, &engine).map_err(|e| GateError::Check {
         check: spec.name.clone(),
         message: e.to_string(),
     })?;
@@ -315,7 +315,7 @@ fn judge(
         Status::Inconclusive => {
             let why = format!(
                 "{name} is undecided: the search was stopped by {} first",
-                stopped_by.map_or("a bound", Bound::describe)
+                stopped_by.map_or_else(|| "a bound".to_string(), bound_flag)
             );
             if allow_inconclusive {
                 (Outcome::Skipped, Some(why))

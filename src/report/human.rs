@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use xshard_models::registry::{Expect, ModelInfo};
 
-use super::{rerun_command, Verdict};
+use super::{bound_flag, rerun_command, Verdict};
 use crate::cli::check::CheckRun;
 use crate::engine::Status;
 use crate::trace::files::WrittenFiles;
@@ -146,7 +146,10 @@ pub fn check(run: &CheckRun) -> String {
             let _ = writeln!(out, "re-run: {}", rerun_command(r));
         }
         Verdict::Inconclusive => {
-            let bound = run.report.stopped_by.map_or("a bound", |b| b.describe());
+            let bound = run
+                .report
+                .stopped_by
+                .map_or_else(|| "a bound".to_string(), bound_flag);
             let _ = writeln!(
                 out,
                 "verdict: inconclusive (stopped by {bound} before the search was exhaustive)"

@@ -5,7 +5,7 @@ pub mod json;
 
 use serde::Serialize;
 
-use crate::engine::{Report, Status};
+use crate::engine::{Bound, Report, Status};
 use crate::exit;
 
 /// The overall verdict of a check.
@@ -56,6 +56,15 @@ impl Verdict {
     }
 }
 
+/// How messages name a bound: the command-line flag that sets it (`--max-states`, from the
+/// serde name `max_states`), or `interrupted`, which no flag sets.
+pub fn bound_flag(b: Bound) -> String {
+    match b {
+        Bound::Interrupted => b.as_str().to_string(),
+        _ => format!("--{}", b.as_str().replace('_', "-")),
+    }
+}
+
 /// The chance that two of `distinct` states share a fingerprint, so that one of them was taken
 /// for the other and never explored: the visited set keeps 63-bit fingerprints, not states
 /// (as TLC and SPIN's hash-compact mode do). With `n` states and `2^63` fingerprints the
@@ -98,7 +107,22 @@ pub fn rerun_command(r: &xshard_models::Resolved) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::collision_probability;
+    use super::{bound_flag, collision_probability};
+    use crate::engine::Bound;
+
+    #[test]
+    fn bounds_are_named_by_their_flags() {
+        let names = [
+            (Bound::MaxStates, "--max-states"),
+            (Bound::MaxDepth, "--max-depth"),
+            (Bound::Timeout, "--timeout"),
+            (Bound::MaxMemory, "--max-memory"),
+            (Bound::Interrupted, "interrupted"),
+        ];
+        for (b, flag) in names {
+            assert_eq!(bound_flag(b), flag);
+        }
+    }
 
     #[test]
     fn collision_probability_follows_the_birthday_bound() {

@@ -7,14 +7,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use stateright::Expectation;
-use xshard::engine::{self, EngineKind, Options, Report, Status, Strategy};
+use xshard::engine::{self, Engine, EngineError, EngineKind, Report, Status, Strategy};
 use xshard_models::{catalogue, registry, Checkable, Request, Resolved, Visitor};
 
 use crate::helpers::{first, json_lines, run, xshard};
 
-/// Runs one model under several option sets and hands back the reports.
+/// Runs one model under several engines and hands back the reports (`None`: refused because
+/// stateright's checker cannot reduce this model by symmetry).
 struct RunAll<'a> {
-    opts: &'a [Options],
+    opts: &'a [Engine],
 }
 
 impl Visitor for RunAll<'_> {
@@ -23,26 +24,24 @@ impl Visitor for RunAll<'_> {
         let model = Arc::new(model);
         self.opts
             .iter()
-            .map(|o| {
-                engine::validate(&*model, o)
-                    .ok()
-                    .map(|()| engine::check_arc(&model, o))
+            .map(|o| match o.check(&model) {
+                Ok(r) => Some(r),
+                Err(EngineError::StaterightSymmetry) => None,
+                Err(e) => panic!("{o:?}: {e}"),
             })
             .collect()
     }
 }
 
-fn opts(engine: EngineKind, strategy: Strategy, threads: usize, symmetry: bool) -> Options {
-    Options {
-        engine,
-        strategy,
-        threads,
-        symmetry,
-        ..Default::default()
-    }
+fn opts(engine: EngineKind, strategy: Strategy, threads: usize, symmetry: bool) -> Engine {
+    Engine::new()
+        .kind(engine)
+        .strategy(strategy)
+        .threads(threads)
+        .symmetry(symmetry)
 }
 
-fn reports(model: &str, variant: &str, opts: &[Options]) -> Vec<Option<Report>> {
+fn reports(model: &str, variant: &str, opts: &[Engine]) -> Vec<Option<Report>> {
     let req = Request {
         variant: Some(variant.to_string()),
         ..Default::default()
@@ -85,13 +84,14 @@ fn every_model_and_variant_counts_the_same_everywhere() {
                     let Some(r) = r else {
                         // Only stateright with symmetry may be refused, and only for a model
                         // without a stateright symmetry function.
-                        assert!(cfg.engine == Stateright && symmetry, "{what}: {cfg:?}");
+                        assert!(
+                            cfg.settings().kind == Stateright && symmetry,
+                            "{what}: {cfg:?}"
+                        );
                         continue;
                     };
-                    let label = format!(
-                        "{what}: {:?} {:?} t{}",
-                        cfg.engine, cfg.strategy, cfg.threads
-                    );
+                    let s = cfg.settings();
+                    let label = format!("{what}: {:?} {:?} t{}", s.kind, s.strategy, s.threads);
                     assert_eq!(r.stopped_by, None, "{label}");
                     assert_eq!(
                         r.stats.distinct_states, base.stats.distinct_states,
@@ -188,25 +188,24 @@ impl Visitor for Minimal<'_> {
     );
     fn visit<M: Checkable>(self, model: M, _: &Resolved) -> Self::Out {
         let truth = brute_force(&model);
+        let model = Arc::new(model);
         let run = |threads: usize, symmetry: bool| {
-            let r = engine::check(
-                &model,
-                &Options {
-                    threads,
-                    symmetry,
-                    ..Default::default()
-                },
-            );
+            let r = Engine::new()
+                .threads(threads)
+                .symmetry(symmetry)
+                .check(&model)
+                .expect("xshard's engine checks every model");
+            let model = &*model;
             for p in &r.properties {
                 if let Some(path) = &p.path {
                     // Every path replays, and ends where the property is hit.
-                    let states = engine::replay_path(&model, path).expect("the path replays");
+                    let states = engine::replay_path(model, path).expect("the path replays");
                     let last = &states.last().expect("a path has a state").0;
                     let cond = model
                         .properties()
                         .into_iter()
                         .find(|q| q.name == p.name)
-                        .map(|q| (q.condition)(&model, last));
+                        .map(|q| (q.condition)(model, last));
                     let expect_hit = p.status == Status::Violated;
                     assert_eq!(cond, Some(!expect_hit), "{} does not end in a hit", p.name);
                 }
@@ -460,6 +459,11 @@ fn stateright_symmetry_needs_a_symmetry_function() {
     assert!(out.is_empty());
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("no symmetry function"), "{err}");
+    // The CLI names the flags to change (the engine's own message names no flags).
+    assert!(
+        err.contains("run --symmetry with --engine xshard, or --engine stateright without it"),
+        "{err}"
+    );
 }
 
 #[test]
