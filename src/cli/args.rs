@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use xshard_models::kernel::KernelOverrides;
 use xshard_models::kernel::{CrashMode, Delivery, TimeMode};
@@ -67,7 +68,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Exploration order: bfs gives shortest counterexamples.
-    #[arg(long, value_enum, default_value_t = Strategy::Bfs)]
+    #[arg(long, value_parser = strategy_parser(), default_value_t = Strategy::Bfs)]
     pub strategy: Strategy,
     /// Worker threads (default: the available cores).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
@@ -99,10 +100,46 @@ pub struct CheckArgs {
     /// The checker: xshard's engine, or stateright's own DFS checker (differential testing).
     /// Ctrl-C stops either and prints the partial summary (verdict inconclusive, exit code 3,
     /// stopped_by interrupted).
-    #[arg(long, value_enum, default_value_t = EngineKind::Xshard)]
+    #[arg(long, value_parser = engine_parser(), default_value_t = EngineKind::Xshard)]
     pub engine: EngineKind,
     #[command(flatten)]
     pub kernel: KernelArgs,
+}
+
+/// `--strategy`: the engine's strategies, each with a line of help.
+fn strategy_parser() -> impl TypedValueParser<Value = Strategy> {
+    let help = |s: Strategy| match s {
+        Strategy::Bfs => "Breadth-first: shortest counterexamples",
+        Strategy::Dfs => "Depth-first: low memory",
+    };
+    choices(Strategy::ALL, Strategy::as_str, help)
+}
+
+/// `--engine`: the engine kinds, each with a line of help.
+fn engine_parser() -> impl TypedValueParser<Value = EngineKind> {
+    let help = |k: EngineKind| match k {
+        EngineKind::Xshard => "xshard's own engine",
+        EngineKind::Stateright => "stateright 0.31's DFS checker (differential testing)",
+    };
+    choices(EngineKind::ALL, EngineKind::as_str, help)
+}
+
+/// A parser accepting the names of `all`: clap lists them in `--help` and in the one-line
+/// error for anything else; the engine's `FromStr` turns the name into the value.
+fn choices<T>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    help: fn(T) -> &'static str,
+) -> impl TypedValueParser<Value = T>
+where
+    T: Copy + std::str::FromStr + Send + Sync + 'static,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    PossibleValuesParser::new(
+        all.iter()
+            .map(|&v| PossibleValue::new(name(v)).help(help(v))),
+    )
+    .try_map(|s| s.parse::<T>())
 }
 
 /// The world kernel's settings, for kernel models (see `xshard list` for each model's

@@ -2,13 +2,14 @@
 //! verdict. All of it but the printing is the run layer's.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use xshard_models::Request;
 
 use super::args::{CheckArgs, Format};
 use super::{CliError, Ctx};
-use crate::engine::Engine;
+use crate::engine::{Engine, StopHandle};
 use crate::output;
 use crate::run;
 
@@ -34,7 +35,8 @@ pub(crate) fn parse_params(raw: &[String]) -> Result<BTreeMap<String, String>, C
     Ok(out)
 }
 
-/// The engine a check's flags ask for.
+/// The engine of a check: the flags' settings, progress on stderr, and the process's Ctrl-C
+/// stop handle.
 fn engine(a: &CheckArgs) -> Engine {
     Engine::new()
         .strategy(a.strategy)
@@ -45,7 +47,15 @@ fn engine(a: &CheckArgs) -> Engine {
         .timeout(a.timeout.map(Duration::from_secs))
         .max_memory(a.max_memory)
         .kind(a.engine)
-        .show_progress(true)
+        .progress(super::progress::stderr_progress())
+        .stop_handle(interrupt_handle().clone())
+}
+
+/// The stop handle Ctrl-C stops: one per process, because a signal is, and given to every
+/// check the process runs. Never reset: the first Ctrl-C ends the command.
+pub(crate) fn interrupt_handle() -> &'static StopHandle {
+    static HANDLE: OnceLock<StopHandle> = OnceLock::new();
+    HANDLE.get_or_init(StopHandle::new)
 }
 
 fn available_threads() -> usize {
@@ -54,7 +64,7 @@ fn available_threads() -> usize {
 
 /// Makes the first Ctrl-C stop the check gracefully (partial summary, exit code 3 with
 /// `stopped_by: interrupted`); a second one exits at once with code 130.
-fn install_interrupt_handler() {
+pub(crate) fn install_interrupt_handler() {
     use std::sync::atomic::{AtomicBool, Ordering};
     static ONCE: AtomicBool = AtomicBool::new(false);
     if ONCE.swap(true, Ordering::SeqCst) {
@@ -65,7 +75,7 @@ fn install_interrupt_handler() {
         if seen.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
         }
-        crate::engine::interrupt();
+        interrupt_handle().stop();
     });
 }
 

@@ -10,6 +10,7 @@ mod args;
 mod check;
 mod gate;
 mod list;
+mod progress;
 mod render;
 mod replay;
 
@@ -163,6 +164,13 @@ fn message(e: &CliError) -> String {
     use xshard_models::ConfigError;
     let config = match e {
         CliError::Config(c) | CliError::Run(crate::run::RunError::Config(c)) => c,
+        CliError::Run(crate::run::RunError::Engine(
+            crate::engine::EngineError::StaterightSymmetry,
+        )) => {
+            return "this model has no symmetry function for stateright's checker; run \
+                    --symmetry with --engine xshard, or --engine stateright without it"
+                .to_string()
+        }
         other => return other.to_string(),
     };
     let flag = |setting: &str| format!("--{}", setting.replace('_', "-"));

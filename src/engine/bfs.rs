@@ -24,7 +24,7 @@ use xshard_properties::Kind;
 use super::control::Control;
 use super::fingerprint::fingerprint;
 use super::table::{FpTable, Insert};
-use super::{hit, report, successors, Bound, Counts, Options, Report, Strategy};
+use super::{hit, report, successors, Bound, Counts, Report, Settings, Strategy};
 
 /// States expanded together, so that the cache misses of their successors' table slots
 /// overlap.
@@ -61,7 +61,7 @@ impl<M: Checkable> Ctx<'_, M> {
 /// initial-state indices.
 type Tree = Vec<Vec<u64>>;
 
-pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Report {
+pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Report {
     let threads = opts.threads.max(1);
     let cx = Ctx {
         model,
@@ -148,6 +148,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
     if cut {
         ctl.stop(Bound::MaxDepth);
     }
+    ctl.sample();
     let paths = found
         .iter()
         .map(|at| at.map(|at| path(&cx, &tree, at)))
@@ -332,7 +333,7 @@ struct Level<'a, S> {
     cursor: AtomicUsize,
     queues: Vec<Queue<S>>,
     last: bool,
-    /// With `--max-states`: distinct states accepted so far.
+    /// With `max_states`: distinct states accepted so far.
     accepted: AtomicU64,
 }
 

@@ -1,24 +1,24 @@
-//! Run control shared by every engine: the stop signal and its reason (bounds, Ctrl-C), the
-//! live counters, memory measurement, and the monitor thread that enforces `--timeout` and
-//! `--max-memory` and draws progress on stderr.
+//! Run control shared by every engine: the stop signal and its reason (bounds, the caller's
+//! [`StopHandle`]), the live counters, memory sampling, and the monitor thread that enforces
+//! `timeout`, `max_memory` and the stop handle and reports progress.
 //!
 //! Workers only read one relaxed atomic (`stopped`) between states; the monitor wakes every
 //! 50 ms, so a timeout or an interruption is honoured within a fraction of a second whatever
 //! the thread count.
+//!
+//! Everything here belongs to one run: nothing is process-global, so concurrent runs in one
+//! process neither stop nor reset each other. Only the memory figures are the process's (see
+//! the [module documentation](super)).
 
-use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use super::{Bound, Options};
-
-/// Set by [`super::interrupt`] (the CLI's Ctrl-C handler).
-pub(crate) static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+use super::{Bound, Progress, Settings, StopHandle};
 
 /// How often the monitor wakes.
 const TICK: Duration = Duration::from_millis(50);
-/// Non-terminal progress: one line this often (and none for shorter runs).
-const LINE_EVERY: Duration = Duration::from_secs(5);
+/// Progress is reported every this many ticks (about every 100 ms).
+const PROGRESS_TICKS: u64 = 2;
 
 /// Shared state of one run.
 #[derive(Debug)]
@@ -32,8 +32,10 @@ pub(crate) struct Control {
     pub start: Instant,
     timeout: Option<Duration>,
     max_memory: Option<u64>,
-    /// Resident memory when the run started.
-    pub baseline: u64,
+    handle: Option<StopHandle>,
+    /// Resident memory when the run started, if the platform reports it.
+    pub baseline: Option<u64>,
+    /// The largest resident memory sampled during the run (0: none known).
     peak_seen: AtomicU64,
 }
 
@@ -59,24 +61,28 @@ fn bound(c: u8) -> Option<Bound> {
 }
 
 impl Control {
-    pub fn new(opts: &Options) -> Self {
-        reset_peak();
-        let baseline = rss().unwrap_or(0);
-        Control {
+    pub fn new(s: &Settings, handle: Option<StopHandle>) -> Self {
+        let baseline = rss();
+        let ctl = Control {
             stop: AtomicU8::new(0),
             done: AtomicBool::new(false),
             generated: AtomicU64::new(0),
             distinct: AtomicU64::new(0),
             depth: AtomicU64::new(0),
             start: Instant::now(),
-            timeout: opts.timeout,
-            max_memory: opts.max_memory,
+            timeout: s.timeout,
+            max_memory: s.max_memory,
+            handle,
             baseline,
-            peak_seen: AtomicU64::new(baseline),
-        }
+            peak_seen: AtomicU64::new(baseline.unwrap_or(0)),
+        };
+        // A handle stopped before the run must stop it even if the run would end before the
+        // monitor's first tick.
+        ctl.check_handle();
+        ctl
     }
 
-    /// Whether the search must stop (a bound was hit or the user interrupted).
+    /// Whether the search must stop (a bound was hit or the stop handle was stopped).
     #[inline(always)]
     pub fn stopped(&self) -> bool {
         self.stop.load(Relaxed) != 0
@@ -92,12 +98,12 @@ impl Control {
         bound(self.stop.load(Relaxed))
     }
 
-    /// Whether allocating `extra` more bytes would break `--max-memory`; if so, stops the run.
+    /// Whether allocating `extra` more bytes would break `max_memory`; if so, stops the run.
     pub fn would_exceed(&self, extra: u64) -> bool {
+        let now = self.sample().unwrap_or(0);
         let Some(max) = self.max_memory else {
             return false;
         };
-        let now = rss().unwrap_or(0);
         if now.saturating_add(extra) > max {
             self.stop(Bound::MaxMemory);
             true
@@ -106,20 +112,34 @@ impl Control {
         }
     }
 
-    /// One check of the time and memory bounds and of Ctrl-C.
-    fn check(&self) {
-        if INTERRUPTED.load(Relaxed) {
+    /// Samples resident memory into the run's peak. Engines call it when their search ends,
+    /// while the visited set is still allocated.
+    pub fn sample(&self) -> Option<u64> {
+        let now = rss()?;
+        self.peak_seen.fetch_max(now, Relaxed);
+        Some(now)
+    }
+
+    fn check_handle(&self) {
+        if self.handle.as_ref().is_some_and(StopHandle::is_stopped) {
             self.stop(Bound::Interrupted);
         }
+    }
+
+    /// One check of the time and memory bounds and of the stop handle; the resident memory
+    /// sampled.
+    fn check(&self) -> Option<u64> {
+        self.check_handle();
         if self.timeout.is_some_and(|t| self.start.elapsed() >= t) {
             self.stop(Bound::Timeout);
         }
-        if let Some(now) = rss() {
-            self.peak_seen.fetch_max(now, Relaxed);
-            if self.max_memory.is_some_and(|m| now > m) {
+        let now = self.sample();
+        if let (Some(now), Some(max)) = (now, self.max_memory) {
+            if now > max {
                 self.stop(Bound::MaxMemory);
             }
         }
+        now
     }
 
     /// Marks the run finished (the monitor then exits).
@@ -127,99 +147,39 @@ impl Control {
         self.done.store(true, Relaxed);
     }
 
-    /// Peak resident memory of the run: the kernel's high-water mark when it could be reset at
-    /// the start of the run, else the largest value the monitor sampled.
+    /// Peak resident memory of the run: the largest value sampled, now included.
     pub fn peak(&self) -> Option<u64> {
-        let sampled = self.peak_seen.load(Relaxed).max(rss().unwrap_or(0));
-        match super::peak_memory() {
-            Some(hwm) if PEAK_RESET.load(Relaxed) => Some(hwm.max(sampled)),
-            _ if sampled > 0 => Some(sampled),
-            other => other,
-        }
+        self.sample();
+        Some(self.peak_seen.load(Relaxed)).filter(|&p| p > 0)
     }
 
-    /// Runs the monitor until [`Control::finish`]: enforces the time and memory bounds and
-    /// Ctrl-C, and shows progress on stderr if `progress`.
-    pub fn monitor(&self, progress: bool, label: &str) {
-        let mut bar = None;
-        let tty = progress && std::io::stderr().is_terminal();
-        if tty {
-            let pb = indicatif::ProgressBar::new_spinner();
-            pb.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(10));
-            if let Ok(style) =
-                indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
-            {
-                pb.set_style(style);
-            }
-            bar = Some(pb);
-        }
-        let mut last_line = Instant::now();
+    /// Runs the monitor until [`Control::finish`]: enforces the time and memory bounds and the
+    /// stop handle, and reports progress to `progress`.
+    pub fn monitor(&self, progress: Option<&(dyn Fn(&Progress) + Send + Sync)>, label: &str) {
         let mut tick = 0u64;
         while !self.done.load(Relaxed) {
             std::thread::park_timeout(TICK);
             if self.done.load(Relaxed) {
                 break;
             }
-            self.check();
+            let rss = self.check();
             tick += 1;
-            if let Some(pb) = &bar {
-                if tick % 2 == 0 {
-                    pb.set_message(self.status(label));
-                    pb.tick();
+            if let Some(f) = progress {
+                if tick % PROGRESS_TICKS == 0 {
+                    f(&Progress {
+                        label: label.to_string(),
+                        distinct: self.distinct.load(Relaxed),
+                        generated: self.generated.load(Relaxed),
+                        depth: self.depth.load(Relaxed),
+                        elapsed: self.start.elapsed(),
+                        resident_bytes: rss,
+                        stopping: self.reason(),
+                        done: false,
+                    });
                 }
-            } else if progress && last_line.elapsed() >= LINE_EVERY {
-                last_line = Instant::now();
-                eprintln!(
-                    "[{:>7.1}s] {}",
-                    self.start.elapsed().as_secs_f64(),
-                    self.status(label)
-                );
             }
         }
-        if let Some(pb) = bar {
-            pb.finish_and_clear();
-        }
     }
-
-    /// The one-line status.
-    fn status(&self, label: &str) -> String {
-        let distinct = self.distinct.load(Relaxed);
-        let secs = self.start.elapsed().as_secs_f64().max(1e-9);
-        format!(
-            "{label}: {} distinct, {} generated, depth {}, {}/s, {:.0} MiB{}",
-            group(distinct),
-            group(self.generated.load(Relaxed)),
-            self.depth.load(Relaxed),
-            group((distinct as f64 / secs) as u64),
-            rss().unwrap_or(0) as f64 / 1048576.0,
-            match self.reason() {
-                Some(b) => format!(" (stopping: {})", b.describe()),
-                None => String::new(),
-            }
-        )
-    }
-}
-
-/// `1234567` as `1,234,567`.
-pub(crate) fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-static PEAK_RESET: AtomicBool = AtomicBool::new(false);
-
-/// Resets the kernel's resident-memory high-water mark (Linux `clear_refs` 5), so that `VmHWM`
-/// measures this run rather than the process's whole life.
-fn reset_peak() {
-    let ok = std::fs::write("/proc/self/clear_refs", "5").is_ok();
-    PEAK_RESET.store(ok, Relaxed);
 }
 
 /// Current resident memory of this process in bytes (Linux `VmRSS`), if known.
@@ -228,7 +188,7 @@ pub(crate) fn rss() -> Option<u64> {
 }
 
 /// A `kB` field of `/proc/self/status`.
-pub(crate) fn status_kb(field: &str) -> Option<u64> {
+fn status_kb(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()

@@ -26,7 +26,7 @@ use xshard_properties::Kind;
 use super::control::Control;
 use super::fingerprint::fingerprint;
 use super::table::{FpTable, Insert};
-use super::{hit, report, successors, Bound, Counts, Options, Report, Strategy};
+use super::{hit, report, successors, Bound, Counts, Report, Settings, Strategy};
 
 /// Beyond-bound fingerprints a worker remembers before assuming the bound cut the search.
 const BEYOND_MAX: usize = 1 << 20;
@@ -70,7 +70,7 @@ struct Shared<'a, M: Checkable> {
     grow_at: AtomicU64,
     /// A state at the depth bound has a successor not otherwise reached.
     cut: AtomicBool,
-    /// With `--max-states`: distinct states accepted so far.
+    /// With `max_states`: distinct states accepted so far.
     accepted: AtomicU64,
 }
 
@@ -120,7 +120,7 @@ impl<S> Worker<S> {
     }
 }
 
-pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Report {
+pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Report {
     let threads = opts.threads.max(1);
     let kinds = model.property_kinds();
     let nprops = kinds.len();
@@ -220,6 +220,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Options, ctl: &Control) -> Rep
             sh.pause.store(false, Relaxed);
         }
     }
+    ctl.sample();
     let beyond = workers
         .iter()
         .flat_map(|w| &w.beyond)

@@ -2,6 +2,25 @@
 //! metadata) and reports, per property, a verdict and the action path of its counterexample or
 //! witness.
 //!
+//! A run is described by an [`Engine`], a builder whose settings default to a sequential BFS
+//! with no bounds but [`DEFAULT_MAX_MEMORY`], and started with [`Engine::check`]:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use xshard::engine::{Engine, Strategy};
+//! use xshard_models::tla::two_phase::{TwoPhase, Variant};
+//!
+//! let model = Arc::new(TwoPhase { rms: 3, variant: Variant::Default });
+//! let report = Engine::new()
+//!     .strategy(Strategy::Dfs)
+//!     .threads(2)
+//!     .timeout(Duration::from_secs(60))
+//!     .check(&model)
+//!     .expect("xshard's engine accepts every model");
+//! assert_eq!(report.stats.distinct_states, 288);
+//! ```
+//!
 //! Verdicts are honest: `holds` only after an exhaustive search within the model's own bounds; a
 //! run cut short by a bound is `inconclusive` and names the bound (DESIGN.md, "The engine").
 //!
@@ -15,15 +34,15 @@
 //!   exactly what a sequential FIFO search finds when it expands states in order and tries
 //!   actions in index order; the parallel search computes exactly the same levels (an ordered
 //!   pipeline over partitions of the visited set, see `bfs.rs`), so the path is the same for
-//!   every thread count and on every run. With
-//!   `--symmetry`, levels hold canonical representatives and the rule applies to the canonical
-//!   search; the path reported replays on concrete states, taking at each step the smallest
-//!   action index that reaches the next canonical state.
+//!   every thread count and on every run. With symmetry reduction, levels hold canonical
+//!   representatives and the rule applies to the canonical search; the path reported replays
+//!   on concrete states, taking at each step the smallest action index that reaches the next
+//!   canonical state.
 //! - **DFS** ([`Strategy::Dfs`]) keeps only fingerprints of visited states and the current
 //!   path, so it needs about half the memory; its counterexamples are valid but not shortest,
 //!   and its `max_depth` statistic is the deepest search path, not TLC's depth.
 //!
-//! Both are parallel (`threads`) and both apply symmetry reduction through
+//! Both are parallel ([`Engine::threads`]) and both apply symmetry reduction through
 //! [`Checkable::representative`]. The visited set holds 63-bit fingerprints (see
 //! [`fingerprint`]); BFS additionally keeps 8 bytes per state (parent position and action
 //! index) so that every counterexample can be rebuilt.
@@ -34,25 +53,39 @@
 //! states at depth `max_depth` are checked but not expanded, and the bound counts as hit only if
 //! one of them has a successor that was not otherwise reached), `timeout`, `max_memory`
 //! (resident memory, sampled every 50 ms and checked before the visited set grows) and
-//! interruption ([`interrupt`], Ctrl-C in the CLI). Any of them ends the run with
-//! [`Report::stopped_by`] set and every undecided property [`Status::Inconclusive`]; the
+//! interruption (a [`StopHandle`] given to [`Engine::stop_handle`]). Any of them ends the run
+//! with [`Report::stopped_by`] set and every undecided property [`Status::Inconclusive`]; the
 //! statistics are those reached so far.
+//!
+//! # Memory figures belong to the process
+//!
+//! The operating system reports resident memory per process, not per run, so
+//! [`Stats::peak_memory_bytes`], [`Stats::bytes_per_state`] and the `max_memory` budget all
+//! measure the whole process: checks running concurrently in one process (a suite run with
+//! several jobs, say) see, and count against their budgets, each other's memory. A run's peak is
+//! the largest resident size sampled while it ran (at its start, every 50 ms, before each
+//! growth of the visited set and when the search ends); the engine never resets the kernel's
+//! high-water mark or any other process-wide state, so runs cannot disturb each other's
+//! figures beyond sharing them. For a figure that is one engine's alone, run one check per
+//! process (as `benches/engines.rs` does).
 //!
 //! # Engines
 //!
 //! [`EngineKind::Stateright`] runs the same model under stateright 0.31's own DFS checker, as an
-//! independent second engine for differential testing (see [`check_arc`]).
+//! independent second engine for differential testing.
 
 mod bfs;
 mod control;
 mod dfs;
 pub mod fingerprint;
-mod shim;
 mod sr;
 mod table;
+#[cfg(test)]
+mod tests;
 
-pub use shim::{Engine, EngineError};
-
+use std::fmt;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,7 +94,7 @@ use xshard_models::Checkable;
 use xshard_properties::Kind;
 
 /// The exploration order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strategy {
     /// Breadth-first: shortest counterexamples.
@@ -71,8 +104,21 @@ pub enum Strategy {
     Dfs,
 }
 
+impl Strategy {
+    /// Every strategy, in the order choices are listed.
+    pub const ALL: &'static [Strategy] = &[Strategy::Bfs, Strategy::Dfs];
+
+    /// The name used in output and accepted by [`FromStr`] (its serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Bfs => "bfs",
+            Strategy::Dfs => "dfs",
+        }
+    }
+}
+
 /// Which checker explores the model.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EngineKind {
     /// xshard's own engine.
@@ -83,7 +129,10 @@ pub enum EngineKind {
 }
 
 impl EngineKind {
-    /// The name used in output.
+    /// Every engine, in the order choices are listed.
+    pub const ALL: &'static [EngineKind] = &[EngineKind::Xshard, EngineKind::Stateright];
+
+    /// The name used in output and accepted by [`FromStr`] (its serde name).
     pub fn as_str(self) -> &'static str {
         match self {
             EngineKind::Xshard => "xshard",
@@ -92,30 +141,91 @@ impl EngineKind {
     }
 }
 
-/// The default `--max-memory`: 8 GiB.
-pub const DEFAULT_MAX_MEMORY: u64 = 8 << 30;
-
-/// How to explore.
-#[derive(Clone, Debug)]
-pub struct Options {
-    pub strategy: Strategy,
-    pub threads: usize,
-    pub symmetry: bool,
-    /// Stop before storing more than this many distinct states.
-    pub max_states: Option<u64>,
-    /// Check states up to this depth (initial states have depth 1), expand none deeper.
-    pub max_depth: Option<u64>,
-    pub timeout: Option<Duration>,
-    /// Stop when the process's resident memory would exceed this many bytes.
-    pub max_memory: Option<u64>,
-    pub engine: EngineKind,
-    /// Show progress on stderr (a bar on a terminal, a line every 5 s otherwise).
-    pub progress: bool,
+/// A name that is none of the choices of [`Strategy`] or [`EngineKind`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} '{given}' (expected one of: {})", .choices.join(", "))]
+pub struct UnknownChoice {
+    what: &'static str,
+    given: String,
+    choices: Vec<&'static str>,
 }
 
-impl Default for Options {
+/// Finds the choice named `s` among `all`, for both enums' [`FromStr`].
+fn parse_choice<T: Copy>(
+    what: &'static str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    s: &str,
+) -> Result<T, UnknownChoice> {
+    all.iter()
+        .copied()
+        .find(|&c| name(c) == s)
+        .ok_or_else(|| UnknownChoice {
+            what,
+            given: s.to_string(),
+            choices: all.iter().map(|&c| name(c)).collect(),
+        })
+}
+
+impl FromStr for Strategy {
+    type Err = UnknownChoice;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_choice("strategy", Strategy::ALL, Strategy::as_str, s)
+    }
+}
+
+impl FromStr for EngineKind {
+    type Err = UnknownChoice;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_choice("engine", EngineKind::ALL, EngineKind::as_str, s)
+    }
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for EngineKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The default memory budget ([`Engine::max_memory`]): 8 GiB.
+pub const DEFAULT_MAX_MEMORY: u64 = 8 << 30;
+
+/// The settings of an [`Engine`], read through [`Engine::settings`].
+///
+/// They are set only through the builder methods of [`Engine`], which keep them consistent
+/// (for instance `threads >= 1`); this struct is a read-only view of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Settings {
+    /// The exploration order ([`Engine::strategy`]).
+    pub strategy: Strategy,
+    /// Worker threads, at least 1 ([`Engine::threads`]).
+    pub threads: usize,
+    /// Whether states are reduced by the model's symmetry ([`Engine::symmetry`]).
+    pub symmetry: bool,
+    /// Stop before storing more than this many distinct states ([`Engine::max_states`]).
+    pub max_states: Option<u64>,
+    /// Check states up to this depth (initial states have depth 1), expand none deeper
+    /// ([`Engine::max_depth`]).
+    pub max_depth: Option<u64>,
+    /// Stop after this long ([`Engine::timeout`]).
+    pub timeout: Option<Duration>,
+    /// Stop when the process's resident memory would exceed this many bytes
+    /// ([`Engine::max_memory`]).
+    pub max_memory: Option<u64>,
+    /// Which checker explores ([`Engine::kind`]).
+    pub kind: EngineKind,
+}
+
+impl Default for Settings {
     fn default() -> Self {
-        Options {
+        Settings {
             strategy: Strategy::Bfs,
             threads: 1,
             symmetry: false,
@@ -123,31 +233,308 @@ impl Default for Options {
             max_depth: None,
             timeout: None,
             max_memory: Some(DEFAULT_MAX_MEMORY),
-            engine: EngineKind::Xshard,
-            progress: false,
+            kind: EngineKind::Xshard,
         }
     }
+}
+
+/// A callback receiving [`Progress`] reports.
+type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// How to explore a model: a builder of settings, then [`Engine::check`].
+///
+/// Every builder method takes and returns the engine by value, so an unused result is a
+/// mistake (the setting would be lost): hence `#[must_use]`. An engine holds no state of any
+/// run: one engine can check several models, from several threads at once (it is `Clone`, and
+/// `check` takes `&self`).
+#[must_use]
+#[derive(Clone, Default)]
+pub struct Engine {
+    settings: Settings,
+    stop: Option<StopHandle>,
+    progress: Option<ProgressFn>,
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("settings", &self.settings)
+            .field("stop_handle", &self.stop)
+            .field("progress", &self.progress.as_ref().map(|_| "callback"))
+            .finish()
+    }
+}
+
+impl Engine {
+    /// An engine with the default settings: BFS, 1 thread, no symmetry, no bounds but
+    /// `max_memory = DEFAULT_MAX_MEMORY`, xshard's engine, no progress, no stop handle.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The exploration order.
+    pub fn strategy(mut self, s: Strategy) -> Self {
+        self.settings.strategy = s;
+        self
+    }
+
+    /// Worker threads; 0 is taken as 1.
+    pub fn threads(mut self, n: usize) -> Self {
+        self.settings.threads = n.max(1);
+        self
+    }
+
+    /// Reduce states by the model's symmetry ([`Checkable::representative`]); the counts are
+    /// then up to symmetry. A model without symmetry is explored in full.
+    pub fn symmetry(mut self, on: bool) -> Self {
+        self.settings.symmetry = on;
+        self
+    }
+
+    /// Stop before storing more than `n` distinct states (`None`: no bound).
+    pub fn max_states(mut self, n: impl Into<Option<u64>>) -> Self {
+        self.settings.max_states = n.into();
+        self
+    }
+
+    /// Check states up to depth `n` (initial states have depth 1) and expand none deeper
+    /// (`None`: no bound).
+    pub fn max_depth(mut self, n: impl Into<Option<u64>>) -> Self {
+        self.settings.max_depth = n.into();
+        self
+    }
+
+    /// Stop after `t` (`None`: no bound).
+    pub fn timeout(mut self, t: impl Into<Option<Duration>>) -> Self {
+        self.settings.timeout = t.into();
+        self
+    }
+
+    /// Stop when the process's resident memory would exceed `bytes` (`None`: no bound). The
+    /// budget is the process's, shared with anything else it runs (see the
+    /// [module documentation](self)).
+    pub fn max_memory(mut self, bytes: impl Into<Option<u64>>) -> Self {
+        self.settings.max_memory = bytes.into();
+        self
+    }
+
+    /// Which checker explores: xshard's engine or stateright's DFS checker.
+    pub fn kind(mut self, k: EngineKind) -> Self {
+        self.settings.kind = k;
+        self
+    }
+
+    /// Stop every run of this engine as soon as `h` is stopped, whether before or during the
+    /// run; such a run reports [`Bound::Interrupted`]. The handle is the caller's: the engine
+    /// never resets it, so a stopped handle stops every later run it is given to.
+    pub fn stop_handle(mut self, h: StopHandle) -> Self {
+        self.stop = Some(h);
+        self
+    }
+
+    /// Report progress to `f`: about every 100 ms from a monitor thread while a run explores,
+    /// then once more with [`Progress::done`] set and the final counts, from the thread that
+    /// called [`Engine::check`], after the last periodic call. `f` should return quickly: the
+    /// monitor also enforces the time and memory bounds.
+    pub fn progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(f));
+        self
+    }
+
+    /// The settings of this engine.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The stop handle given to [`Engine::stop_handle`], if any.
+    pub fn get_stop_handle(&self) -> Option<&StopHandle> {
+        self.stop.as_ref()
+    }
+
+    /// Whether a progress callback is set.
+    pub fn has_progress(&self) -> bool {
+        self.progress.is_some()
+    }
+
+    /// Explores `model`.
+    ///
+    /// # Errors
+    ///
+    /// If the settings cannot run on this model (see [`EngineError`]); nothing is explored
+    /// then.
+    pub fn check<M: Checkable>(&self, model: &Arc<M>) -> Result<Report, EngineError> {
+        self.validate(&**model)?;
+        let s = &self.settings;
+        Ok(self.run(|ctl| match (s.kind, s.strategy) {
+            (EngineKind::Stateright, _) => sr::run(model, s, ctl),
+            (EngineKind::Xshard, Strategy::Bfs) => bfs::run(&**model, s, ctl),
+            (EngineKind::Xshard, Strategy::Dfs) => dfs::run(&**model, s, ctl),
+        }))
+    }
+
+    fn validate<M: Checkable>(&self, model: &M) -> Result<(), EngineError> {
+        if self.settings.kind != EngineKind::Stateright {
+            return Ok(());
+        }
+        if self.settings.symmetry && model.stateright_symmetry().is_none() {
+            return Err(EngineError::StaterightSymmetry);
+        }
+        let properties = model.properties().len();
+        if properties > sr::MAX_PROPS {
+            return Err(EngineError::TooManyProperties {
+                properties,
+                max: sr::MAX_PROPS,
+            });
+        }
+        Ok(())
+    }
+
+    /// Runs `explore` with a monitor thread enforcing time and memory bounds and reporting
+    /// progress, then fills in the memory statistics.
+    fn run(&self, explore: impl FnOnce(&control::Control) -> Report) -> Report {
+        let s = &self.settings;
+        let ctl = control::Control::new(s, self.stop.clone());
+        let label = format!(
+            "{} {}",
+            s.kind.as_str(),
+            match (s.kind, s.strategy) {
+                (EngineKind::Stateright, _) | (_, Strategy::Dfs) => "dfs",
+                (_, Strategy::Bfs) => "bfs",
+            }
+        );
+        let progress = self.progress.as_deref();
+        let mut report = std::thread::scope(|scope| {
+            let monitor = scope.spawn(|| ctl.monitor(progress, &label));
+            let report = explore(&ctl);
+            ctl.finish();
+            monitor.thread().unpark();
+            let _ = monitor.join();
+            report
+        });
+        let st = &mut report.stats;
+        let elapsed = ctl.start.elapsed();
+        st.elapsed_secs = elapsed.as_secs_f64();
+        st.peak_memory_bytes = ctl.peak();
+        st.bytes_per_state = match (st.peak_memory_bytes, ctl.baseline, st.distinct_states) {
+            (Some(peak), Some(base), n) if n > 0 => {
+                Some(peak.saturating_sub(base) as f64 / n as f64)
+            }
+            _ => None,
+        };
+        st.symmetry = s.symmetry;
+        st.threads = s.threads;
+        if let Some(f) = progress {
+            f(&Progress {
+                label,
+                distinct: st.distinct_states,
+                generated: st.generated_states,
+                depth: st.max_depth,
+                elapsed,
+                resident_bytes: control::rss(),
+                stopping: report.stopped_by,
+                done: true,
+            });
+        }
+        report
+    }
+}
+
+/// Asks the runs it was given to ([`Engine::stop_handle`]) to stop as soon as possible.
+///
+/// Clones share one flag, so a handle can be kept by whoever decides when to stop (a signal
+/// handler, a test, a supervisor) while the engine holds another. The flag is never cleared:
+/// use a fresh handle for runs that must not be stopped.
+#[derive(Clone, Debug, Default)]
+pub struct StopHandle(Arc<AtomicBool>);
+
+impl StopHandle {
+    /// A handle that is not stopped.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Stops every run using this handle (or a clone of it), now and later. Only stores to an
+    /// atomic, so it may be called from a signal handler.
+    pub fn stop(&self) {
+        self.0.store(true, Relaxed);
+    }
+
+    /// Whether [`StopHandle::stop`] has been called.
+    pub fn is_stopped(&self) -> bool {
+        self.0.load(Relaxed)
+    }
+}
+
+/// A snapshot of a running check, for [`Engine::progress`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Progress {
+    /// The engine and the order, e.g. `xshard bfs` or `stateright dfs`.
+    pub label: String,
+    /// Distinct states so far.
+    pub distinct: u64,
+    /// Generated states so far (initial states plus every successor computed).
+    pub generated: u64,
+    /// The depth reached so far (see [`Stats::max_depth`]).
+    pub depth: u64,
+    /// Time since the run started.
+    pub elapsed: Duration,
+    /// The process's resident memory now, when the platform reports it.
+    pub resident_bytes: Option<u64>,
+    /// The bound that is stopping the run, once one has been hit.
+    pub stopping: Option<Bound>,
+    /// Whether this is the final report of the run (the counts are then the report's).
+    pub done: bool,
+}
+
+/// Why an [`Engine`] cannot check a model; nothing was explored.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// stateright's checker was asked for symmetry reduction, but the model has no
+    /// [`Checkable::stateright_symmetry`] to give it.
+    #[error(
+        "this model has no symmetry function for stateright's checker; \
+         use symmetry reduction with xshard's engine, or stateright's checker without it"
+    )]
+    StaterightSymmetry,
+    /// stateright's checker runs through an adapter with a fixed number of property slots.
+    #[error(
+        "stateright's checker supports at most {max} properties and this model has \
+         {properties}; use xshard's engine"
+    )]
+    TooManyProperties {
+        /// The model's properties.
+        properties: usize,
+        /// The most the adapter supports.
+        max: usize,
+    },
 }
 
 /// A bound that cut the search short.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bound {
+    /// [`Engine::max_states`].
     MaxStates,
+    /// [`Engine::max_depth`].
     MaxDepth,
+    /// [`Engine::timeout`].
     Timeout,
+    /// [`Engine::max_memory`].
     MaxMemory,
+    /// The [`StopHandle`] was stopped.
     Interrupted,
 }
 
 impl Bound {
-    /// The flag or event that names the bound in messages.
-    pub fn describe(self) -> &'static str {
+    /// The name used in output (its serde name), e.g. `max_states`.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Bound::MaxStates => "--max-states",
-            Bound::MaxDepth => "--max-depth",
-            Bound::Timeout => "--timeout",
-            Bound::MaxMemory => "--max-memory",
+            Bound::MaxStates => "max_states",
+            Bound::MaxDepth => "max_depth",
+            Bound::Timeout => "timeout",
+            Bound::MaxMemory => "max_memory",
             Bound::Interrupted => "interrupted",
         }
     }
@@ -190,8 +577,11 @@ impl Status {
 /// The result for one property.
 #[derive(Clone, Debug)]
 pub struct PropertyResult {
+    /// The property's name.
     pub name: &'static str,
+    /// Invariant, terminal invariant or witness.
     pub kind: Kind,
+    /// Its verdict.
     pub status: Status,
     /// The path to the counterexample or witness state, as stateright's `Path` encodes it: the
     /// index of the initial state, then the index of each action in `Model::actions`.
@@ -208,15 +598,21 @@ pub struct Stats {
     /// BFS: TLC's depth, the number of states on the longest shortest path from an initial
     /// state. DFS (both engines): the number of states on the deepest search path.
     pub max_depth: u64,
+    /// Wall-clock seconds of the run.
     pub elapsed_secs: f64,
-    /// Peak resident memory of the process during the run, when the platform reports it.
+    /// The largest resident memory of the process sampled during the run, when the platform
+    /// reports it (the process's, see the [module documentation](self)).
     pub peak_memory_bytes: Option<u64>,
     /// Memory the run added per distinct state: (peak resident memory − resident memory at
     /// the start of the run) / distinct states.
     pub bytes_per_state: Option<f64>,
+    /// Whether the counts are up to symmetry.
     pub symmetry: bool,
+    /// `xshard` or `stateright` ([`EngineKind::as_str`]).
     pub engine: &'static str,
+    /// The exploration order (stateright's checker: always DFS).
     pub strategy: Strategy,
+    /// Worker threads.
     pub threads: usize,
 }
 
@@ -234,103 +630,12 @@ impl Stats {
 /// The result of a run.
 #[derive(Clone, Debug)]
 pub struct Report {
+    /// One per property of the model, in `Model::properties` order.
     pub properties: Vec<PropertyResult>,
+    /// Counts, time and memory.
     pub stats: Stats,
     /// The bound that cut the search short, if one did.
     pub stopped_by: Option<Bound>,
-}
-
-/// Explores `model` under `opts` with xshard's engine.
-///
-/// # Panics
-///
-/// If `opts.engine` is [`EngineKind::Stateright`]: stateright's checker needs to own the
-/// model, so use [`check_arc`] for it.
-pub fn check<M: Checkable>(model: &M, opts: &Options) -> Report {
-    assert!(
-        opts.engine == EngineKind::Xshard,
-        "engine::check runs xshard's engine; use engine::check_arc for --engine stateright"
-    );
-    run(opts, |ctl| match opts.strategy {
-        Strategy::Bfs => bfs::run(model, opts, ctl),
-        Strategy::Dfs => dfs::run(model, opts, ctl),
-    })
-}
-
-/// Explores `model` under `opts` with the engine `opts.engine` names.
-///
-/// # Panics
-///
-/// If [`validate`] rejects the options (the CLI validates first).
-pub fn check_arc<M: Checkable>(model: &Arc<M>, opts: &Options) -> Report {
-    match opts.engine {
-        EngineKind::Xshard => check(&**model, opts),
-        EngineKind::Stateright => {
-            if let Err(e) = validate(&**model, opts) {
-                panic!("{e}");
-            }
-            run(opts, |ctl| sr::run(model, opts, ctl))
-        }
-    }
-}
-
-/// Checks that `opts` can run on `model`: `--engine stateright --symmetry` needs the model's
-/// [`Checkable::stateright_symmetry`].
-pub fn validate<M: Checkable>(model: &M, opts: &Options) -> Result<(), String> {
-    if opts.engine == EngineKind::Stateright
-        && opts.symmetry
-        && model.stateright_symmetry().is_none()
-    {
-        return Err(
-            "this model has no symmetry function for stateright's checker; \
-                    run --symmetry with --engine xshard, or --engine stateright without it"
-                .to_string(),
-        );
-    }
-    Ok(())
-}
-
-/// Asks every running and future check of this process to stop as soon as possible; their
-/// reports say `stopped_by: interrupted`. The CLI calls this on Ctrl-C.
-pub fn interrupt() {
-    control::INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Runs `engine` with a monitor thread enforcing time and memory bounds and drawing progress,
-/// then fills in the memory statistics.
-fn run(opts: &Options, engine: impl FnOnce(&control::Control) -> Report) -> Report {
-    let ctl = control::Control::new(opts);
-    let label = format!(
-        "{} {}",
-        opts.engine.as_str(),
-        match (opts.engine, opts.strategy) {
-            (EngineKind::Stateright, _) | (_, Strategy::Dfs) => "dfs",
-            (_, Strategy::Bfs) => "bfs",
-        }
-    );
-    let mut report = std::thread::scope(|s| {
-        let monitor = s.spawn(|| ctl.monitor(opts.progress, &label));
-        let report = engine(&ctl);
-        ctl.finish();
-        monitor.thread().unpark();
-        let _ = monitor.join();
-        report
-    });
-    let st = &mut report.stats;
-    st.elapsed_secs = ctl.start.elapsed().as_secs_f64();
-    st.peak_memory_bytes = ctl.peak();
-    st.bytes_per_state = match (st.peak_memory_bytes, st.distinct_states) {
-        (Some(peak), n) if n > 0 => Some(peak.saturating_sub(ctl.baseline) as f64 / n as f64),
-        _ => None,
-    };
-    st.symmetry = opts.symmetry;
-    st.threads = opts.threads.max(1);
-    report
-}
-
-/// Peak resident set size of this process in bytes (Linux `VmHWM`), if known.
-pub fn peak_memory() -> Option<u64> {
-    control::status_kb("VmHWM:").map(|kb| kb * 1024)
 }
 
 /// A property hit: the condition is false for an invariant, true for a witness.

@@ -1,4 +1,4 @@
-//! `--engine stateright`: the same model under stateright 0.31's own DFS checker, for
+//! [`EngineKind::Stateright`](super::EngineKind::Stateright): the same model under stateright 0.31's own DFS checker, for
 //! differential testing, reported with the same fields as xshard's engine.
 //!
 //! stateright's defaults would stop early: its DFS does not expand a state once every property
@@ -7,9 +7,9 @@
 //! search always explores every reachable state and its counts compare with xshard's.
 //!
 //! Bounds: stateright ignores `timeout` with one thread, and its `target_state_count` counts
-//! generated states, so the adapter enforces `--timeout`, `--max-memory`, `--max-states` and
-//! Ctrl-C itself by offering no more actions once the run must stop (the checker then drains
-//! its queues and returns). `--max-depth` maps to `target_max_depth`: stateright's depth bound
+//! generated states, so the adapter enforces `timeout`, `max_memory`, `max_states` and the
+//! stop handle itself by offering no more actions once the run must stop (the checker then
+//! drains its queues and returns). `max_depth` maps to `target_max_depth`: stateright's depth bound
 //! skips states deeper than the bound, and like any plain DFS bound it can miss states inside
 //! it (DESIGN.md); the run is reported inconclusive if the bound was reached.
 //!
@@ -24,12 +24,12 @@ use stateright::{Checker, Model, Property};
 use xshard_models::Checkable;
 
 use super::control::Control;
-use super::{report, Bound, Counts, Options, Report, Strategy};
+use super::{report, Bound, Counts, Report, Settings, Strategy};
 
 /// The name of the adapter's extra property.
 const KEEP_GOING: &str = "xshard:explore-everything";
 /// The most properties a model may have under the adapter.
-const MAX_PROPS: usize = 32;
+pub(super) const MAX_PROPS: usize = 32;
 
 struct Adapter<M: Checkable> {
     inner: Arc<M>,
@@ -117,14 +117,12 @@ fn slots<M: Checkable>() -> [fn(&Adapter<M>, &M::State) -> bool; MAX_PROPS] {
     ]
 }
 
-pub(super) fn run<M: Checkable>(model: &Arc<M>, opts: &Options, ctl: &Control) -> Report {
+pub(super) fn run<M: Checkable>(model: &Arc<M>, opts: &Settings, ctl: &Control) -> Report {
+    // `Engine::check` has refused models with more than `MAX_PROPS` properties.
     let props = model.properties();
-    assert!(
-        props.len() <= MAX_PROPS,
-        "--engine stateright supports at most {MAX_PROPS} properties"
-    );
     let kinds = model.property_kinds();
-    let halt = Arc::new(AtomicBool::new(false));
+    // Stopped before it started (a stopped handle): offer no actions at all.
+    let halt = Arc::new(AtomicBool::new(ctl.stopped()));
     let adapter = Adapter {
         inner: Arc::clone(model),
         props,
@@ -156,6 +154,7 @@ pub(super) fn run<M: Checkable>(model: &Arc<M>, opts: &Options, ctl: &Control) -
         }
     }
     let checker = checker.join();
+    ctl.sample();
     // Paths are rebuilt through the adapter: offer actions again.
     halt.store(false, Relaxed);
     let distinct = checker.unique_state_count() as u64;

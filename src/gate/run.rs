@@ -97,7 +97,8 @@ impl CheckResult {
         let undecided = self.cases.iter().any(|c| c.status == Status::Inconclusive);
         let bound = format!(
             "inconclusive ({})",
-            self.stopped_by.map_or("undecided", bound_text)
+            self.stopped_by
+                .map_or_else(|| "undecided".to_string(), bound_text)
         );
         match (self.failed.is_empty(), undecided) {
             (true, false) => "holds".to_string(),
@@ -145,7 +146,8 @@ impl CheckResult {
             details.push(format!(
                 "{} undecided: the search was stopped by {} first and allow_inconclusive is false",
                 undecided.join(", "),
-                self.stopped_by.map_or("a bound", bound_text)
+                self.stopped_by
+                    .map_or_else(|| "a bound".to_string(), bound_text)
             ));
         }
         Some(format!(
@@ -314,7 +316,7 @@ fn judge(
         Status::Inconclusive => {
             let why = format!(
                 "{name} is undecided: the search was stopped by {} first",
-                stopped_by.map_or("a bound", bound_text)
+                stopped_by.map_or_else(|| "a bound".to_string(), bound_text)
             );
             if allow_inconclusive {
                 (Outcome::Skipped, Some(why))

@@ -34,14 +34,11 @@ pub fn rerun_command(program: &str, r: &Resolved) -> String {
     cmd
 }
 
-/// How a bound is named in messages: the option that sets it (`--max-states`), or
-/// `interrupted`.
-pub fn bound_text(b: Bound) -> &'static str {
+/// How a bound is named in messages: the option that sets it (`--max-states`, derived from
+/// the bound's name), or `interrupted`.
+pub fn bound_text(b: Bound) -> String {
     match b {
-        Bound::MaxStates => "--max-states",
-        Bound::MaxDepth => "--max-depth",
-        Bound::Timeout => "--timeout",
-        Bound::MaxMemory => "--max-memory",
-        Bound::Interrupted => "interrupted",
+        Bound::Interrupted => b.as_str().to_string(),
+        _ => format!("--{}", b.as_str().replace('_', "-")),
     }
 }

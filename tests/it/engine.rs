@@ -3,24 +3,17 @@
 //! bound stops the run, exits 3 and names itself.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use stateright::Expectation;
-use xshard::engine::{self, Engine, EngineKind, Options, Report, Status, Strategy};
+use xshard::engine::{self, Engine, EngineError, EngineKind, Report, Status, Strategy};
+use xshard::run::RunError;
 use xshard::Registry;
 use xshard_models::tla::two_phase::{self, TwoPhase};
 use xshard_models::{Checkable, Config, ModelEntry, Request};
 
 use crate::helpers::{first, json_lines, run, xshard};
-
-/// The engine an option set describes.
-fn engine_of(o: &Options) -> Engine {
-    Engine::new()
-        .kind(o.engine)
-        .strategy(o.strategy)
-        .threads(o.threads)
-        .symmetry(o.symmetry)
-}
 
 /// TLA+'s TwoPhase, typed, for the tests that look inside its states.
 fn two_phase(req: &Request) -> TwoPhase {
@@ -39,24 +32,28 @@ fn two_phase(req: &Request) -> TwoPhase {
         .expect("TwoPhase builds")
 }
 
-fn opts(engine: EngineKind, strategy: Strategy, threads: usize, symmetry: bool) -> Options {
-    Options {
-        engine,
-        strategy,
-        threads,
-        symmetry,
-        ..Default::default()
-    }
+fn opts(engine: EngineKind, strategy: Strategy, threads: usize, symmetry: bool) -> Engine {
+    Engine::new()
+        .kind(engine)
+        .strategy(strategy)
+        .threads(threads)
+        .symmetry(symmetry)
 }
 
-fn reports(model: &str, variant: &str, opts: &[Options]) -> Vec<Option<Report>> {
+/// Runs one model under several engines and hands back the reports (`None`: refused because
+/// stateright's checker cannot reduce this model by symmetry).
+fn reports(model: &str, variant: &str, opts: &[Engine]) -> Vec<Option<Report>> {
     let registry = Registry::builtin();
     let r = registry
         .resolve(model, &Request::new().variant(variant))
         .expect("a registered variant");
     let built = registry.build(&r).expect("registered model builds");
     opts.iter()
-        .map(|o| built.check(&engine_of(o)).ok())
+        .map(|o| match built.check(o) {
+            Ok(r) => Some(r),
+            Err(EngineError::StaterightSymmetry) => None,
+            Err(e) => panic!("{o:?}: {}", RunError::from(e)),
+        })
         .collect()
 }
 
@@ -95,13 +92,14 @@ fn every_model_and_variant_counts_the_same_everywhere() {
                     let Some(r) = r else {
                         // Only stateright with symmetry may be refused, and only for a model
                         // without a stateright symmetry function.
-                        assert!(cfg.engine == Stateright && symmetry, "{what}: {cfg:?}");
+                        assert!(
+                            cfg.settings().kind == Stateright && symmetry,
+                            "{what}: {cfg:?}"
+                        );
                         continue;
                     };
-                    let label = format!(
-                        "{what}: {:?} {:?} t{}",
-                        cfg.engine, cfg.strategy, cfg.threads
-                    );
+                    let s = cfg.settings();
+                    let label = format!("{what}: {:?} {:?} t{}", s.kind, s.strategy, s.threads);
                     assert_eq!(r.stopped_by, None, "{label}");
                     assert_eq!(
                         r.stats.distinct_states, base.stats.distinct_states,
@@ -195,25 +193,24 @@ type Paths = (
 fn minimal<M: Checkable>(model: M, threads: &[usize]) -> Paths {
     {
         let truth = brute_force(&model);
+        let model = Arc::new(model);
         let run = |threads: usize, symmetry: bool| {
-            let r = engine::check(
-                &model,
-                &Options {
-                    threads,
-                    symmetry,
-                    ..Default::default()
-                },
-            );
+            let r = Engine::new()
+                .threads(threads)
+                .symmetry(symmetry)
+                .check(&model)
+                .expect("xshard's engine checks every model");
+            let model = &*model;
             for p in &r.properties {
                 if let Some(path) = &p.path {
                     // Every path replays, and ends where the property is hit.
-                    let states = engine::replay_path(&model, path).expect("the path replays");
+                    let states = engine::replay_path(model, path).expect("the path replays");
                     let last = &states.last().expect("a path has a state").0;
                     let cond = model
                         .properties()
                         .into_iter()
                         .find(|q| q.name == p.name)
-                        .map(|q| (q.condition)(&model, last));
+                        .map(|q| (q.condition)(model, last));
                     let expect_hit = p.status == Status::Violated;
                     assert_eq!(cond, Some(!expect_hit), "{} does not end in a hit", p.name);
                 }
@@ -456,6 +453,11 @@ fn stateright_symmetry_needs_a_symmetry_function() {
     assert!(out.is_empty());
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("no symmetry function"), "{err}");
+    // The CLI names the flags to change (the engine's own message names no flags).
+    assert!(
+        err.contains("run --symmetry with --engine xshard, or --engine stateright without it"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -141,7 +141,9 @@ pub fn check(run: &Checked, program: &str) -> String {
             let _ = writeln!(out, "re-run: {}", rerun_command(program, r));
         }
         Verdict::Inconclusive => {
-            let bound = run.stopped_by.map_or("a bound", bound_text);
+            let bound = run
+                .stopped_by
+                .map_or_else(|| "a bound".to_string(), bound_text);
             let _ = writeln!(
                 out,
                 "verdict: inconclusive (stopped by {bound} before the search was exhaustive)"

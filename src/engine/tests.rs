@@ -1,0 +1,301 @@
+//! The builder's contract: runs share nothing (a stop handle stops its own runs only, a fresh
+//! run in the same process is exact), progress ends with one final report, and settings a
+//! model cannot run with are an error, not a panic.
+
+use std::sync::{Arc, Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+use xshard_models::kernel::World;
+use xshard_models::protocols::two_phase_commit::{default_kernel, TwoPhaseCommit};
+use xshard_models::tla::two_phase::{TwoPhase, Variant};
+
+use super::*;
+
+/// TLC's counts for TwoPhase with 3 RMs: distinct, generated.
+const RMS3: (u64, u64) = (288, 1146);
+/// And with 5 RMs.
+const RMS5: (u64, u64) = (8832, 58_146);
+
+fn two_phase(rms: u8) -> Arc<TwoPhase> {
+    Arc::new(TwoPhase {
+        rms,
+        variant: Variant::Default,
+    })
+}
+
+/// One engine of each kind and strategy, sequential and parallel.
+fn every_engine() -> Vec<Engine> {
+    vec![
+        Engine::new(),
+        Engine::new().threads(2),
+        Engine::new().strategy(Strategy::Dfs),
+        Engine::new().strategy(Strategy::Dfs).threads(2),
+        Engine::new().kind(EngineKind::Stateright),
+        Engine::new().kind(EngineKind::Stateright).threads(2),
+    ]
+}
+
+fn counts(r: &Report) -> (u64, u64) {
+    (r.stats.distinct_states, r.stats.generated_states)
+}
+
+fn check(e: &Engine, model: &Arc<TwoPhase>) -> Report {
+    e.check(model).expect("every engine checks TwoPhase")
+}
+
+#[test]
+fn a_stopped_handle_stops_its_runs_and_nothing_leaks_into_the_next() {
+    let model = two_phase(3);
+    for e in every_engine() {
+        let stopped = StopHandle::new();
+        stopped.stop();
+        let r = check(&e.clone().stop_handle(stopped.clone()), &model);
+        assert_eq!(r.stopped_by, Some(Bound::Interrupted), "{e:?}");
+        assert!(
+            r.properties
+                .iter()
+                .any(|p| p.status == Status::Inconclusive),
+            "{e:?}: undecided properties make the verdict inconclusive"
+        );
+        assert!(
+            r.properties.iter().all(|p| p.status != Status::Holds),
+            "{e:?}: nothing holds after a partial search"
+        );
+        assert!(stopped.is_stopped(), "the engine never resets a handle");
+        // The same process, right after: without a handle, or with a fresh one, the run is
+        // exhaustive and exact.
+        for next in [e.clone(), e.clone().stop_handle(StopHandle::new())] {
+            let r = check(&next, &model);
+            assert_eq!(r.stopped_by, None, "{next:?}");
+            assert_eq!(counts(&r), RMS3, "{next:?}");
+            assert!(
+                r.properties
+                    .iter()
+                    .all(|p| matches!(p.status, Status::Holds | Status::Witnessed)),
+                "{next:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn stopping_a_handle_during_a_run_stops_it_promptly() {
+    // 12 RMs take far longer than this test may: only the stop can end the run in time.
+    let model = two_phase(12);
+    for e in [
+        Engine::new(),
+        Engine::new().strategy(Strategy::Dfs).threads(2),
+        Engine::new().kind(EngineKind::Stateright),
+    ] {
+        let h = StopHandle::new();
+        let e = e.stop_handle(h.clone());
+        let started = Instant::now();
+        let r = std::thread::scope(|s| {
+            let run = s.spawn(|| check(&e, &model));
+            std::thread::sleep(Duration::from_millis(300));
+            h.stop();
+            run.join().expect("the run does not panic")
+        });
+        assert_eq!(r.stopped_by, Some(Bound::Interrupted), "{e:?}");
+        assert!(
+            r.properties
+                .iter()
+                .any(|p| p.status == Status::Inconclusive),
+            "{e:?}: undecided properties make the verdict inconclusive"
+        );
+        assert!(r.stats.distinct_states > 0, "{e:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{e:?}: slow stop"
+        );
+    }
+}
+
+#[test]
+fn concurrent_checks_are_exact_and_independent() {
+    let small = two_phase(5);
+    let big = two_phase(12);
+    let engines = every_engine();
+    // `together`: every run and the long one start at once; `first_done` and `resume`: the
+    // long run is stopped between the two runs of each engine.
+    let together = Barrier::new(engines.len() + 1);
+    let first_done = Barrier::new(engines.len() + 1);
+    let resume = Barrier::new(engines.len() + 1);
+    let big_stop = StopHandle::new();
+    std::thread::scope(|s| {
+        let long = {
+            let e = Engine::new().threads(2).stop_handle(big_stop.clone());
+            let (big, together) = (&big, &together);
+            s.spawn(move || {
+                together.wait();
+                check(&e, big)
+            })
+        };
+        let runs: Vec<_> = engines
+            .iter()
+            .map(|e| {
+                let (small, together, first_done, resume) =
+                    (&small, &together, &first_done, &resume);
+                s.spawn(move || {
+                    together.wait();
+                    let first = check(e, small);
+                    first_done.wait();
+                    resume.wait();
+                    let second = check(e, small);
+                    (first, second)
+                })
+            })
+            .collect();
+        first_done.wait();
+        // Stopping the long run must not reach the others, running or starting later.
+        big_stop.stop();
+        let stopped = long.join().map(|r| r.stopped_by);
+        resume.wait();
+        assert_eq!(stopped.ok(), Some(Some(Bound::Interrupted)));
+        for (e, run) in engines.iter().zip(runs) {
+            let (first, second) = run.join().expect("no panic");
+            for r in [first, second] {
+                assert_eq!(r.stopped_by, None, "{e:?}");
+                assert_eq!(counts(&r), RMS5, "{e:?}");
+            }
+        }
+    });
+}
+
+#[test]
+fn progress_reports_periodically_and_once_at_the_end() {
+    type Seen = Arc<Mutex<Vec<Progress>>>;
+    let recorder = |seen: &Seen| {
+        let seen = Arc::clone(seen);
+        move |p: &Progress| seen.lock().expect("not poisoned").push(p.clone())
+    };
+    // A run shorter than the monitor's period: only the final report.
+    let seen: Seen = Arc::default();
+    let r = check(&Engine::new().progress(recorder(&seen)), &two_phase(3));
+    let got = seen.lock().expect("not poisoned").clone();
+    let last = got.last().expect("at least the final report");
+    assert!(last.done);
+    assert_eq!(got.iter().filter(|p| p.done).count(), 1);
+    assert_eq!((last.distinct, last.generated), RMS3);
+    assert_eq!(last.depth, r.stats.max_depth);
+    assert_eq!(last.label, "xshard bfs");
+    assert_eq!(last.stopping, None);
+
+    // A longer run: periodic reports first, counts never decreasing, then the final one.
+    let seen: Seen = Arc::default();
+    let e = Engine::new()
+        .strategy(Strategy::Dfs)
+        .timeout(Duration::from_millis(800))
+        .progress(recorder(&seen));
+    let r = check(&e, &two_phase(12));
+    assert_eq!(r.stopped_by, Some(Bound::Timeout));
+    let got = seen.lock().expect("not poisoned").clone();
+    let (last, periodic) = got.split_last().expect("reports");
+    assert!(last.done && periodic.iter().all(|p| !p.done));
+    assert!(periodic.len() >= 3, "{} periodic reports", periodic.len());
+    assert!(periodic.windows(2).all(|w| w[0].distinct <= w[1].distinct));
+    assert!(periodic.iter().all(|p| p.label == "xshard dfs"));
+    assert_eq!(last.stopping, Some(Bound::Timeout));
+    assert_eq!(last.distinct, r.stats.distinct_states);
+}
+
+#[test]
+fn stateright_symmetry_needs_the_models_symmetry_function() {
+    let e = Engine::new().kind(EngineKind::Stateright).symmetry(true);
+    // two-phase-commit has symmetry for xshard's engine only.
+    let model = Arc::new(World::new(
+        TwoPhaseCommit {
+            shards: 2,
+            revert_after_vote: false,
+        },
+        default_kernel(),
+    ));
+    let err = e.check(&model).expect_err("refused");
+    assert!(matches!(err, EngineError::StaterightSymmetry), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("no symmetry function"), "{text}");
+    assert!(
+        text.contains("xshard's engine"),
+        "{text}: says what to do instead"
+    );
+    assert!(!text.contains("--"), "{text}: the engine knows no flags");
+    // TwoPhase has one, so the same settings run.
+    let r = check(&e, &two_phase(3));
+    assert_eq!(r.stopped_by, None);
+    assert!(r.stats.symmetry);
+}
+
+#[test]
+fn the_builder_keeps_its_settings() {
+    let s = *Engine::new().settings();
+    assert_eq!(s, Settings::default());
+    assert_eq!(
+        (s.strategy, s.threads, s.symmetry, s.kind),
+        (Strategy::Bfs, 1, false, EngineKind::Xshard)
+    );
+    assert_eq!(
+        (s.max_states, s.max_depth, s.timeout, s.max_memory),
+        (None, None, None, Some(DEFAULT_MAX_MEMORY))
+    );
+    let e = Engine::new()
+        .strategy(Strategy::Dfs)
+        .threads(0)
+        .symmetry(true)
+        .max_states(10)
+        .max_depth(3)
+        .timeout(Duration::from_secs(2))
+        .max_memory(None)
+        .kind(EngineKind::Stateright)
+        .stop_handle(StopHandle::new())
+        .progress(|_| {});
+    let s = e.settings();
+    assert_eq!(s.threads, 1, "clamped");
+    assert_eq!(
+        (s.strategy, s.symmetry, s.kind),
+        (Strategy::Dfs, true, EngineKind::Stateright)
+    );
+    assert_eq!(
+        (s.max_states, s.max_depth, s.timeout, s.max_memory),
+        (Some(10), Some(3), Some(Duration::from_secs(2)), None)
+    );
+    assert!(e.has_progress());
+    assert!(e.get_stop_handle().is_some_and(|h| !h.is_stopped()));
+    let shown = format!("{e:?}");
+    assert!(
+        shown.contains("Stateright") && shown.contains("callback"),
+        "{shown}"
+    );
+    // Unsetting a bound.
+    assert_eq!(e.max_states(None).settings().max_states, None);
+}
+
+#[test]
+fn names_parse_back_and_match_serde() {
+    for &s in Strategy::ALL {
+        assert_eq!(s.as_str().parse::<Strategy>(), Ok(s));
+        assert_eq!(serde_json::to_value(s).ok(), Some(s.as_str().into()));
+    }
+    for &k in EngineKind::ALL {
+        assert_eq!(k.as_str().parse::<EngineKind>(), Ok(k));
+        assert_eq!(serde_json::to_value(k).ok(), Some(k.as_str().into()));
+    }
+    for b in [
+        Bound::MaxStates,
+        Bound::MaxDepth,
+        Bound::Timeout,
+        Bound::MaxMemory,
+        Bound::Interrupted,
+    ] {
+        assert_eq!(serde_json::to_value(b).ok(), Some(b.as_str().into()));
+    }
+    let err = "bfss".parse::<Strategy>().expect_err("unknown");
+    assert_eq!(
+        err.to_string(),
+        "unknown strategy 'bfss' (expected one of: bfs, dfs)"
+    );
+    let err = "spin".parse::<EngineKind>().expect_err("unknown");
+    assert_eq!(
+        err.to_string(),
+        "unknown engine 'spin' (expected one of: xshard, stateright)"
+    );
+}
