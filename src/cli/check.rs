@@ -165,9 +165,9 @@ pub fn run(a: &CheckArgs) -> Result<u8, CliError> {
     for note in run.files.iter().filter_map(|f| f.svg_note.as_deref()) {
         eprintln!("{note}");
     }
-    match a.format {
-        Format::Human => print!("{}", report::human::check(&run)),
-        Format::Json => print!("{}", report::json::check(&run)),
-    }
+    super::output::print(&match a.format {
+        Format::Human => report::human::check(&run),
+        Format::Json => report::json::check(&run),
+    })?;
     Ok(run.verdict().exit_code())
 }

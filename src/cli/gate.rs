@@ -4,14 +4,13 @@
 //! `allow_inconclusive`), 1 an expectation not met, 2 a bad suite file or an I/O error (one
 //! line on stderr: `file:line: what is wrong`).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
 
 use super::args::Format;
-use super::CliError;
+use super::{output, CliError};
 use crate::exit;
 use crate::gate::{self, github, junit, GateConfig, GateError};
 use crate::report::json::line;
@@ -59,17 +58,20 @@ pub fn run(a: &GateArgs) -> Result<u8, CliError> {
         render: if a.svg { Render::Svg } else { Render::None },
     };
     let json = a.format == Format::Json;
-    let mut stdout = std::io::stdout().lock();
     if json {
-        let _ = stdout.write_all(line("begin", &gate::json::begin(&suite)).as_bytes());
+        output::print(&line("begin", &gate::json::begin(&suite)))?;
     }
+    // The callback cannot fail the suite, so a write error waits for the suite to finish.
+    let mut write_error = None;
     let results = gate::run_suite(&suite, &cfg, |spec, r| {
-        if json {
+        if json && write_error.is_none() {
             // Streamed, so a long suite shows progress; the order is the file's.
-            let _ = stdout.write_all(line("check", &gate::json::check(spec, r)).as_bytes());
-            let _ = stdout.flush();
+            write_error = output::print(&line("check", &gate::json::check(spec, r))).err();
         }
     })?;
+    if let Some(e) = write_error {
+        return Err(e);
+    }
     let code = if results.iter().all(gate::CheckResult::met) {
         exit::OK
     } else {
@@ -92,14 +94,12 @@ pub fn run(a: &GateArgs) -> Result<u8, CliError> {
             &a.out,
             a.junit.as_deref(),
         );
-        let _ = stdout.write_all(line("summary", &summary).as_bytes());
+        output::print(&line("summary", &summary))?;
         // stdout stays JSON; the runner reads workflow commands from stderr too.
         eprint!("{annotations}");
     } else {
-        let _ = stdout.write_all(gate::human::report(&suite, &results, &a.out).as_bytes());
-        let _ = stdout.write_all(annotations.as_bytes());
+        output::print(&(gate::human::report(&suite, &results, &a.out) + &annotations))?;
     }
-    let _ = stdout.flush();
     if github::in_actions() {
         if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
             github::append_summary(&PathBuf::from(path), &github::summary(&suite, &results))?;

@@ -3,16 +3,16 @@
 use xshard_models::catalogue;
 
 use super::args::{Format, ListArgs};
-use super::CliError;
+use super::{output, CliError};
 use crate::exit;
 use crate::report;
 
 /// Runs `xshard list`.
 pub fn run(a: &ListArgs) -> Result<u8, CliError> {
     let models = catalogue();
-    match a.format {
-        Format::Human => print!("{}", report::human::list(&models)),
-        Format::Json => print!("{}", report::json::list(&models)),
-    }
+    output::print(&match a.format {
+        Format::Human => report::human::list(&models),
+        Format::Json => report::json::list(&models),
+    })?;
     Ok(exit::OK)
 }

@@ -5,6 +5,7 @@ mod args;
 pub mod check;
 pub mod gate;
 mod list;
+mod output;
 pub mod render;
 pub mod replay;
 

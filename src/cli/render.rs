@@ -1,11 +1,10 @@
 //! `xshard render FILE [--format dot|svg|text] [-o OUT]`: draw a counterexample file.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::CliError;
+use super::{output, CliError};
 use crate::exit;
 use crate::render;
 use crate::trace::files;
@@ -45,13 +44,7 @@ pub fn run(a: &RenderArgs) -> Result<u8, CliError> {
     };
     match &a.output {
         Some(out) => files::write_atomic(out, &bytes).map_err(|e| CliError::Io(e.to_string()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|()| stdout.flush())
-                .map_err(|e| CliError::Io(format!("cannot write to stdout: {e}")))?;
-        }
+        None => output::print_bytes(&bytes)?,
     }
     Ok(exit::OK)
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use xshard_properties::Kind;
 
-use super::CliError;
+use super::{output, CliError};
 use crate::exit;
 use crate::trace::{files, replay};
 
@@ -33,9 +33,9 @@ pub fn run(a: &ReplayArgs) -> Result<u8, CliError> {
         (_, true) => ("still violated", exit::VIOLATED),
         (_, false) => ("no longer violated", exit::OK),
     };
-    println!(
-        "{} {text} after replaying {} {steps} of {name}: {}",
+    output::print(&format!(
+        "{} {text} after replaying {} {steps} of {name}: {}\n",
         outcome.property, outcome.steps, outcome.explanation
-    );
+    ))?;
     Ok(code)
 }

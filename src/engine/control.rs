@@ -163,7 +163,7 @@ impl Control {
             self.check();
             tick += 1;
             if let Some(pb) = &bar {
-                if tick % 2 == 0 {
+                if tick.is_multiple_of(2) {
                     pb.set_message(self.status(label));
                     pb.tick();
                 }
@@ -205,7 +205,7 @@ pub(crate) fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

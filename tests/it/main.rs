@@ -3,8 +3,10 @@
 mod helpers;
 
 mod cli_check;
+mod cli_output;
 mod engine;
 mod gate;
+mod manifest;
 mod protocols_a;
 mod protocols_b;
 mod traces;
