@@ -1,4 +1,6 @@
-//! The exit codes, the same for every subcommand (DESIGN.md, "Outputs and the CLI contract").
+//! The exit codes (DESIGN.md, "Outputs and the CLI contract"). 0 is success, 1 a failed
+//! verdict and 2 bad input in every subcommand, but `list`, `render` and `replay` return only
+//! some of the codes and mean something narrower by them, so their help has a table of its own.
 
 use std::process::ExitCode;
 
@@ -11,13 +13,36 @@ pub const USAGE: u8 = 2;
 /// Inconclusive: a bound was hit and nothing was violated.
 pub const INCONCLUSIVE: u8 = 3;
 
-/// The help text's table of exit codes.
+/// The table of exit codes in the help of `xshard`, `check` and `gate`.
 pub const TABLE: &str = "\
 Exit codes:
   0  every property holds (exhaustive search) / every suite expectation met
   1  a property violated or a witness missing / an expectation not met
   2  usage, input or I/O error (one line on stderr names it)
   3  inconclusive: a bound was hit before anything was violated
+  101 is a panic, always a bug";
+
+/// `xshard replay --help`'s table: the verdict is about the recorded fact, not the property.
+pub const REPLAY_TABLE: &str = "\
+Exit codes:
+  0  the property no longer fails, or a witness is still reached
+  1  the property still fails, or a witness is no longer reached
+  2  the file does not replay (one line on stderr says where), usage or I/O error
+  101 is a panic, always a bug";
+
+/// `xshard render --help`'s table.
+pub const RENDER_TABLE: &str = "\
+Exit codes:
+  0  the drawing is written
+  2  a bad counterexample file, Graphviz `dot` failed (svg), usage or I/O error (one line
+     on stderr names it)
+  101 is a panic, always a bug";
+
+/// `xshard list --help`'s table.
+pub const LIST_TABLE: &str = "\
+Exit codes:
+  0  the models are listed
+  2  usage or I/O error (one line on stderr names it)
   101 is a panic, always a bug";
 
 /// Converts a code to an [`ExitCode`].

@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the models: summary, variants with expected verdicts, parameters, properties.
-    #[command(after_help = crate::exit::TABLE)]
+    #[command(after_help = crate::exit::LIST_TABLE)]
     List(ListArgs),
     /// Explore every reachable state of a model and check its properties.
     #[command(after_help = crate::exit::TABLE)]
@@ -31,10 +31,10 @@ pub enum Command {
     #[command(after_help = crate::exit::TABLE)]
     Gate(GateArgs),
     /// Re-execute a counterexample file and check its property at the end.
-    #[command(after_help = crate::exit::TABLE)]
+    #[command(after_help = crate::exit::REPLAY_TABLE)]
     Replay(ReplayArgs),
     /// Draw a counterexample file as a message-sequence chart (DOT, SVG) or as text.
-    #[command(after_help = crate::exit::TABLE)]
+    #[command(after_help = crate::exit::RENDER_TABLE)]
     Render(RenderArgs),
 }
 

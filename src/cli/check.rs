@@ -93,9 +93,9 @@ pub(crate) fn run(a: &CheckArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
     for note in checked.files().filter_map(|f| f.svg_note.as_deref()) {
         eprintln!("{note}");
     }
-    match a.format {
-        Format::Human => print!("{}", output::human::check(&checked, &ctx.program)),
-        Format::Json => print!("{}", output::json::check::check(&checked)),
-    }
+    super::stdout::print(&match a.format {
+        Format::Human => output::human::check(&checked, &ctx.program),
+        Format::Json => output::json::check::check(&checked),
+    })?;
     Ok(checked.verdict().exit_code())
 }

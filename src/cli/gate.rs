@@ -4,11 +4,11 @@
 //! `allow_inconclusive`), 1 an expectation not met, 2 a bad suite file or an I/O error (one
 //! line on stderr: `file:line: what is wrong`).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use super::args::{Format, GateArgs};
+use super::stdout::print;
 use super::{CliError, Ctx};
 use crate::engine::Engine;
 use crate::exit;
@@ -30,17 +30,20 @@ pub(crate) fn run(a: &GateArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
         engine: Engine::new().threads(a.threads as usize),
     };
     let json = a.format == Format::Json;
-    let mut stdout = std::io::stdout().lock();
     if json {
-        let _ = stdout.write_all(line("begin", &output::json::gate::begin(&suite)).as_bytes());
+        print(&line("begin", &output::json::gate::begin(&suite)))?;
     }
+    // The callback cannot fail the suite, so a write error waits for the suite to finish.
+    let mut write_error = None;
     let results = gate::run_suite(ctx.registry, &suite, &cfg, |spec, r| {
-        if json {
+        if json && write_error.is_none() {
             // Streamed, so a long suite shows progress; the order is the file's.
-            let _ = stdout.write_all(line("check", &output::json::gate::check(spec, r)).as_bytes());
-            let _ = stdout.flush();
+            write_error = print(&line("check", &output::json::gate::check(spec, r))).err();
         }
     })?;
+    if let Some(e) = write_error {
+        return Err(e);
+    }
     let code = if results.iter().all(gate::CheckResult::met) {
         exit::OK
     } else {
@@ -63,14 +66,12 @@ pub(crate) fn run(a: &GateArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
             &a.out,
             a.junit.as_deref(),
         );
-        let _ = stdout.write_all(line("summary", &summary).as_bytes());
+        print(&line("summary", &summary))?;
         // stdout stays JSON; the runner reads workflow commands from stderr too.
         eprint!("{annotations}");
     } else {
-        let _ = stdout.write_all(output::human::gate(&suite, &results, &a.out).as_bytes());
-        let _ = stdout.write_all(annotations.as_bytes());
+        print(&(output::human::gate(&suite, &results, &a.out) + &annotations))?;
     }
-    let _ = stdout.flush();
     if github::in_actions() {
         if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
             github::append_summary(&PathBuf::from(path), &github::summary(&suite, &results))?;

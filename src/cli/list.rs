@@ -8,9 +8,9 @@ use crate::output;
 /// Runs `list`.
 pub(crate) fn run(a: &ListArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
     let models = ctx.registry.listings();
-    match a.format {
-        Format::Human => print!("{}", output::human::list(&models)),
-        Format::Json => print!("{}", output::json::list::list(&models)),
-    }
+    super::stdout::print(&match a.format {
+        Format::Human => output::human::list(&models),
+        Format::Json => output::json::list::list(&models),
+    })?;
     Ok(exit::OK)
 }

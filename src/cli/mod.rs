@@ -13,6 +13,7 @@ mod list;
 mod progress;
 mod render;
 mod replay;
+mod stdout;
 
 use std::process::ExitCode;
 

@@ -1,7 +1,5 @@
 //! `xshard render FILE [--format dot|svg|text] [-o OUT]`: draw a counterexample file.
 
-use std::io::Write;
-
 use super::args::{RenderArgs, RenderFormat};
 use super::{CliError, Ctx};
 use crate::exit;
@@ -23,16 +21,7 @@ pub(crate) fn run(a: &RenderArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
             what: out.display().to_string(),
             source,
         })?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|()| stdout.flush())
-                .map_err(|source| CliError::Write {
-                    what: "to stdout".to_string(),
-                    source,
-                })?;
-        }
+        None => super::stdout::print_bytes(&bytes)?,
     }
     Ok(exit::OK)
 }

@@ -25,9 +25,9 @@ pub(crate) fn run(a: &ReplayArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
         (_, true) => ("still violated", exit::VIOLATED),
         (_, false) => ("no longer violated", exit::OK),
     };
-    println!(
-        "{} {text} after replaying {} {steps} of {name}: {}",
+    super::stdout::print(&format!(
+        "{} {text} after replaying {} {steps} of {name}: {}\n",
         outcome.property, outcome.steps, outcome.explanation
-    );
+    ))?;
     Ok(code)
 }

@@ -190,7 +190,7 @@ fn note<M: Checkable>(
 ) {
     cx.model.evaluate(s, conds);
     for ((f, &(_, kind)), &c) in found.iter_mut().zip(&cx.kinds).zip(conds.iter()) {
-        if hit(kind, c) && f.map_or(true, |j| i < j) {
+        if hit(kind, c) && f.is_none_or(|j| i < j) {
             *f = Some(i);
         }
     }
@@ -235,7 +235,7 @@ fn level_seq<M: Checkable>(
     let mut flushed = 0u64;
     'groups: for (g, group) in frontier.chunks(GROUP).enumerate() {
         let base = g * GROUP;
-        if base % 256 == 0 {
+        if base.is_multiple_of(256) {
             if cx.ctl.stopped() {
                 break;
             }
@@ -406,7 +406,7 @@ fn level_par<M: Checkable>(
     for o in &outs {
         for (f, h) in found.iter_mut().zip(&o.found) {
             if let Some(i) = *h {
-                if f.map_or(true, |j| i < j) {
+                if f.is_none_or(|j| i < j) {
                     *f = Some(i);
                 }
             }

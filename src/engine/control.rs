@@ -165,7 +165,7 @@ impl Control {
             let rss = self.check();
             tick += 1;
             if let Some(f) = progress {
-                if tick % PROGRESS_TICKS == 0 {
+                if tick.is_multiple_of(PROGRESS_TICKS) {
                     f(&Progress {
                         label: label.to_string(),
                         distinct: self.distinct.load(Relaxed),

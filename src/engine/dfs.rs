@@ -297,7 +297,7 @@ impl<M: Checkable> Shared<'_, M> {
         let mut steps = 0u32;
         loop {
             steps = steps.wrapping_add(1);
-            if steps % 64 == 0 || w.distinct - flushed_new >= 512 {
+            if steps.is_multiple_of(64) || w.distinct - flushed_new >= 512 {
                 if self.ctl.stopped() || self.pause.load(Relaxed) {
                     break;
                 }

@@ -3,9 +3,11 @@
 mod helpers;
 
 mod cli_check;
+mod cli_output;
 mod engine;
 mod gate;
 mod layout;
+mod manifest;
 mod protocols_a;
 mod protocols_b;
 mod traces;

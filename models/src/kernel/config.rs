@@ -76,13 +76,44 @@ impl KernelConfig {
     }
 }
 
+/// The value as `--network` takes it (and as files spell it).
+impl std::fmt::Display for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Delivery::Ordered => "ordered",
+            Delivery::Unordered => "unordered",
+        })
+    }
+}
+
+/// The value as `--crash-mode` takes it (and as files spell it).
+impl std::fmt::Display for CrashMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CrashMode::Stop => "stop",
+            CrashMode::Recover => "recover",
+        })
+    }
+}
+
+/// The value as `--time` takes it (and as files spell it).
+impl std::fmt::Display for TimeMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TimeMode::Async => "async",
+            TimeMode::Clocked => "clocked",
+        })
+    }
+}
+
 impl std::fmt::Display for KernelConfig {
-    /// One line for reports, e.g. `Unordered network, loss 1, replay 0, crashes 0 (Stop), Async
-    /// time`.
+    /// One line for reports, each setting named by its `xshard check` flag and followed by its
+    /// value, so a reader can type it back: `network unordered, loss 1, replay 0, crashes 0,
+    /// crash-mode stop, time async`; clocked time adds `, delta 2, horizon 5`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{:?} network, loss {}, replay {}, crashes {} ({:?}), {:?} time",
+            "network {}, loss {}, replay {}, crashes {}, crash-mode {}, time {}",
             self.delivery, self.loss, self.replay, self.crashes, self.crash_mode, self.time
         )?;
         if self.clocked() {
@@ -210,5 +241,52 @@ impl KernelOverrides {
             *slot = v;
         }
         Ok(k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_each_setting_by_its_flag() {
+        let mut k = KernelConfig {
+            loss: 1,
+            ..KernelConfig::default()
+        };
+        assert_eq!(
+            k.to_string(),
+            "network unordered, loss 1, replay 0, crashes 0, crash-mode stop, time async"
+        );
+        k = KernelConfig {
+            delivery: Delivery::Ordered,
+            replay: 2,
+            crashes: 1,
+            crash_mode: CrashMode::Recover,
+            time: TimeMode::Clocked,
+            delta: 2,
+            horizon: 5,
+            ..k
+        };
+        assert_eq!(
+            k.to_string(),
+            "network ordered, loss 1, replay 2, crashes 1, crash-mode recover, time clocked, \
+             delta 2, horizon 5"
+        );
+    }
+
+    /// The flags take the values files use, so the report, the file and the command line agree.
+    #[test]
+    fn display_of_each_setting_is_its_serde_spelling() {
+        let json = |v: serde_json::Value| v.as_str().map(str::to_string);
+        for d in [Delivery::Ordered, Delivery::Unordered] {
+            assert_eq!(json(serde_json::json!(d)), Some(d.to_string()));
+        }
+        for c in [CrashMode::Stop, CrashMode::Recover] {
+            assert_eq!(json(serde_json::json!(c)), Some(c.to_string()));
+        }
+        for t in [TimeMode::Async, TimeMode::Clocked] {
+            assert_eq!(json(serde_json::json!(t)), Some(t.to_string()));
+        }
     }
 }
