@@ -1,6 +1,10 @@
 //! The kernel's configuration: network semantics, fault budgets and time.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+use super::settings::{names, setting, Setting, SETTINGS};
 
 /// How the network delivers messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -77,40 +81,25 @@ impl KernelConfig {
 }
 
 impl std::fmt::Display for KernelConfig {
-    /// One line for reports, e.g. `Unordered network, loss 1, replay 0, crashes 0 (Stop), Async
-    /// time`.
+    /// One line for reports, every setting that applies as its flag spells it, e.g. `network
+    /// unordered, loss 1, replay 0, crashes 0, crash-mode stop, time async` (see
+    /// [`SETTINGS`](super::settings::SETTINGS)).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{:?} network, loss {}, replay {}, crashes {} ({:?}), {:?} time",
-            self.delivery, self.loss, self.replay, self.crashes, self.crash_mode, self.time
-        )?;
-        if self.clocked() {
-            write!(f, ", delta {}, horizon {}", self.delta, self.horizon)?;
+        for (i, (s, v)) in self.settings().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            write!(f, "{sep}{} {v}", s.flag())?;
         }
         Ok(())
     }
 }
 
-/// Kernel settings a request overrides (`None`: the model's default).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+/// Kernel settings a request overrides, by setting name, as raw values (the text a flag or
+/// suite key gave): validated when applied, so the command line, suite files and library
+/// callers all get the same checks and messages. A setting not given keeps the model's
+/// default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct KernelOverrides {
-    /// `network`.
-    pub delivery: Option<Delivery>,
-    /// `loss`.
-    pub loss: Option<u8>,
-    /// `replay`.
-    pub replay: Option<u8>,
-    /// `crashes`.
-    pub crashes: Option<u8>,
-    /// `crash_mode`.
-    pub crash_mode: Option<CrashMode>,
-    /// `time`.
-    pub time: Option<TimeMode>,
-    /// `delta`.
-    pub delta: Option<u32>,
-    /// `horizon`.
-    pub horizon: Option<u32>,
+    values: BTreeMap<&'static str, String>,
 }
 
 /// The largest fault budget (loss, replay, crashes).
@@ -121,93 +110,77 @@ pub const MAX_DELTA: u32 = 16;
 pub const MAX_HORIZON: u32 = 64;
 
 impl KernelOverrides {
-    /// Whether any setting is given.
-    pub fn is_empty(&self) -> bool {
-        *self == KernelOverrides::default()
+    /// No override: the model's defaults.
+    pub fn new() -> Self {
+        KernelOverrides::default()
     }
 
-    /// Every setting of `k`, as overrides that reproduce it exactly (delta and horizon only in
-    /// clocked time, where they apply).
+    /// Overrides setting `name` (one of [`SETTINGS`]) with `value`, validated by
+    /// [`KernelOverrides::apply`].
+    ///
+    /// # Panics
+    ///
+    /// If no setting is called `name`: names are fixed by the table, so that is a bug in the
+    /// caller (the command line and suite files only pass names they took from the table).
+    #[must_use]
+    pub fn with(mut self, name: &str, value: impl ToString) -> Self {
+        self.set(name, value);
+        self
+    }
+
+    /// Overrides setting `name` with `value`, as [`KernelOverrides::with`] does.
+    ///
+    /// # Panics
+    ///
+    /// If no setting is called `name`.
+    pub fn set(&mut self, name: &str, value: impl ToString) {
+        let s = setting(name).unwrap_or_else(|| {
+            panic!(
+                "no kernel setting is called '{name}' (settings: {})",
+                names().join(", ")
+            )
+        });
+        self.values.insert(s.name, value.to_string());
+    }
+
+    /// The raw value given for setting `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+
+    /// The settings given with their raw values, in table order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static Setting, &str)> + '_ {
+        SETTINGS
+            .iter()
+            .filter_map(|s| self.get(s.name).map(|v| (s, v)))
+    }
+
+    /// Whether any setting is given.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Every setting of `k`, as overrides that reproduce it exactly (the clocked-only ones only
+    /// in clocked time, where they apply).
     pub fn all_of(k: &KernelConfig) -> Self {
         KernelOverrides {
-            delivery: Some(k.delivery),
-            loss: Some(k.loss),
-            replay: Some(k.replay),
-            crashes: Some(k.crashes),
-            crash_mode: Some(k.crash_mode),
-            time: Some(k.time),
-            delta: k.clocked().then_some(k.delta),
-            horizon: k.clocked().then_some(k.horizon),
+            values: k.settings().map(|(s, v)| (s.name, v)).collect(),
         }
     }
 
-    /// The name of the first setting given, for messages.
+    /// The name of the first setting given (in table order), for messages.
     pub fn first_setting(&self) -> Option<&'static str> {
-        [
-            (self.delivery.is_some(), "network"),
-            (self.loss.is_some(), "loss"),
-            (self.replay.is_some(), "replay"),
-            (self.crashes.is_some(), "crashes"),
-            (self.crash_mode.is_some(), "crash_mode"),
-            (self.time.is_some(), "time"),
-            (self.delta.is_some(), "delta"),
-            (self.horizon.is_some(), "horizon"),
-        ]
-        .into_iter()
-        .find_map(|(given, name)| given.then_some(name))
+        self.iter().next().map(|(s, _)| s.name)
     }
 
     /// Applies the overrides to `k`, validating every value.
     pub fn apply(&self, mut k: KernelConfig) -> Result<KernelConfig, crate::ConfigError> {
-        use crate::ConfigError;
-        let budget = |setting: &'static str, v: u8| {
-            if v > MAX_BUDGET {
-                Err(ConfigError::KernelRange {
-                    setting,
-                    value: u32::from(v),
-                    min: 0,
-                    max: u32::from(MAX_BUDGET),
-                })
-            } else {
-                Ok(v)
+        // Clocked-only settings last, so that whether they apply depends on the time setting
+        // given with them, not on the order they were given in.
+        for clocked_only in [false, true] {
+            for (s, v) in self.iter().filter(|(s, _)| s.clocked_only == clocked_only) {
+                s.apply(&mut k, v)?;
             }
-        };
-        if let Some(d) = self.delivery {
-            k.delivery = d;
-        }
-        if let Some(v) = self.loss {
-            k.loss = budget("loss", v)?;
-        }
-        if let Some(v) = self.replay {
-            k.replay = budget("replay", v)?;
-        }
-        if let Some(v) = self.crashes {
-            k.crashes = budget("crashes", v)?;
-        }
-        if let Some(m) = self.crash_mode {
-            k.crash_mode = m;
-        }
-        if let Some(t) = self.time {
-            k.time = t;
-        }
-        let clocked = k.clocked();
-        for (setting, value, max, slot) in [
-            ("delta", self.delta, MAX_DELTA, &mut k.delta),
-            ("horizon", self.horizon, MAX_HORIZON, &mut k.horizon),
-        ] {
-            let Some(v) = value else { continue };
-            if !clocked {
-                return Err(ConfigError::NeedsClock { setting });
-            }
-            if !(1..=max).contains(&v) {
-                return Err(ConfigError::KernelRange {
-                    setting,
-                    value: v,
-                    min: 1,
-                    max,
-                });
-            }
-            *slot = v;
         }
         Ok(k)
     }

@@ -30,6 +30,7 @@
 pub mod config;
 pub mod property;
 pub mod protocol;
+pub mod settings;
 pub mod state;
 pub mod symmetry;
 pub mod world;
@@ -40,6 +41,7 @@ pub use config::{
 };
 pub use property::{FindFn, Property};
 pub use protocol::{Effects, Protocol};
+pub use settings::{Kind, Setting, SETTINGS};
 pub use state::{Action, Armed, Envelope, KernelAction, State, WorldState};
 pub use world::World;
 
