@@ -727,7 +727,7 @@ allow_inconclusive = true
             let checks = parse(&text, "s.toml", &Registry::builtin()).expect(&text);
             let k = checks[0].resolved.kernel.expect("kernel model");
             assert_eq!(
-                format!("\"{}\"", (s.get)(&k)).trim_matches('"'),
+                (s.get)(&k),
                 value.trim_matches('"'),
                 "{}",
                 s.name
