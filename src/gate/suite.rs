@@ -726,12 +726,7 @@ allow_inconclusive = true
             );
             let checks = parse(&text, "s.toml", &Registry::builtin()).expect(&text);
             let k = checks[0].resolved.kernel.expect("kernel model");
-            assert_eq!(
-                (s.get)(&k),
-                value.trim_matches('"'),
-                "{}",
-                s.name
-            );
+            assert_eq!((s.get)(&k), value.trim_matches('"'), "{}", s.name);
             assert!(
                 checks[0].name.contains(&format!(" {}=", s.name)),
                 "{}",
