@@ -83,7 +83,7 @@ impl KernelConfig {
 impl std::fmt::Display for KernelConfig {
     /// One line for reports, every setting that applies as its flag spells it, e.g. `network
     /// unordered, loss 1, replay 0, crashes 0, crash-mode stop, time async` (see
-    /// [`SETTINGS`](super::settings::SETTINGS)).
+    /// [`SETTINGS`]).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for (i, (s, v)) in self.settings().enumerate() {
             let sep = if i == 0 { "" } else { ", " };
