@@ -20,10 +20,7 @@ fn extra() -> Vec<(&'static str, Request, Vec<&'static str>)> {
     vec![(
         // A crashed coordinator blocks 2PC: the classic blocking problem.
         "two-phase-commit",
-        Request::new().kernel(KernelOverrides {
-            crashes: Some(1),
-            ..KernelOverrides::default()
-        }),
+        Request::new().kernel(KernelOverrides::new().with("crashes", 1)),
         vec!["deadlock_freedom"],
     )]
 }

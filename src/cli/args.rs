@@ -1,11 +1,11 @@
-//! Command-line arguments (clap derive).
+//! Command-line arguments (clap derive; the kernel flags with the builder API, from the
+//! kernel's settings table).
 
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use xshard_models::kernel::KernelOverrides;
-use xshard_models::kernel::{CrashMode, Delivery, TimeMode};
+use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
+use xshard_models::kernel::{KernelOverrides, Kind, Setting, SETTINGS};
 
 use crate::engine::{EngineKind, Strategy};
 
@@ -143,78 +143,69 @@ where
 }
 
 /// The world kernel's settings, for kernel models (see `xshard list` for each model's
-/// defaults).
-#[derive(Debug, Args, Default)]
+/// defaults): one flag per entry of the kernel's settings table
+/// ([`SETTINGS`](xshard_models::kernel::SETTINGS)), built from it with clap's builder API so
+/// that a setting added there is a flag here without another line of code.
+#[derive(Clone, Debug, Default)]
 pub struct KernelArgs {
-    /// Message delivery: ordered (FIFO per channel) or unordered.
-    #[arg(long, value_enum, help_heading = "Kernel")]
-    pub network: Option<NetworkArg>,
-    /// How many messages the network may lose.
-    #[arg(long, help_heading = "Kernel")]
-    pub loss: Option<u8>,
-    /// How many times an already-sent message may be delivered again.
-    #[arg(long, help_heading = "Kernel")]
-    pub replay: Option<u8>,
-    /// How many node crashes may happen.
-    #[arg(long, help_heading = "Kernel")]
-    pub crashes: Option<u8>,
-    /// What a crash does: stop forever, or recover from stable storage.
-    #[arg(long, value_enum, help_heading = "Kernel")]
-    pub crash_mode: Option<CrashArg>,
-    /// Time: async (timers fire any time) or clocked (global ticks, delivery bound, horizon).
-    #[arg(long, value_enum, help_heading = "Kernel")]
-    pub time: Option<TimeArg>,
-    /// Clocked time: every message is delivered or lost within this many ticks.
-    #[arg(long, help_heading = "Kernel")]
-    pub delta: Option<u32>,
-    /// Clocked time: the last tick.
-    #[arg(long, help_heading = "Kernel")]
-    pub horizon: Option<u32>,
-}
-
-/// `--network`.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum NetworkArg {
-    Ordered,
-    Unordered,
-}
-
-/// `--crash-mode`.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum CrashArg {
-    Stop,
-    Recover,
-}
-
-/// `--time`.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum TimeArg {
-    Async,
-    Clocked,
+    overrides: KernelOverrides,
 }
 
 impl KernelArgs {
     /// The overrides these flags ask for.
     pub fn overrides(&self) -> KernelOverrides {
-        KernelOverrides {
-            delivery: self.network.map(|n| match n {
-                NetworkArg::Ordered => Delivery::Ordered,
-                NetworkArg::Unordered => Delivery::Unordered,
-            }),
-            loss: self.loss,
-            replay: self.replay,
-            crashes: self.crashes,
-            crash_mode: self.crash_mode.map(|c| match c {
-                CrashArg::Stop => CrashMode::Stop,
-                CrashArg::Recover => CrashMode::Recover,
-            }),
-            time: self.time.map(|t| match t {
-                TimeArg::Async => TimeMode::Async,
-                TimeArg::Clocked => TimeMode::Clocked,
-            }),
-            delta: self.delta,
-            horizon: self.horizon,
+        self.overrides.clone()
+    }
+}
+
+/// The flag of setting `s`: `--crash-mode <CRASH_MODE>`, its doc as help, typed as the suite
+/// key is (a budget is a `u8`, a range a `u32`, a choice one of its names).
+fn kernel_arg(s: &Setting) -> Arg {
+    let arg = Arg::new(s.name)
+        .long(s.flag())
+        .value_name(s.name.to_uppercase())
+        .help(s.doc)
+        .help_heading("Kernel")
+        .action(ArgAction::Set);
+    match s.kind {
+        Kind::Budget { .. } => arg.value_parser(clap::value_parser!(u8)),
+        Kind::Range { .. } => arg.value_parser(clap::value_parser!(u32)),
+        Kind::Choice { values } => {
+            arg.value_parser(PossibleValuesParser::new(values.iter().copied()))
         }
+    }
+}
+
+impl clap::Args for KernelArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        SETTINGS.iter().fold(cmd, |cmd, s| cmd.arg(kernel_arg(s)))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl FromArgMatches for KernelArgs {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut args = KernelArgs::default();
+        args.update_from_arg_matches(m)?;
+        Ok(args)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        for s in SETTINGS {
+            // Read back with the type `kernel_arg` parsed it as.
+            let value = match s.kind {
+                Kind::Budget { .. } => m.get_one::<u8>(s.name).map(u8::to_string),
+                Kind::Range { .. } => m.get_one::<u32>(s.name).map(u32::to_string),
+                Kind::Choice { .. } => m.get_one::<String>(s.name).cloned(),
+            };
+            if let Some(v) = value {
+                self.overrides.set(s.name, v);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -296,4 +287,49 @@ pub struct RenderArgs {
     /// Write here instead of to stdout.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+    use xshard_models::kernel::{Kind, SETTINGS};
+
+    use super::Cli;
+
+    #[test]
+    fn every_setting_is_a_flag_of_check() {
+        let mut cmd = Cli::command();
+        let help = cmd
+            .find_subcommand_mut("check")
+            .expect("check")
+            .render_help()
+            .to_string();
+        let kernel = help.split("Kernel:").nth(1).expect("a Kernel heading");
+        for s in SETTINGS {
+            let flag = format!("--{} <{}>", s.flag(), s.name.to_uppercase());
+            assert!(kernel.contains(&flag), "{flag} missing from\n{help}");
+            assert!(kernel.contains(s.doc), "{} help missing", s.name);
+            if let Kind::Choice { values } = s.kind {
+                let listed = format!("[possible values: {}]", values.join(", "));
+                assert!(kernel.contains(&listed), "{listed} missing");
+            }
+        }
+    }
+
+    #[test]
+    fn flags_read_back_as_overrides() {
+        use clap::Parser;
+        let args = ["xshard", "check", "two-phase-commit"];
+        let flags = ["--crash-mode", "recover", "--loss", "2"];
+        let super::Command::Check(a) = Cli::try_parse_from(args.iter().chain(&flags))
+            .expect("parses")
+            .command
+        else {
+            panic!("not check");
+        };
+        let o = a.kernel.overrides();
+        assert_eq!(o.get("crash_mode"), Some("recover"));
+        assert_eq!(o.get("loss"), Some("2"));
+        assert_eq!(o.iter().count(), 2);
+    }
 }

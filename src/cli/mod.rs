@@ -162,7 +162,7 @@ fn run(cli: Cli, ctx: &Ctx<'_>) -> ExitCode {
 /// The one-line message of `e`. Models name kernel settings; on the command line they are
 /// flags, so the message names the flag the user typed.
 fn message(e: &CliError) -> String {
-    use xshard_models::ConfigError;
+    use xshard_models::{kernel, ConfigError};
     let config = match e {
         CliError::Config(c) | CliError::Run(crate::run::RunError::Config(c)) => c,
         CliError::Run(crate::run::RunError::Engine(
@@ -174,7 +174,10 @@ fn message(e: &CliError) -> String {
         }
         other => return other.to_string(),
     };
-    let flag = |setting: &str| format!("--{}", setting.replace('_', "-"));
+    let flag = |setting: &str| match kernel::settings::setting(setting) {
+        Some(s) => format!("--{}", s.flag()),
+        None => setting.to_string(),
+    };
     match config {
         ConfigError::NotKernel {
             model,
@@ -193,9 +196,20 @@ fn message(e: &CliError) -> String {
             "kernel setting {} must be from {min} to {max}, not {value}",
             flag(setting)
         ),
-        ConfigError::NeedsClock { setting } => {
-            format!("kernel setting {} needs --time clocked", flag(setting))
-        }
+        ConfigError::KernelValue {
+            setting,
+            value,
+            expected,
+        } => format!(
+            "kernel setting {} must be {expected}, not '{value}'",
+            flag(setting)
+        ),
+        ConfigError::NeedsClock { setting } => format!(
+            "kernel setting {} needs {} {}",
+            flag(setting),
+            flag(kernel::settings::CLOCK_SETTING),
+            kernel::settings::CLOCKED
+        ),
         other => other.to_string(),
     }
 }

@@ -9,13 +9,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use xshard_models::Resolved;
-
 use super::suite::{CheckSpec, Suite};
 use crate::engine::{Bound, Engine, Status};
 use crate::files::{Render, TraceError, WrittenFiles};
 use crate::registry::Registry;
-use crate::run::{self, bound_text, rerun_command, Checked, RunError};
+use crate::run::{self, bound_text, Checked, RunError};
 
 /// How to run a suite.
 #[derive(Clone, Debug)]
@@ -162,8 +160,8 @@ impl CheckResult {
 }
 
 /// The command that reproduces a check: the model's re-run command plus the check's bounds.
-pub fn reproduce_command(program: &str, spec: &CheckSpec, resolved: &Resolved) -> String {
-    let mut cmd = rerun_command(program, resolved);
+pub fn reproduce_command(program: &str, spec: &CheckSpec, run: &Checked) -> String {
+    let mut cmd = run.rerun_command(program);
     for (flag, v) in [
         ("--max-states", spec.max_states),
         ("--max-depth", spec.max_depth),
@@ -254,7 +252,7 @@ pub fn run_check(
     let mut run = run::check_resolved(registry, &spec.resolved, &engine).map_err(fail)?;
     run.write_files(&cfg.out, cfg.render, &cfg.program)
         .map_err(fail)?;
-    let rerun = reproduce_command(&cfg.program, spec, &run.resolved);
+    let rerun = reproduce_command(&cfg.program, spec, &run);
     let stopped_by = run.stopped_by;
     let mut cases = Vec::with_capacity(run.properties.len());
     for p in &run.properties {

@@ -27,8 +27,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
-use xshard_models::kernel::KernelOverrides;
-use xshard_models::kernel::{CrashMode, Delivery, TimeMode};
+use xshard_models::kernel::{settings, KernelOverrides, Kind, Setting};
 use xshard_models::{ConfigError, Expect, Request, Resolved};
 
 use crate::registry::Registry;
@@ -291,9 +290,16 @@ fn config_message(e: &ConfigError) -> String {
             min,
             max,
         } => format!("kernel.{setting} must be from {min} to {max}, not {value}"),
-        ConfigError::NeedsClock { setting } => {
-            format!("kernel.{setting} needs time = \"clocked\"")
-        }
+        ConfigError::KernelValue {
+            setting,
+            value,
+            expected,
+        } => format!("kernel.{setting} must be {expected}, not '{value}'"),
+        ConfigError::NeedsClock { setting } => format!(
+            "kernel.{setting} needs {} = \"{}\"",
+            settings::CLOCK_SETTING,
+            settings::CLOCKED
+        ),
         other => other.to_string(),
     }
 }
@@ -352,75 +358,143 @@ struct RawCheck {
     allow_inconclusive: bool,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `kernel = { ... }`: one key per entry of the kernel's settings table, each typed by its
+/// kind. Deserialized by hand from the table so that a setting added there is a key here; the
+/// keys and values go through the same serde calls a derived struct makes, so unknown keys,
+/// wrong types and unknown choices get the messages (and the positions) they always had.
+#[derive(Debug)]
 struct RawKernel {
-    network: Option<Delivery>,
-    loss: Option<u8>,
-    replay: Option<u8>,
-    crashes: Option<u8>,
-    crash_mode: Option<CrashMode>,
-    time: Option<TimeMode>,
-    delta: Option<u32>,
-    horizon: Option<u32>,
+    /// The settings given, in the order written, with their values spelled as flags take them.
+    given: Vec<(&'static Setting, String)>,
 }
 
 impl RawKernel {
     fn overrides(&self) -> KernelOverrides {
-        KernelOverrides {
-            delivery: self.network,
-            loss: self.loss,
-            replay: self.replay,
-            crashes: self.crashes,
-            crash_mode: self.crash_mode,
-            time: self.time,
-            delta: self.delta,
-            horizon: self.horizon,
+        let mut o = KernelOverrides::new();
+        for (s, v) in &self.given {
+            o.set(s.name, v);
         }
+        o
     }
 
-    /// The settings given, as `(key, value)` in a fixed order.
+    /// The settings given, as `(key, value)` in table order.
     fn settings(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        if let Some(d) = self.network {
-            out.push((
-                "network",
-                match d {
-                    Delivery::Ordered => "ordered",
-                    Delivery::Unordered => "unordered",
-                }
-                .to_string(),
-            ));
-        }
-        for (key, v) in [
-            ("loss", self.loss),
-            ("replay", self.replay),
-            ("crashes", self.crashes),
-        ] {
-            if let Some(v) = v {
-                out.push((key, v.to_string()));
+        self.overrides()
+            .iter()
+            .map(|(s, v)| (s.name, v.to_string()))
+            .collect()
+    }
+}
+
+impl<'de> Deserialize<'de> for RawKernel {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_struct("RawKernel", settings::names(), KernelVisitor)
+    }
+}
+
+struct KernelVisitor;
+
+impl<'de> Visitor<'de> for KernelVisitor {
+    type Value = RawKernel;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a table of kernel settings")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawKernel, A::Error> {
+        let mut given: Vec<(&'static Setting, String)> = Vec::new();
+        while let Some(s) = map.next_key_seed(KeySeed)? {
+            if given.iter().any(|(g, _)| g.name == s.name) {
+                return Err(de::Error::duplicate_field(s.name));
             }
-        }
-        if let Some(m) = self.crash_mode {
-            let m = match m {
-                CrashMode::Stop => "stop",
-                CrashMode::Recover => "recover",
+            let value = match s.kind {
+                Kind::Budget { .. } => map.next_value::<u8>()?.to_string(),
+                Kind::Range { .. } => map.next_value::<u32>()?.to_string(),
+                Kind::Choice { values } => map.next_value_seed(ChoiceSeed(values))?.to_string(),
             };
-            out.push(("crash_mode", m.to_string()));
+            given.push((s, value));
         }
-        if let Some(t) = self.time {
-            let t = match t {
-                TimeMode::Async => "async",
-                TimeMode::Clocked => "clocked",
-            };
-            out.push(("time", t.to_string()));
-        }
-        for (key, v) in [("delta", self.delta), ("horizon", self.horizon)] {
-            if let Some(v) = v {
-                out.push((key, v.to_string()));
-            }
-        }
-        out
+        Ok(RawKernel { given })
+    }
+}
+
+/// A key of the kernel table: a setting's name, or the unknown-field message listing them.
+struct KeySeed;
+
+impl<'de> de::DeserializeSeed<'de> for KeySeed {
+    type Value = &'static Setting;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = &'static Setting;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a kernel setting")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        settings::setting(v).ok_or_else(|| E::unknown_field(v, settings::names()))
+    }
+}
+
+/// A choice's value, read as a unit enum variant (as a derived enum reads it), so that a wrong
+/// type and an unknown name keep serde's messages.
+struct ChoiceSeed(&'static [&'static str]);
+
+impl<'de> de::DeserializeSeed<'de> for ChoiceSeed {
+    type Value = &'static str;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_enum("choice", self.0, self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChoiceSeed {
+    type Value = &'static str;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "one of {}", self.0.join(", "))
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        let (name, variant) = data.variant_seed(ChoiceName(self.0))?;
+        de::VariantAccess::unit_variant(variant)?;
+        Ok(name)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        ChoiceName(self.0).visit_str(v)
+    }
+}
+
+/// The name of a choice's variant.
+struct ChoiceName(&'static [&'static str]);
+
+impl<'de> de::DeserializeSeed<'de> for ChoiceName {
+    type Value = &'static str;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for ChoiceName {
+    type Value = &'static str;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("variant identifier")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.0
+            .iter()
+            .copied()
+            .find(|c| *c == v)
+            .ok_or_else(|| E::unknown_variant(v, self.0))
     }
 }
 
@@ -477,6 +551,7 @@ impl<'de> Visitor<'de> for ExpectVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use xshard_models::kernel::{CrashMode, Delivery, TimeMode, SETTINGS};
 
     fn err(text: &str) -> String {
         parse(text, "s.toml", &Registry::builtin())
@@ -630,6 +705,61 @@ allow_inconclusive = true
             err(&format!("{one}\n{one}")),
             "s.toml:5: check name 'tla-tcommit/default' is already used by the check at line 1; give one of them a distinct name"
         );
+    }
+
+    #[test]
+    fn every_setting_is_a_kernel_key() {
+        for s in SETTINGS {
+            // A valid value of each setting, in clocked time so every setting applies.
+            let value = match s.kind {
+                Kind::Choice { values } => format!("\"{}\"", values[values.len() - 1]),
+                Kind::Budget { max } => max.to_string(),
+                Kind::Range { max, .. } => max.to_string(),
+            };
+            let text = format!(
+                "[[check]]\nmodel = \"two-phase-commit\"\nkernel = {{ time = \"clocked\", {} = {value} }}\nexpect = \"holds\"\n",
+                s.name
+            );
+            let text = text.replace(
+                "time = \"clocked\", time = \"clocked\"",
+                "time = \"clocked\"",
+            );
+            let checks = parse(&text, "s.toml", &Registry::builtin()).expect(&text);
+            let k = checks[0].resolved.kernel.expect("kernel model");
+            assert_eq!((s.get)(&k), value.trim_matches('"'), "{}", s.name);
+            assert!(
+                checks[0].name.contains(&format!(" {}=", s.name)),
+                "{}",
+                checks[0].name
+            );
+            // And the unknown-key message lists it.
+            let unknown = err("[[check]]\nmodel = \"two-phase-commit\"\nkernel = { colour = 1 }\nexpect = \"holds\"\n");
+            assert!(unknown.contains(&format!("`{}`", s.name)), "{unknown}");
+        }
+        assert_eq!(
+            err("[[check]]\nmodel = \"two-phase-commit\"\nexpect = \"holds\"\n[check.kernel]\nloss = 1\n\ncrash_mode = 3\n"),
+            "s.toml:7: wanted string or table"
+        );
+        assert_eq!(
+            err("[[check]]\nmodel = \"two-phase-commit\"\nexpect = \"holds\"\n[check.kernel]\nloss = 1\ncolour = 2\n"),
+            "s.toml:6: unknown field `colour`, expected one of `network`, `loss`, `replay`, `crashes`, `crash_mode`, `time`, `delta`, `horizon`"
+        );
+        for (value, message) in [
+            ("loss = \"x\"", "invalid type: string \"x\", expected u8"),
+            ("loss = -1", "invalid value: integer `-1`, expected u8"),
+            ("loss = 300", "invalid value: integer `300`, expected u8"),
+            ("delta = -1", "invalid value: integer `-1`, expected u32"),
+            ("network = true", "wanted string or table"),
+            (
+                "time = \"x\"",
+                "unknown variant `x`, expected `async` or `clocked`",
+            ),
+        ] {
+            assert_eq!(
+                err(&format!("[[check]]\nmodel = \"two-phase-commit\"\nkernel = {{ {value} }}\nexpect = \"holds\"\n")),
+                format!("s.toml:3: {message}")
+            );
+        }
     }
 
     #[test]

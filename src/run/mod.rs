@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
-use xshard_models::kernel::KernelOverrides;
+use xshard_models::kernel::{KernelConfig, KernelOverrides};
 use xshard_models::{ConfigError, Request, Resolved};
 use xshard_properties::Kind;
 
@@ -128,9 +128,17 @@ pub struct Checked {
     pub stats: Stats,
     /// The bound that cut the search short, if one did.
     pub stopped_by: Option<Bound>,
+    /// The model's default kernel settings, so the re-run command can leave out what is the
+    /// default and still reproduce the check.
+    pub default_kernel: Option<KernelConfig>,
 }
 
 impl Checked {
+    /// The command that re-runs this check with the binary `program`.
+    pub fn rerun_command(&self, program: &str) -> String {
+        rerun_command(program, &self.resolved, self.default_kernel.as_ref())
+    }
+
     /// The overall verdict.
     pub fn verdict(&self) -> Verdict {
         if self.properties.iter().any(|p| p.status.is_failure()) {
@@ -230,6 +238,7 @@ pub fn check_resolved(
         properties,
         stats: report.stats,
         stopped_by: report.stopped_by,
+        default_kernel: registry.listing(resolved.model)?.kernel,
     })
 }
 

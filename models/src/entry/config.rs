@@ -167,6 +167,17 @@ pub enum ConfigError {
         /// The largest value accepted.
         max: u32,
     },
+    /// A kernel setting's value is not one it takes (a number that is not a number, a name
+    /// that is not one of its choices).
+    #[error("kernel setting {setting} must be {expected}, not '{value}'")]
+    KernelValue {
+        /// The setting.
+        setting: &'static str,
+        /// The value given.
+        value: String,
+        /// What it takes, e.g. `one of ordered, unordered`.
+        expected: String,
+    },
     /// A clocked-time setting was given in async time.
     #[error("kernel setting {setting} needs time clocked")]
     NeedsClock {

@@ -106,143 +106,14 @@ impl std::fmt::Display for TimeMode {
     }
 }
 
-impl std::fmt::Display for KernelConfig {
-    /// One line for reports, each setting named by its `xshard check` flag and followed by its
-    /// value, so a reader can type it back: `network unordered, loss 1, replay 0, crashes 0,
-    /// crash-mode stop, time async`; clocked time adds `, delta 2, horizon 5`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "network {}, loss {}, replay {}, crashes {}, crash-mode {}, time {}",
-            self.delivery, self.loss, self.replay, self.crashes, self.crash_mode, self.time
-        )?;
-        if self.clocked() {
-            write!(f, ", delta {}, horizon {}", self.delta, self.horizon)?;
-        }
-        Ok(())
-    }
-}
-
-/// Kernel settings a request overrides (`None`: the model's default).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct KernelOverrides {
-    /// `network`.
-    pub delivery: Option<Delivery>,
-    /// `loss`.
-    pub loss: Option<u8>,
-    /// `replay`.
-    pub replay: Option<u8>,
-    /// `crashes`.
-    pub crashes: Option<u8>,
-    /// `crash_mode`.
-    pub crash_mode: Option<CrashMode>,
-    /// `time`.
-    pub time: Option<TimeMode>,
-    /// `delta`.
-    pub delta: Option<u32>,
-    /// `horizon`.
-    pub horizon: Option<u32>,
-}
-
 /// The largest fault budget (loss, replay, crashes).
 pub const MAX_BUDGET: u8 = 6;
+
 /// The largest delivery bound Δ.
 pub const MAX_DELTA: u32 = 16;
+
 /// The largest horizon.
 pub const MAX_HORIZON: u32 = 64;
-
-impl KernelOverrides {
-    /// Whether any setting is given.
-    pub fn is_empty(&self) -> bool {
-        *self == KernelOverrides::default()
-    }
-
-    /// Every setting of `k`, as overrides that reproduce it exactly (delta and horizon only in
-    /// clocked time, where they apply).
-    pub fn all_of(k: &KernelConfig) -> Self {
-        KernelOverrides {
-            delivery: Some(k.delivery),
-            loss: Some(k.loss),
-            replay: Some(k.replay),
-            crashes: Some(k.crashes),
-            crash_mode: Some(k.crash_mode),
-            time: Some(k.time),
-            delta: k.clocked().then_some(k.delta),
-            horizon: k.clocked().then_some(k.horizon),
-        }
-    }
-
-    /// The name of the first setting given, for messages.
-    pub fn first_setting(&self) -> Option<&'static str> {
-        [
-            (self.delivery.is_some(), "network"),
-            (self.loss.is_some(), "loss"),
-            (self.replay.is_some(), "replay"),
-            (self.crashes.is_some(), "crashes"),
-            (self.crash_mode.is_some(), "crash_mode"),
-            (self.time.is_some(), "time"),
-            (self.delta.is_some(), "delta"),
-            (self.horizon.is_some(), "horizon"),
-        ]
-        .into_iter()
-        .find_map(|(given, name)| given.then_some(name))
-    }
-
-    /// Applies the overrides to `k`, validating every value.
-    pub fn apply(&self, mut k: KernelConfig) -> Result<KernelConfig, crate::ConfigError> {
-        use crate::ConfigError;
-        let budget = |setting: &'static str, v: u8| {
-            if v > MAX_BUDGET {
-                Err(ConfigError::KernelRange {
-                    setting,
-                    value: u32::from(v),
-                    min: 0,
-                    max: u32::from(MAX_BUDGET),
-                })
-            } else {
-                Ok(v)
-            }
-        };
-        if let Some(d) = self.delivery {
-            k.delivery = d;
-        }
-        if let Some(v) = self.loss {
-            k.loss = budget("loss", v)?;
-        }
-        if let Some(v) = self.replay {
-            k.replay = budget("replay", v)?;
-        }
-        if let Some(v) = self.crashes {
-            k.crashes = budget("crashes", v)?;
-        }
-        if let Some(m) = self.crash_mode {
-            k.crash_mode = m;
-        }
-        if let Some(t) = self.time {
-            k.time = t;
-        }
-        let clocked = k.clocked();
-        for (setting, value, max, slot) in [
-            ("delta", self.delta, MAX_DELTA, &mut k.delta),
-            ("horizon", self.horizon, MAX_HORIZON, &mut k.horizon),
-        ] {
-            let Some(v) = value else { continue };
-            if !clocked {
-                return Err(ConfigError::NeedsClock { setting });
-            }
-            if !(1..=max).contains(&v) {
-                return Err(ConfigError::KernelRange {
-                    setting,
-                    value: v,
-                    min: 1,
-                    max,
-                });
-            }
-            *slot = v;
-        }
-        Ok(k)
-    }
-}
 
 #[cfg(test)]
 mod tests {

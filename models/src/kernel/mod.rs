@@ -29,15 +29,14 @@
 
 pub mod config;
 pub mod protocol;
+pub mod settings;
 pub mod state;
 pub mod symmetry;
 pub mod world;
 
-pub use config::{
-    CrashMode, Delivery, KernelConfig, KernelOverrides, TimeMode, MAX_BUDGET, MAX_DELTA,
-    MAX_HORIZON,
-};
+pub use config::{CrashMode, Delivery, KernelConfig, TimeMode, MAX_BUDGET, MAX_DELTA, MAX_HORIZON};
 pub use protocol::{Effects, FindFn, Property, Protocol};
+pub use settings::{KernelOverrides, Kind, Setting, SETTINGS};
 pub use state::{Action, Armed, Envelope, KernelAction, State, WorldState};
 pub use world::World;
 

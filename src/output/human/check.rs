@@ -6,7 +6,7 @@ use std::fmt::Write;
 use crate::engine::Status;
 use crate::files::WrittenFiles;
 use crate::output::bound_text;
-use crate::run::{collision_probability, rerun_command, Checked, Verdict};
+use crate::run::{collision_probability, Checked, Verdict};
 use crate::trace::Counterexample;
 
 /// The report of a check; `program` is the binary's name, for the commands it prints.
@@ -138,7 +138,7 @@ pub fn check(run: &Checked, program: &str) -> String {
         }
         Verdict::Violated => {
             let _ = writeln!(out, "verdict: violated ({})", run.failed().join(", "));
-            let _ = writeln!(out, "re-run: {}", rerun_command(program, r));
+            let _ = writeln!(out, "re-run: {}", run.rerun_command(program));
         }
         Verdict::Inconclusive => {
             let bound = run
