@@ -7,5 +7,6 @@ mod engine;
 mod gate;
 mod protocols_a;
 mod protocols_b;
+mod scaffold;
 mod traces;
 mod traces_render;
