@@ -53,12 +53,10 @@ fn refuse_non_empty(dir: &Path) -> Result<(), CliError> {
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory || dir.is_file() => {
-            Err(CliError::Usage(format!(
-                "{} already exists and is not a directory",
-                dir.display()
-            )))
-        }
+        Err(_) if dir.is_file() => Err(CliError::Usage(format!(
+            "{} already exists and is not a directory",
+            dir.display()
+        ))),
         Err(source) => Err(CliError::Write {
             what: dir.display().to_string(),
             source,
