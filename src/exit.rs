@@ -49,3 +49,10 @@ Exit codes:
 pub fn code(c: u8) -> ExitCode {
     ExitCode::from(c)
 }
+
+/// `new`'s exit codes.
+pub const NEW_TABLE: &str = "\
+Exit codes:
+  0  the starter crate was written
+  2  a bad name, a directory that is not empty, or an I/O error (one line on stderr names it)
+  101 is a panic, always a bug";

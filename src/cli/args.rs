@@ -36,6 +36,10 @@ pub enum Command {
     /// Draw a counterexample file as a message-sequence chart (DOT, SVG) or as text.
     #[command(after_help = crate::exit::RENDER_TABLE)]
     Render(RenderArgs),
+    /// Write a starter crate for a protocol of your own: a model with a correct and a flawed
+    /// variant, its binary, pinned verdicts and a gate suite.
+    #[command(after_help = crate::exit::NEW_TABLE)]
+    New(NewArgs),
 }
 
 /// Output format.
@@ -52,6 +56,24 @@ pub enum Format {
 pub struct ListArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// `xshard new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The model's name, also the package's: lowercase letters, digits and '-'.
+    pub name: String,
+    /// Where to write the crate (default: ./NAME); must not exist or be empty.
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<std::path::PathBuf>,
+    /// Depend on the xshard checkout at DIR (default: the checkout this binary was built in,
+    /// if it still exists).
+    #[arg(long, value_name = "DIR", conflicts_with = "xshard_version")]
+    pub xshard_path: Option<std::path::PathBuf>,
+    /// Depend on this released version of xshard (default: this binary's version, when not
+    /// built in a checkout).
+    #[arg(long, value_name = "V")]
+    pub xshard_version: Option<String>,
 }
 
 /// `xshard check`.

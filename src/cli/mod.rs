@@ -1,4 +1,4 @@
-//! The command line: `list | check | gate | replay | render`. `main -> run -> ExitCode`;
+//! The command line: `list | check | gate | replay | render | new`. `main -> run -> ExitCode`;
 //! every usage or input error is one line on stderr and exit code 2 (see [`crate::exit`]).
 //!
 //! [`main_with`] gives the whole command line to any [`Registry`]: a protocol designer's
@@ -10,6 +10,7 @@ mod args;
 mod check;
 mod gate;
 mod list;
+mod new;
 mod progress;
 mod render;
 mod replay;
@@ -19,7 +20,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-pub use args::{CheckArgs, Cli, Command, Format, KernelArgs};
+pub use args::{CheckArgs, Cli, Command, Format, KernelArgs, NewArgs};
 
 use crate::exit;
 use crate::registry::{Registry, RegistryError};
@@ -149,6 +150,7 @@ fn run(cli: Cli, ctx: &Ctx<'_>) -> ExitCode {
         Command::Gate(a) => gate::run(&a, ctx),
         Command::Replay(a) => replay::run(&a, ctx),
         Command::Render(a) => render::run(&a, ctx),
+        Command::New(a) => new::run(&a, ctx),
     };
     match result {
         Ok(code) => exit::code(code),

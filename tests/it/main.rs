@@ -10,5 +10,6 @@ mod layout;
 mod manifest;
 mod protocols_a;
 mod protocols_b;
+mod scaffold;
 mod traces;
 mod traces_render;
