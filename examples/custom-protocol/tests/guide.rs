@@ -51,7 +51,10 @@ fn blocks(markdown: &str) -> Vec<(String, usize, String)> {
             }
         }
     }
-    assert!(open.is_none(), "docs/guide.md: a fenced block is not closed");
+    assert!(
+        open.is_none(),
+        "docs/guide.md: a fenced block is not closed"
+    );
     out
 }
 
