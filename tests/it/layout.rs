@@ -125,7 +125,10 @@ fn sibling_cycles(src: &Path) -> Vec<String> {
         }
         let text = std::fs::read_to_string(path).expect("readable");
         // An inline test module (at the end of a file, by convention here) is a leaf too.
-        let text = text.split("#[cfg(test)]\nmod tests {").next().unwrap_or_default();
+        let text = text
+            .split("#[cfg(test)]\nmod tests {")
+            .next()
+            .unwrap_or_default();
         let dir_module = path
             .file_name()
             .is_some_and(|n| n == "mod.rs" || n == "lib.rs" || n == "main.rs");
