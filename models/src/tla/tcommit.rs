@@ -27,7 +27,7 @@ pub const NAME: &str = "tla-tcommit";
 pub enum Rm {
     /// `working`: the initial state, not prepared yet.
     Working,
-    /// `prepared`: ready to commit; can no longer abort unless every RM is uncommitted.
+    /// `prepared`: ready to commit; may still abort while no RM has committed.
     Prepared,
     /// `committed` (final).
     Committed,
