@@ -48,25 +48,37 @@ impl EventKind {
 /// A message: sender, receiver and payload (formatted).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MessageInfo {
+    /// The sender's node name.
     pub from: String,
+    /// The receiver's node name.
     pub to: String,
+    /// The message, as its `Debug` formatting.
     pub payload: String,
 }
 
 /// A field of a node's state that a step changed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Change {
+    /// The name of the node whose state changed.
     pub node: String,
+    /// The top-level field of the node's serialised state, or `state` when the state is not a
+    /// JSON object.
     pub field: String,
+    /// The field's value before the step, as compact JSON (a string without quotes); empty if
+    /// the field did not exist.
     pub before: String,
+    /// The field's value after the step, in the same format.
     pub after: String,
 }
 
 /// A transaction outcome that a step changed at a node.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Decision {
+    /// The name of the shard at which the outcome changed.
     pub node: String,
+    /// The transaction.
     pub tx: TxId,
+    /// Its new outcome at that shard.
     pub outcome: Outcome,
 }
 
@@ -75,6 +87,7 @@ pub struct Decision {
 pub struct Step {
     /// The node that acted, if one did (a tick has none).
     pub node: Option<String>,
+    /// What kind of step it was.
     pub event: EventKind,
     /// What the event is about: the delivered, dropped or replayed message; the timer; the
     /// choice; the spec action's name.

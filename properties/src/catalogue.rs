@@ -38,6 +38,7 @@ impl Kind {
 pub struct PropertySpec {
     /// The stable name.
     pub name: &'static str,
+    /// How it is judged: in every state, in quiescent states, or as a witness.
     pub kind: Kind,
     /// One sentence: what the property states.
     pub statement: &'static str,

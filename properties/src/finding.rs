@@ -12,68 +12,120 @@ use crate::observation::{NodeId, ObjectId, Outcome, TxId};
 pub enum Finding {
     /// `tx` committed at one shard and aborted or reverted at another.
     Split {
+        /// The transaction whose decisions disagree.
         tx: TxId,
+        /// A shard where `tx` committed.
         committed_at: NodeId,
+        /// A different shard where `tx` aborted or reverted.
         negative_at: NodeId,
+        /// What happened at `negative_at`: `Aborted` or `Reverted`.
         negative: Outcome,
     },
     /// A quiescent state with `tx` undecided at `shard`.
     Undecided {
+        /// The transaction left without a final outcome.
         tx: TxId,
+        /// The shard at which `tx` is undecided.
         shard: NodeId,
+        /// The outcome it is stuck at: `Pending` or `Locked`.
         outcome: Outcome,
     },
     /// A quiescent state with a lock still held.
     LockHeld {
+        /// The locked object.
         object: ObjectId,
+        /// The shard that manages `object` and holds the lock.
         shard: NodeId,
+        /// The transaction the lock is held for.
         tx: TxId,
     },
     /// `tx` was reverted (or refunded) twice.
-    RepeatedRevert { tx: TxId, shard: NodeId },
+    RepeatedRevert {
+        /// The transaction undone twice.
+        tx: TxId,
+        /// The shard of the second revert or refund.
+        shard: NodeId,
+    },
     /// `tx` was reverted at one shard although it is committed at another.
     RevertedButCommitted {
+        /// The transaction both reverted and committed.
         tx: TxId,
+        /// The shard at which `tx` was reverted or refunded.
         reverted_at: NodeId,
+        /// A shard at which `tx` is committed.
         committed_at: NodeId,
     },
     /// A lock outlived its deadline plus Δ.
     LockOverdue {
+        /// The object still locked.
         object: ObjectId,
+        /// The shard that manages `object` and holds the lock.
         shard: NodeId,
+        /// The transaction the lock is held for.
         tx: TxId,
+        /// The lock's deadline, in ticks of clocked time.
         deadline: u32,
+        /// The current tick, later than `deadline` plus Δ.
         now: u32,
     },
     /// Value does not add up to the supply.
-    Imbalance { total: i64, supply: i64 },
+    Imbalance {
+        /// The sum of every amount in the ledger.
+        total: i64,
+        /// The constant supply the total should equal.
+        supply: i64,
+    },
     /// An object was consumed twice.
     DoubleSpend {
+        /// The object consumed twice.
         object: ObjectId,
+        /// The transaction that consumed it first.
         first: TxId,
+        /// The transaction that consumed it again.
         second: TxId,
     },
     /// An object was created twice.
     DoubleCreate {
+        /// The object created twice.
         object: ObjectId,
+        /// The shard on which it was created first.
         first: NodeId,
+        /// The shard on which it was created again (possibly the same shard).
         second: NodeId,
     },
     /// Two transactions hold conflicting locks on one object.
     Conflict {
+        /// The object locked by both.
         object: ObjectId,
+        /// The shard that manages `object`.
         shard: NodeId,
+        /// The transaction of the earlier-listed lock.
         first: TxId,
+        /// The transaction of the other lock; at least one of the two is a write lock.
         second: TxId,
     },
     /// A resource is in `copies` places instead of exactly one.
-    Misplaced { object: ObjectId, copies: u32 },
+    Misplaced {
+        /// The resource that does not exist exactly once.
+        object: ObjectId,
+        /// How many locations hold it: 0 (lost) or 2 or more (duplicated).
+        copies: u32,
+    },
     /// Witness: `tx` committed everywhere.
-    Committed { tx: TxId },
+    Committed {
+        /// The first transaction committed at every concerned shard.
+        tx: TxId,
+    },
     /// Witness: `tx` aborted or reverted everywhere.
-    Aborted { tx: TxId },
+    Aborted {
+        /// The first transaction aborted or reverted at every concerned shard.
+        tx: TxId,
+    },
     /// Witness: every one of `count` transactions aborted or reverted everywhere.
-    AllAborted { count: u32 },
+    AllAborted {
+        /// The number of transactions in the observation.
+        count: u32,
+    },
 }
 
 fn outcome_word(o: Outcome) -> &'static str {

@@ -48,8 +48,11 @@ impl Outcome {
 /// The decision of transaction `tx` at `shard`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct TxOutcome {
+    /// The transaction.
     pub tx: TxId,
+    /// The concerned shard at which the decision is taken.
     pub shard: NodeId,
+    /// How far `tx` has got at `shard`.
     pub outcome: Outcome,
 }
 
@@ -57,16 +60,22 @@ pub struct TxOutcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LockMode {
+    /// Shared: compatible with other read locks on the same object.
     Read,
+    /// Exclusive: conflicts with any other lock on the same object (`isolation`).
     Write,
 }
 
 /// A lock held on `object` (managed by `shard`) for `tx`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Lock {
+    /// The locked object.
     pub object: ObjectId,
+    /// The shard that manages `object` and holds the lock.
     pub shard: NodeId,
+    /// The transaction the lock is held for.
     pub tx: TxId,
+    /// Shared or exclusive.
     pub mode: LockMode,
     /// In clocked time, the tick by which the lock must be released (committed or reverted).
     pub deadline: Option<u32>,
@@ -77,13 +86,33 @@ pub struct Lock {
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Event {
     /// An object (output, contract instance, voucher) came into existence.
-    Create { object: ObjectId, shard: NodeId },
+    Create {
+        /// The object created.
+        object: ObjectId,
+        /// The shard on which it was created.
+        shard: NodeId,
+    },
     /// An object was consumed (spent) by `tx`.
-    Consume { object: ObjectId, tx: TxId },
+    Consume {
+        /// The object spent.
+        object: ObjectId,
+        /// The transaction that spent it.
+        tx: TxId,
+    },
     /// `tx` was reverted (a hold undone) at `shard`.
-    Revert { tx: TxId, shard: NodeId },
+    Revert {
+        /// The transaction whose hold was undone.
+        tx: TxId,
+        /// The shard that undid it.
+        shard: NodeId,
+    },
     /// Value held for `tx` was given back to its owner (on `shard`).
-    Refund { tx: TxId, shard: NodeId },
+    Refund {
+        /// The transaction whose held value was given back.
+        tx: TxId,
+        /// The shard on which the refund happened.
+        shard: NodeId,
+    },
 }
 
 /// Where a resource is (yanking, PROTOCOLS.md §2.1).
@@ -101,6 +130,7 @@ pub enum Location {
 pub struct Amount {
     /// What holds the value, e.g. `"balance shard-a"`, `"escrow"`, `"in-flight receipt 1"`.
     pub holder: String,
+    /// The value it holds, in the model's units of value (may be 0).
     pub value: i64,
 }
 
@@ -109,6 +139,7 @@ pub struct Amount {
 pub struct Ledger {
     /// The constant total (what was minted at the start).
     pub supply: i64,
+    /// Every place value can be; their sum must equal `supply` (`conservation`).
     pub amounts: Vec<Amount>,
 }
 

@@ -13,6 +13,7 @@ use crate::engine::{EngineKind, Strategy};
 #[derive(Debug, Parser)]
 #[command(name = "xshard", version, about, after_help = crate::exit::TABLE)]
 pub struct Cli {
+    /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -87,6 +88,7 @@ pub struct CheckArgs {
     /// A model parameter, `key=value` (repeatable), e.g. `-p rms=4`.
     #[arg(short = 'p', long = "param", value_name = "KEY=VALUE")]
     pub params: Vec<String>,
+    /// Output format: text for people, or JSON Lines for machines.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Exploration order: bfs gives shortest counterexamples.
@@ -124,6 +126,7 @@ pub struct CheckArgs {
     /// stopped_by interrupted).
     #[arg(long, value_parser = engine_parser(), default_value_t = EngineKind::Xshard)]
     pub engine: EngineKind,
+    /// The kernel settings (network, faults, time), for kernel models.
     #[command(flatten)]
     pub kernel: KernelArgs,
 }

@@ -30,7 +30,9 @@ pub enum Render {
 pub struct WrittenFiles {
     /// The property the counterexample violates.
     pub property: String,
+    /// The counterexample record, `<property>-<hash>.json`, which `xshard replay` reads.
     pub json: PathBuf,
+    /// The chart as Graphviz DOT source, next to the JSON file.
     pub dot: PathBuf,
     /// The SVG chart, when it was rendered.
     pub svg: Option<PathBuf>,
@@ -56,28 +58,52 @@ impl WrittenFiles {
 /// Why counterexample files could not be written or read.
 #[derive(Debug, thiserror::Error)]
 pub enum TraceError {
+    /// The output directory for the model's counterexamples could not be created.
     #[error("cannot create directory {path}: {source}")]
     CreateDir {
+        /// The directory.
         path: PathBuf,
+        /// The file system's error.
         source: std::io::Error,
     },
+    /// A counterexample file could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
+        /// The file.
         path: PathBuf,
+        /// The file system's error.
         source: std::io::Error,
     },
+    /// A counterexample file could not be read.
     #[error("cannot read {path}: {source}")]
     Read {
+        /// The file.
         path: PathBuf,
+        /// The file system's error.
         source: std::io::Error,
     },
+    /// The file is not valid counterexample JSON.
     #[error("{path} is not a counterexample file: {reason}")]
-    Parse { path: PathBuf, reason: String },
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The JSON parser's error.
+        reason: String,
+    },
+    /// The file was written in a format version this xshard does not read.
     #[error("{path} has schema version {found}; this xshard reads version {SCHEMA_VERSION}")]
-    Schema { path: PathBuf, found: u32 },
+    Schema {
+        /// The file.
+        path: PathBuf,
+        /// The file's `schema_version`.
+        found: u32,
+    },
+    /// Graphviz failed on the chart (a missing `dot` is a note, not this error).
     #[error("cannot render SVG for {path}: {source}")]
     Svg {
+        /// The DOT file that was to be rendered.
         path: PathBuf,
+        /// Why `dot` failed.
         source: GraphvizError,
     },
 }

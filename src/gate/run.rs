@@ -36,13 +36,23 @@ pub struct GateConfig {
 /// Why a suite could not be run to the end (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum GateError {
+    /// The counterexample files of a failing property could not be written or rendered.
     #[error(transparent)]
     Trace(#[from] TraceError),
+    /// A check could not be run.
     #[error("check '{check}': {source}")]
-    Check { check: String, source: RunError },
+    Check {
+        /// The check's name in the suite.
+        check: String,
+        /// Why it could not be run.
+        source: RunError,
+    },
+    /// A report file (JUnit XML, GitHub step summary) could not be written.
     #[error("cannot write '{}': {source}", path.display())]
     Write {
+        /// The report file.
         path: PathBuf,
+        /// The file system's error.
         source: std::io::Error,
     },
 }
@@ -51,7 +61,10 @@ pub enum GateError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// The verdict is the expected one (holds as expected, or fails as expected).
     Met,
+    /// The verdict differs from the expectation, or a bound was hit and the check does not
+    /// allow that: the gate fails.
     Unmet,
     /// Undecided (a bound was hit) and the check allows that.
     Skipped,
@@ -60,10 +73,13 @@ pub enum Outcome {
 /// One property of one check.
 #[derive(Clone, Debug)]
 pub struct PropertyCase {
+    /// The property's name.
     pub name: &'static str,
+    /// What the check found for it: holds, violated, witnessed, unwitnessed or inconclusive.
     pub status: Status,
     /// Whether the suite expects it to fail.
     pub expected_failure: bool,
+    /// Whether `status` meets the expectation.
     pub outcome: Outcome,
     /// One sentence: what happened, when it matters (a failure, an unmet expectation, a skip).
     pub detail: Option<String>,
@@ -76,8 +92,11 @@ pub struct PropertyCase {
 pub struct CheckResult {
     /// Its position in the suite.
     pub index: usize,
+    /// The check's run: what was checked, per-property outcomes, statistics.
     pub run: Checked,
+    /// One case per property, in property order.
     pub cases: Vec<PropertyCase>,
+    /// The whole check's outcome: unmet if a case is, else skipped if a case is, else met.
     pub outcome: Outcome,
     /// The properties that failed (violated or unwitnessed), in property order.
     pub failed: Vec<&'static str>,

@@ -37,6 +37,7 @@ use crate::registry::Registry;
 pub struct Suite {
     /// The file it was read from, as given (annotations and messages use it).
     pub path: PathBuf,
+    /// The `[[check]]` tables, in file order.
     pub checks: Vec<CheckSpec>,
 }
 
@@ -47,15 +48,19 @@ pub struct CheckSpec {
     pub name: String,
     /// The line of the check's `[[check]]` header.
     pub line: usize,
+    /// The registry name of the model to check.
     pub model: String,
     /// The request as written (what the engine is asked to build).
     pub request: Request,
     /// The request resolved against the model's defaults.
     pub resolved: Resolved,
+    /// The verdict the check must give (its `expect` key).
     pub expect: Expectation,
     /// Whether an inconclusive result (a bound hit) meets the expectation.
     pub allow_inconclusive: bool,
+    /// Stop after this many distinct states (as `check --max-states`).
     pub max_states: Option<u64>,
+    /// Expand no state deeper than this (as `check --max-depth`).
     pub max_depth: Option<u64>,
     /// Seconds.
     pub timeout: Option<u64>,
@@ -105,15 +110,22 @@ impl fmt::Display for Expectation {
 /// Why a suite cannot be used. Displays as one line.
 #[derive(Debug, thiserror::Error)]
 pub enum SuiteError {
+    /// The suite file could not be read.
     #[error("cannot read suite file '{file}': {source}")]
     Read {
+        /// The suite file, as given.
         file: String,
+        /// The file system's error.
         source: std::io::Error,
     },
+    /// The suite is not valid TOML or a value in it is not valid.
     #[error("{file}:{line}: {message}")]
     Invalid {
+        /// The suite file, as given.
         file: String,
+        /// The line of the offending value (from 1).
         line: usize,
+        /// What is wrong.
         message: String,
     },
 }

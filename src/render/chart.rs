@@ -31,7 +31,12 @@ pub enum Cell {
     /// Nothing happened here: a point on the lifeline.
     Point,
     /// A box on the lifeline: a local event, a decision, or the final state.
-    Box { lines: Vec<String>, tone: Tone },
+    Box {
+        /// The text lines in the box, top to bottom.
+        lines: Vec<String>,
+        /// Its colour: what kind of thing happened.
+        tone: Tone,
+    },
 }
 
 /// The colour of a box.
@@ -73,7 +78,12 @@ pub enum ArrowKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum End {
     /// On a lifeline, in a row.
-    Lane { lane: usize, row: usize },
+    Lane {
+        /// The receiver's lifeline, by index in [`Chart::lanes`].
+        lane: usize,
+        /// The row of the delivery step.
+        row: usize,
+    },
     /// At a marker (cross or in-flight marker), by index in [`Chart::markers`].
     Marker(usize),
 }
@@ -83,23 +93,31 @@ pub enum End {
 pub struct Arrow {
     /// The message's number (`m1`, `m2`, …), in order of first appearance.
     pub number: usize,
+    /// The sender's lifeline, by index in [`Chart::lanes`].
     pub from_lane: usize,
     /// The send row (0: sent before step 1).
     pub from_row: usize,
     /// The receiver's lifeline (also for lost and undelivered messages).
     pub to_lane: usize,
+    /// Where the arrow ends: the receiver's lifeline, or a marker for a lost or undelivered
+    /// message.
     pub end: End,
+    /// Delivered, replayed, lost or in flight.
     pub kind: ArrowKind,
+    /// The message, as the label of the arrow.
     pub payload: String,
 }
 
 /// A marker that ends a lost or undelivered message: parked in a row between two lifelines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Marker {
+    /// The row it is parked in: the loss step, or the final row for an undelivered message.
     pub row: usize,
     /// The lifelines it sits between (left < right, or equal with one lifeline).
     pub left: usize,
+    /// The right one of the two lifelines.
     pub right: usize,
+    /// `Lost` (a red cross) or `InFlight` (an "in flight" marker).
     pub kind: ArrowKind,
 }
 
@@ -112,7 +130,9 @@ pub struct Chart {
     pub lanes: Vec<String>,
     /// Rows 1..=steps+1 (row 0, the heads, is implicit); `rows[i - 1]` is row `i`.
     pub rows: Vec<Row>,
+    /// Every message arrow, numbered in order of first appearance.
     pub arrows: Vec<Arrow>,
+    /// The markers that end lost and undelivered messages.
     pub markers: Vec<Marker>,
 }
 

@@ -19,7 +19,12 @@ pub enum GraphvizError {
     Io(#[from] std::io::Error),
     /// `dot` rejected the input (a bug in the DOT writer).
     #[error("Graphviz `dot` failed (exit {code}): {stderr}")]
-    Failed { code: String, stderr: String },
+    Failed {
+        /// `dot`'s exit code, as text.
+        code: String,
+        /// What `dot` wrote to its standard error.
+        stderr: String,
+    },
 }
 
 /// Renders DOT text to SVG bytes with `dot -Tsvg`.

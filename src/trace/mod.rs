@@ -23,15 +23,21 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// A counterexample (or witness) trace.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Counterexample {
+    /// The file format version it was written in ([`SCHEMA_VERSION`] when written now).
     pub schema_version: u32,
     /// The version of xshard that wrote it.
     pub xshard_version: String,
+    /// The registry name of the model checked.
     pub model: String,
+    /// The name of the model's variant checked.
     pub variant: String,
+    /// The model's parameters (`-p name=value`), by name.
     pub params: BTreeMap<String, u32>,
     /// The kernel configuration, for kernel models.
     pub kernel: Option<KernelConfig>,
+    /// The name of the property violated (or witnessed).
     pub property: String,
+    /// The property's kind: a violation for `always` and `terminal`, a witness for `sometimes`.
     pub kind: Kind,
     /// The action path: the initial state's index, then each action's index in the model's
     /// action list (stateright's `Path` encoding).

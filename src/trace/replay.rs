@@ -24,7 +24,9 @@ use super::Counterexample;
 /// What a replay found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplayOutcome {
+    /// The name of the property the file records.
     pub property: String,
+    /// The property's kind, which says whether a violation or a witness was recorded.
     pub kind: Kind,
     /// Whether the recorded fact is reproduced: the invariant is still violated (or, for a
     /// witness, the witness is still reached).
@@ -42,15 +44,28 @@ pub struct ReplayOutcome {
 pub enum ReplayError {
     /// The model, variant, parameters or kernel settings are not valid.
     #[error("{file}: {source}")]
-    Config { file: String, source: ConfigError },
+    Config {
+        /// The counterexample file.
+        file: String,
+        /// What is wrong with the configuration.
+        source: ConfigError,
+    },
     /// The file does not match the model it names.
     #[error("{file}: {what}")]
-    Mismatch { file: String, what: String },
+    Mismatch {
+        /// The counterexample file.
+        file: String,
+        /// What does not match, e.g. the node names.
+        what: String,
+    },
     /// A step of the path does not replay (step 0 is the initial state).
     #[error("step {step} of {file}: {what}")]
     Step {
+        /// The index of the failing step in the path.
         step: usize,
+        /// The counterexample file.
         file: String,
+        /// Why the step does not replay.
         what: String,
     },
 }

@@ -39,6 +39,7 @@ pub enum TimeMode {
 /// counterexamples stay short.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct KernelConfig {
+    /// Whether channels are FIFO or unordered.
     pub delivery: Delivery,
     /// How many messages the network may lose.
     pub loss: u8,
@@ -46,7 +47,9 @@ pub struct KernelConfig {
     pub replay: u8,
     /// How many crashes may happen (among the nodes the protocol lets crash).
     pub crashes: u8,
+    /// Whether a crashed node stays down or may recover.
     pub crash_mode: CrashMode,
+    /// Asynchronous time or a discrete global clock.
     pub time: TimeMode,
     /// Clocked time: the delivery bound Δ in ticks.
     pub delta: u32,

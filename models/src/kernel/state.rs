@@ -6,8 +6,11 @@ use xshard_properties::NodeId;
 /// A message in flight.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Envelope<M> {
+    /// The sending node.
     pub src: NodeId,
+    /// The receiving node.
     pub dst: NodeId,
+    /// The protocol message carried.
     pub msg: M,
     /// Clocked time: the last tick at which it can still be delivered (sent + Δ); 0 in async
     /// time.
@@ -17,7 +20,9 @@ pub struct Envelope<M> {
 /// An armed timer.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Armed<T> {
+    /// The node that armed it and whose `on_timer` runs when it fires.
     pub node: NodeId,
+    /// Which of the protocol's timers it is.
     pub timer: T,
     /// Clocked time: the tick at which it fires; 0 in async time.
     pub deadline: u32,
@@ -26,6 +31,7 @@ pub struct Armed<T> {
 /// The whole world: node states plus network, clock, timers and fault budgets.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct WorldState<N, M, T> {
+    /// Each node's protocol state, indexed by node id.
     pub nodes: Vec<N>,
     /// In-flight messages. Unordered delivery: sorted. Ordered delivery: grouped by channel
     /// (sorted by sender, receiver), in sending order within a channel.
@@ -34,11 +40,15 @@ pub struct WorldState<N, M, T> {
     pub timers: Vec<Armed<T>>,
     /// Every message ever sent, for replay (kept only while the replay budget is non-zero).
     pub sent: Vec<(NodeId, NodeId, M)>,
+    /// Clocked time: the current tick, from 0; stays 0 in async time.
     pub now: u32,
     /// Bit i set: node i is crashed.
     pub down: u32,
+    /// How many more messages the network may lose (starts at the configured `loss`).
     pub loss_left: u8,
+    /// How many more replays may happen (starts at the configured `replay`).
     pub replay_left: u8,
+    /// How many more crashes may happen (starts at the configured `crashes`).
     pub crashes_left: u8,
 }
 
@@ -53,13 +63,39 @@ impl<N, M, T> WorldState<N, M, T> {
 /// recoveries, then the faults (loss, replay, crash).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum KernelAction<M, T, C> {
+    /// Removes the in-flight message from the network and hands it to its receiver.
     Deliver(Envelope<M>),
-    Timeout { node: NodeId, timer: T },
-    Choose { node: NodeId, choice: C },
+    /// An armed timer fires: it is disarmed and the node handles it.
+    Timeout {
+        /// The node whose timer fires.
+        node: NodeId,
+        /// Which timer.
+        timer: T,
+    },
+    /// A node makes one of the local nondeterministic choices its protocol offers.
+    Choose {
+        /// The node choosing.
+        node: NodeId,
+        /// What it chooses.
+        choice: C,
+    },
+    /// Clocked time: the clock advances one tick.
     Tick,
+    /// A crashed node comes back up with its persisted state (crash mode `recover`).
     Recover(NodeId),
+    /// The network loses the in-flight message (spends one unit of the loss budget).
     Drop(Envelope<M>),
-    Replay { src: NodeId, dst: NodeId, msg: M },
+    /// A message sent earlier is delivered again (spends one unit of the replay budget).
+    Replay {
+        /// The original sender.
+        src: NodeId,
+        /// The receiver it is delivered to again.
+        dst: NodeId,
+        /// The message replayed.
+        msg: M,
+    },
+    /// The node crashes: its timers are disarmed and its state reduced to what it persisted
+    /// (spends one unit of the crash budget).
     Crash(NodeId),
 }
 

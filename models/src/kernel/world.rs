@@ -13,7 +13,9 @@ use crate::step::{changes_between, decisions_between, EventKind, MessageInfo, St
 /// A protocol on the world kernel.
 #[derive(Debug)]
 pub struct World<P: Protocol> {
+    /// The protocol: its nodes, handlers, observation and properties.
     pub protocol: P,
+    /// Network semantics, fault budgets and time for this run.
     pub config: KernelConfig,
     names: Vec<String>,
     props: Vec<Property<P>>,

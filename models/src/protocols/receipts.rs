@@ -82,7 +82,9 @@ pub struct Dest {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(untagged)]
 pub enum Node {
+    /// `shard-a`, the source chain that sends receipts.
     Source(Source),
+    /// `shard-b`, the destination that claims them.
     Dest(Dest),
 }
 
@@ -98,7 +100,9 @@ pub enum Root {
 /// A message: a claim of receipt `seq` submitted to B.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Claim {
+    /// The receipt's sequence number (its block in A's chain).
     pub seq: u8,
+    /// Which kind of A's root the claim's Merkle branch is proven against.
     pub root: Root,
 }
 
@@ -116,6 +120,7 @@ pub enum Choice {
 /// The flaw of a variant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flaw {
+    /// The `default` variant: B credits only crosslinked claims whose bit is clear.
     None,
     /// B credits without consulting its bitfield.
     NoReplayGuard,
@@ -130,6 +135,7 @@ pub struct Receipts {
     pub transfers: u8,
     /// How many reorgs A may suffer.
     pub reorgs: u8,
+    /// The variant's flaw, if any.
     pub flaw: Flaw,
 }
 

@@ -53,7 +53,9 @@ pub enum ShardState {
     Asked,
     /// Voted yes: holds its lock.
     Prepared,
+    /// Applied the coordinator's commit decision.
     Committed,
+    /// Voted no, timed out before voting, or applied the coordinator's abort decision.
     Aborted,
     /// Undid its yes vote on its own (the flawed variant).
     Reverted,
@@ -63,14 +65,18 @@ pub enum ShardState {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// Waiting for votes: nothing decided yet.
     Collecting,
+    /// Decided (and logged) commit: every shard voted yes.
     Committed,
+    /// Decided (and logged) abort: a no vote, or the vote time-out.
     Aborted,
 }
 
 /// The coordinator's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Coordinator {
+    /// Whether it has decided, and what; survives a crash (the decision log).
     pub phase: Phase,
     /// Bit i: shard i voted yes.
     pub yes: u8,
@@ -82,17 +88,24 @@ pub struct Coordinator {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(untagged)]
 pub enum Node {
+    /// One of the `shards` resource managers (node ids `0..shards`).
     Shard(ShardState),
+    /// The transaction manager (node id `shards`).
     Coordinator(Coordinator),
 }
 
 /// A message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Msg {
+    /// Coordinator to shard, at start: asks the shard to vote.
     Prepare,
+    /// Shard to coordinator: its vote, `true` for yes (prepared), `false` for no.
     Vote(bool),
+    /// Coordinator to shard: the decision is commit (re-sent until acknowledged).
     Commit,
+    /// Coordinator to shard: the decision is abort (re-sent until acknowledged).
     Abort,
+    /// Shard to coordinator: the decision was received.
     Ack,
 }
 
@@ -110,13 +123,16 @@ pub enum Timer {
 /// A shard's vote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Choice {
+    /// Prepare: take the write lock and vote yes.
     VoteYes,
+    /// Abort at once and vote no.
     VoteNo,
 }
 
 /// The protocol: `shards` shards and a coordinator (node id `shards`).
 #[derive(Clone, Debug)]
 pub struct TwoPhaseCommit {
+    /// The number of shards (the `shards` parameter); the coordinator's id is this number.
     pub shards: u8,
     /// The flaw: a shard keeps its time-out after voting yes and reverts on it.
     pub revert_after_vote: bool,

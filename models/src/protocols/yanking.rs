@@ -69,12 +69,14 @@ pub const NAME: &str = "yanking";
 /// The room contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Room {
+    /// The room is booked (with the seat, tx1); a booked room can no longer be yanked.
     pub booked: bool,
 }
 
 /// A yank receipt in its source shard's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Receipt {
+    /// The receipt's id, `8 * shard + n` for the shard's n-th yank.
     pub id: u8,
     /// The tick of the yank.
     pub stamp: u32,
@@ -101,7 +103,10 @@ pub struct Shard {
 /// A message: the claim of a receipt, submitted to the target shard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Claim {
+    /// The id of the receipt claimed.
     pub id: u8,
+    /// The receipt's yank tick; the target refuses the claim after `stamp + window`
+    /// (claim-window variant).
     pub stamp: u32,
 }
 
@@ -112,8 +117,11 @@ pub struct WindowEnd(pub u8);
 /// A choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Choice {
+    /// At the shard holding the free room: delete it and emit a receipt.
     Yank,
+    /// At a receipt's source: send the claim of the receipt with this id to the other shard.
     Submit(u8),
+    /// At the train's shard, with the free room there: book the seat and the room (tx1).
     Book,
 }
 
@@ -135,6 +143,7 @@ pub struct Yanking {
     pub yanks: u8,
     /// The claim window in ticks (claim-window variant).
     pub window: u32,
+    /// Which variant of the claimed set is modelled.
     pub variant: Variant,
 }
 

@@ -25,23 +25,33 @@ pub const NAME: &str = "tla-tcommit";
 /// An RM's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rm {
+    /// `working`: the initial state, not prepared yet.
     Working,
+    /// `prepared`: ready to commit; may still abort while no RM has committed.
     Prepared,
+    /// `committed` (final).
     Committed,
+    /// `aborted` (final).
     Aborted,
 }
 
 /// The model: `rms` resource managers.
 #[derive(Clone, Debug)]
 pub struct TCommit {
+    /// The number of resource managers (the spec's `RM`, the `rms` parameter).
     pub rms: u8,
 }
 
 /// A TCommit action (RM indices from 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TcAction {
+    /// `Prepare(rm)`: working → prepared.
     Prepare(u8),
+    /// `Decide(rm)`, commit branch: prepared → committed, when every RM is prepared or
+    /// committed (`canCommit`).
     DecideCommit(u8),
+    /// `Decide(rm)`, abort branch: working or prepared → aborted, when no RM is committed
+    /// (`notCommitted`).
     DecideAbort(u8),
 }
 

@@ -48,17 +48,24 @@ const ABORT_MSG: u64 = 1 << 51;
 /// Which rule a variant changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variant {
+    /// The spec exactly as in `TwoPhase.tla`; `atomicity` holds.
     Default,
+    /// `commit-without-votes`: `TMCommit` without `tmPrepared = RM`.
     CommitWithoutVotes,
+    /// `abort-after-commit`: `TMAbort` also when `tmState = committed`.
     AbortAfterCommit,
+    /// `revert-after-vote`: `RMChooseToAbort` also from `prepared`.
     RevertAfterVote,
+    /// `forged-vote`: `TMRcvPrepared` without the `Prepared` message in `msgs`.
     ForgedVote,
 }
 
 /// The model: `rms` resource managers and one transaction manager.
 #[derive(Clone, Debug)]
 pub struct TwoPhase {
+    /// The number of resource managers (the spec's `RM`), at most [`MAX_RMS`].
     pub rms: u8,
+    /// Which rule, if any, is changed from the spec.
     pub variant: Variant,
 }
 
@@ -130,12 +137,19 @@ impl fmt::Debug for TpState {
 /// A TwoPhase action (RM indices from 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TpAction {
+    /// The TM, in `init` with every RM in `tmPrepared`, commits and sends `Commit`.
     TMCommit,
+    /// The TM, in `init`, aborts and sends `Abort`.
     TMAbort,
+    /// The TM receives `Prepared` from the RM and adds it to `tmPrepared`.
     TMRcvPrepared(u8),
+    /// A working RM prepares and sends `Prepared`.
     RMPrepare(u8),
+    /// A working RM aborts on its own.
     RMChooseToAbort(u8),
+    /// The RM receives `Commit` and commits.
     RMRcvCommitMsg(u8),
+    /// The RM receives `Abort` and aborts.
     RMRcvAbortMsg(u8),
 }
 

@@ -119,11 +119,22 @@ pub const HOME: NodeId = 2;
 /// The variants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variant {
+    /// `default`: lock time-outs whose revert is decided by the home shard (`Cancel`, then
+    /// `Abort` or a re-sent `Release`); every property holds.
     Default,
+    /// `no-timeout`: no lock time-out, so two conflicting transactions deadlock.
     NoTimeout,
+    /// `timeout-race`: a resource shard releases on its own time-out, racing the home shard's
+    /// execution; breaks `atomicity` and `timeout_revert`.
     TimeoutRace,
+    /// `wound-wait`: an older transaction wounds a younger one through the home shard, which
+    /// aborts it unless it executed; deadlock-free without time-outs.
     WoundWait,
+    /// `wound-after-commit`: the blocking shard rolls the wounded transaction back itself, even
+    /// after the home shard executed it; breaks `atomicity`.
     WoundAfterCommit,
+    /// `repeal-confirm`: Vitalik's variant with `Locked`, `Repeal` and `Confirm` messages and no
+    /// waiting; both transactions may be repealed (`all_abort`).
     RepealConfirm,
 }
 
@@ -148,6 +159,7 @@ pub enum At {
 /// A transaction's slot at a resource shard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Slot {
+    /// How far the transaction has got at this resource shard.
     pub at: At,
     /// Repeal/confirm: bit i set when resource shard i announced its lock of the transaction.
     pub seen: u8,
@@ -156,7 +168,9 @@ pub struct Slot {
 /// A resource shard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Resource {
+    /// The resource's current value (written by an applied `Release`).
     pub value: u8,
+    /// Each transaction's slot, indexed by transaction.
     pub txs: [Slot; TXS],
 }
 
@@ -164,14 +178,18 @@ pub struct Resource {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// Not decided: waiting for a lock proof (or confirm) from every resource shard.
     Collecting,
+    /// Executed (final): `Release` messages carry the new values.
     Executed,
+    /// Decided never to execute (final): `Abort` messages tell the resource shards.
     Aborted,
 }
 
 /// The home shard's record of a transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct HomeTx {
+    /// The home shard's decision for the transaction.
     pub phase: Phase,
     /// Bit i: the lock proof (or confirm) of resource shard i is visible.
     pub proofs: u8,
@@ -183,7 +201,9 @@ pub struct HomeTx {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(untagged)]
 pub enum Node {
+    /// A resource shard (`shard-a`, `shard-b`), keeping one resource.
     Resource(Resource),
+    /// The home shard: its record of each transaction, indexed by transaction.
     Home([HomeTx; TXS]),
 }
 
@@ -240,6 +260,7 @@ pub enum Timer {
 /// The protocol.
 #[derive(Clone, Debug)]
 pub struct Locking {
+    /// Which variant of the scheme is modelled.
     pub variant: Variant,
     /// Active transactions: 2, or 3 with the read-only reader.
     pub txs: usize,

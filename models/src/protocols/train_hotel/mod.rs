@@ -94,8 +94,14 @@ pub const SUPPLY: u8 = 2 * PRICE;
 /// The variants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variant {
+    /// `default`: the escrow shard decides by the deadline and the shards only copy its
+    /// decision; every property holds on a reliable network.
     Default,
+    /// `naive-timeout`: each resource shard reverts its hold on its own timer, `hold` ticks
+    /// after holding; breaks `atomicity` and `timeout_revert`.
     NaiveTimeout,
+    /// `sender-clock-timeout`: at the deadline the escrow refunds any booking whose sales it has
+    /// not seen confirmed; also breaks `conservation`.
     SenderClockTimeout,
 }
 
@@ -121,14 +127,18 @@ pub enum Item {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// Not decided: holding the user's payment.
     Open,
+    /// Committed (final): both items held by the deadline, payment receipts issued.
     Committed,
+    /// Reverted (final) at the deadline: the user refunded and `Abort` sent.
     Reverted,
 }
 
 /// The escrow shard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Escrow {
+    /// The escrow shard's decision for the booking.
     pub phase: Phase,
     /// Bit i: shard i's `Held` proof is visible.
     pub held: u8,
@@ -136,7 +146,9 @@ pub struct Escrow {
     pub sold: u8,
     /// Bit i: a payment receipt to shard i is issued and not cancelled.
     pub receipts: u8,
+    /// Value held in escrow: the user's payment until the booking commits or reverts.
     pub escrow: u8,
+    /// Value given back to the user by a revert.
     pub user: u8,
 }
 
@@ -144,7 +156,9 @@ pub struct Escrow {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(untagged)]
 pub enum Node {
+    /// The `train` or `hotel` shard: the status of its one item.
     Shard(Item),
+    /// The `escrow` shard, the user's shard, which decides.
     Escrow(Escrow),
 }
 
@@ -184,6 +198,7 @@ pub enum Choice {
 /// The protocol.
 #[derive(Clone, Debug)]
 pub struct TrainHotel {
+    /// Which variant of the booking is modelled.
     pub variant: Variant,
     /// The shared deadline `D` (absolute tick).
     pub deadline: u32,
