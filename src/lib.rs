@@ -21,13 +21,14 @@ pub mod run;
 pub mod trace;
 
 pub use cli::main_with;
+pub use engine::Engine;
 pub use registry::Registry;
 pub use xshard_models::kernel::{
     CrashMode, Delivery, Effects, KernelConfig, Property, Protocol, TimeMode, World,
 };
 pub use xshard_models::{
     Checkable, Config, ConfigError, Expect, ModelEntry, ModelInfo, OnlyDefault, ParamSpec,
-    VariantSpec,
+    Request, VariantSpec,
 };
 pub use xshard_properties::{
     Event, Kind, Ledger, Location, Lock, LockMode, NodeId, Observation, Outcome, TxId,
