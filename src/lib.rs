@@ -21,12 +21,13 @@ pub mod run;
 pub mod trace;
 
 pub use cli::main_with;
+pub use engine::Engine;
 pub use registry::Registry;
 pub use xshard_models::kernel::{
     CrashMode, Delivery, Effects, KernelConfig, Property, Protocol, TimeMode, World,
 };
 pub use xshard_models::{
-    Checkable, Config, ConfigError, Expect, ModelEntry, ModelInfo, OnlyDefault, ParamSpec,
+    Checkable, Config, ConfigError, Expect, ModelEntry, ModelInfo, OnlyDefault, ParamSpec, Request,
     VariantSpec,
 };
 pub use xshard_properties::{
