@@ -514,6 +514,7 @@ pub enum EngineError {
 /// A bound that cut the search short.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Bound {
     /// [`Engine::max_states`].
     MaxStates,
@@ -576,6 +577,7 @@ impl Status {
 
 /// The result for one property.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct PropertyResult {
     /// The property's name.
     pub name: &'static str,
@@ -590,6 +592,7 @@ pub struct PropertyResult {
 
 /// Statistics of a run.
 #[derive(Clone, Debug, Default, Serialize)]
+#[non_exhaustive]
 pub struct Stats {
     /// Initial states plus every successor computed, duplicates included (TLC's convention).
     pub generated_states: u64,
@@ -629,6 +632,7 @@ impl Stats {
 
 /// The result of a run.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Report {
     /// One per property of the model, in `Model::properties` order.
     pub properties: Vec<PropertyResult>,

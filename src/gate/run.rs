@@ -17,6 +17,7 @@ use crate::run::{self, bound_text, Checked, RunError};
 
 /// How to run a suite.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct GateConfig {
     /// Checks run at once.
     pub jobs: usize,
@@ -35,6 +36,7 @@ pub struct GateConfig {
 
 /// Why a suite could not be run to the end (exit code 2).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum GateError {
     /// The counterexample files of a failing property could not be written or rendered.
     #[error(transparent)]
