@@ -21,19 +21,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use stateright::{Checker, Model, Property};
-use xshard_models::Checkable;
+use xshard_models::{stateright_properties, Checkable, PropertyInfo, Step};
+use xshard_properties::Observation;
 
 use super::control::Control;
 use super::{report, Bound, Counts, Report, Settings, Strategy};
 
 /// The name of the adapter's extra property.
 const KEEP_GOING: &str = "xshard:explore-everything";
-/// The most properties a model may have under the adapter.
-pub(super) const MAX_PROPS: usize = 32;
+/// The most properties a model may have under the adapter: the models' own slot table (its
+/// extra property is not one of them).
+pub(super) const MAX_PROPS: usize = xshard_models::MAX_PROPERTIES;
 
 struct Adapter<M: Checkable> {
     inner: Arc<M>,
-    props: Vec<Property<M>>,
     halt: Arc<AtomicBool>,
 }
 
@@ -60,72 +61,49 @@ impl<M: Checkable> Model for Adapter<M> {
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
-        let slots = slots::<M>();
-        let mut out: Vec<Property<Self>> = self
-            .props
-            .iter()
-            .zip(slots)
-            .map(|(p, f)| Property {
-                expectation: p.expectation.clone(),
-                name: p.name,
-                condition: f,
-            })
-            .collect();
+        // The model's properties through the one slot table every Checkable shares, plus the
+        // property that keeps stateright's search going.
+        let mut out = stateright_properties(self);
         out.push(Property::always(KEEP_GOING, |_, _| true));
         out
     }
 }
 
-fn slot<M: Checkable, const I: usize>(a: &Adapter<M>, s: &M::State) -> bool {
-    (a.props[I].condition)(&a.inner, s)
-}
+/// The adapter is the model as far as properties go, so stateright's properties derive from the
+/// model's declaration exactly as they do for the model itself.
+impl<M: Checkable> Checkable for Adapter<M> {
+    fn property_info(&self) -> Vec<PropertyInfo> {
+        self.inner.property_info()
+    }
 
-fn slots<M: Checkable>() -> [fn(&Adapter<M>, &M::State) -> bool; MAX_PROPS] {
-    [
-        slot::<M, 0>,
-        slot::<M, 1>,
-        slot::<M, 2>,
-        slot::<M, 3>,
-        slot::<M, 4>,
-        slot::<M, 5>,
-        slot::<M, 6>,
-        slot::<M, 7>,
-        slot::<M, 8>,
-        slot::<M, 9>,
-        slot::<M, 10>,
-        slot::<M, 11>,
-        slot::<M, 12>,
-        slot::<M, 13>,
-        slot::<M, 14>,
-        slot::<M, 15>,
-        slot::<M, 16>,
-        slot::<M, 17>,
-        slot::<M, 18>,
-        slot::<M, 19>,
-        slot::<M, 20>,
-        slot::<M, 21>,
-        slot::<M, 22>,
-        slot::<M, 23>,
-        slot::<M, 24>,
-        slot::<M, 25>,
-        slot::<M, 26>,
-        slot::<M, 27>,
-        slot::<M, 28>,
-        slot::<M, 29>,
-        slot::<M, 30>,
-        slot::<M, 31>,
-    ]
+    fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>) {
+        self.inner.evaluate(state, out);
+    }
+
+    fn explain(&self, index: usize, state: &Self::State) -> String {
+        self.inner.explain(index, state)
+    }
+
+    fn lifelines(&self) -> Vec<String> {
+        self.inner.lifelines()
+    }
+
+    fn decode(&self, before: &Self::State, action: &Self::Action, after: &Self::State) -> Step {
+        self.inner.decode(before, action, after)
+    }
+
+    fn observe(&self, state: &Self::State) -> Observation {
+        self.inner.observe(state)
+    }
 }
 
 pub(super) fn run<M: Checkable>(model: &Arc<M>, opts: &Settings, ctl: &Control) -> Report {
     // `Engine::check` has refused models with more than `MAX_PROPS` properties.
-    let props = model.properties();
     let kinds = model.property_kinds();
     // Stopped before it started (a stopped handle): offer no actions at all.
     let halt = Arc::new(AtomicBool::new(ctl.stopped()));
     let adapter = Adapter {
         inner: Arc::clone(model),
-        props,
         halt: Arc::clone(&halt),
     };
     let threads = opts.threads.max(1);

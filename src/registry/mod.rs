@@ -141,6 +141,12 @@ impl Registry {
         self.entries.iter().map(|e| e.listing()).collect()
     }
 
+    /// Model `name`'s description, without building it (the listing builds the default to
+    /// read its properties).
+    pub fn info(&self, name: &str) -> Result<ModelInfo, ConfigError> {
+        Ok(self.entry(name)?.info())
+    }
+
     /// The listing of model `name`.
     pub fn listing(&self, name: &str) -> Result<Listing, ConfigError> {
         Ok(self.entry(name)?.listing())

@@ -238,7 +238,7 @@ pub fn check_resolved(
         properties,
         stats: report.stats,
         stopped_by: report.stopped_by,
-        default_kernel: registry.listing(resolved.model)?.kernel,
+        default_kernel: registry.info(resolved.model)?.kernel,
     })
 }
 

@@ -76,151 +76,149 @@ pub fn replay<M: Checkable>(
     t: &Counterexample,
     file: &str,
 ) -> Result<ReplayOutcome, ReplayError> {
-    {
-        let mismatch = |what: String| ReplayError::Mismatch {
-            file: file.to_string(),
-            what,
-        };
-        let at = |step: usize, what: String| ReplayError::Step {
-            step,
-            file: file.to_string(),
-            what,
-        };
+    let mismatch = |what: String| ReplayError::Mismatch {
+        file: file.to_string(),
+        what,
+    };
+    let at = |step: usize, what: String| ReplayError::Step {
+        step,
+        file: file.to_string(),
+        what,
+    };
 
-        let kinds = model.property_kinds();
-        let Some(index) = kinds.iter().position(|(n, _)| *n == t.property) else {
-            let names: Vec<&str> = kinds.iter().map(|(n, _)| *n).collect();
-            return Err(mismatch(format!(
-                "model {} has no property '{}' (properties: {})",
-                t.model,
-                t.property,
-                names.join(", ")
-            )));
-        };
-        let kind = kinds[index].1;
-        if kind != t.kind {
-            return Err(mismatch(format!(
-                "property {} is of kind {}, the file says {}",
-                t.property,
-                kind.as_str(),
-                t.kind.as_str()
-            )));
-        }
-        let nodes = model.lifelines();
-        if nodes != t.nodes {
-            return Err(mismatch(format!(
-                "the file's nodes ({}) are not the model's ({})",
-                t.nodes.join(", "),
-                nodes.join(", ")
-            )));
-        }
+    let kinds = model.property_kinds();
+    let Some(index) = kinds.iter().position(|(n, _)| *n == t.property) else {
+        let names: Vec<&str> = kinds.iter().map(|(n, _)| *n).collect();
+        return Err(mismatch(format!(
+            "model {} has no property '{}' (properties: {})",
+            t.model,
+            t.property,
+            names.join(", ")
+        )));
+    };
+    let kind = kinds[index].1;
+    if kind != t.kind {
+        return Err(mismatch(format!(
+            "property {} is of kind {}, the file says {}",
+            t.property,
+            kind.as_str(),
+            t.kind.as_str()
+        )));
+    }
+    let nodes = model.lifelines();
+    if nodes != t.nodes {
+        return Err(mismatch(format!(
+            "the file's nodes ({}) are not the model's ({})",
+            t.nodes.join(", "),
+            nodes.join(", ")
+        )));
+    }
 
-        let Some(&first) = t.path.first() else {
-            return Err(mismatch("the path is empty (no initial state)".into()));
-        };
-        let inits = model.init_states();
-        let Some(mut state) = inits.get(first).cloned() else {
+    let Some(&first) = t.path.first() else {
+        return Err(mismatch("the path is empty (no initial state)".into()));
+    };
+    let inits = model.init_states();
+    let Some(mut state) = inits.get(first).cloned() else {
+        return Err(at(
+            0,
+            format!(
+                "initial state index {first} does not exist ({} initial states)",
+                inits.len()
+            ),
+        ));
+    };
+    let mut actions = Vec::new();
+    let mut differences = Vec::new();
+    for (i, &idx) in t.path.iter().enumerate().skip(1) {
+        actions.clear();
+        model.actions(&state, &mut actions);
+        let Some(action) = actions.get(idx).cloned() else {
             return Err(at(
-                0,
+                i,
                 format!(
-                    "initial state index {first} does not exist ({} initial states)",
-                    inits.len()
+                    "action index {idx} is not enabled ({} actions)",
+                    actions.len()
                 ),
             ));
         };
-        let mut actions = Vec::new();
-        let mut differences = Vec::new();
-        for (i, &idx) in t.path.iter().enumerate().skip(1) {
-            actions.clear();
-            model.actions(&state, &mut actions);
-            let Some(action) = actions.get(idx).cloned() else {
-                return Err(at(
-                    i,
-                    format!(
-                        "action index {idx} is not enabled ({} actions)",
-                        actions.len()
-                    ),
-                ));
-            };
-            let Some(next) = model.next_state(&state, action.clone()) else {
-                return Err(at(
-                    i,
-                    format!("action index {idx} ({action:?}) has no successor state"),
-                ));
-            };
-            let decoded = model.decode(&state, &action, &next);
-            let Some(recorded) = t.steps.get(i - 1) else {
-                return Err(at(
-                    i,
-                    format!(
-                        "the path has this action but the file records only {} steps",
-                        t.steps.len()
-                    ),
-                ));
-            };
-            if let Some((field, want, got)) = identity_difference(recorded, &decoded) {
-                return Err(at(
-                    i,
-                    format!(
-                        "the file records {field} {want} but action index {idx} has {field} \
-                         {got} ({})",
-                        describe(&decoded)
-                    ),
-                ));
-            }
-            if let Some(d) = consequence_difference(recorded, &decoded) {
-                differences.push((i, d));
-            }
-            state = next;
-        }
-        let path_steps = t.path.len() - 1;
-        if t.steps.len() > path_steps {
+        let Some(next) = model.next_state(&state, action.clone()) else {
             return Err(at(
-                path_steps + 1,
+                i,
+                format!("action index {idx} ({action:?}) has no successor state"),
+            ));
+        };
+        let decoded = model.decode(&state, &action, &next);
+        let Some(recorded) = t.steps.get(i - 1) else {
+            return Err(at(
+                i,
                 format!(
-                    "the file records {} steps but its path has only {path_steps} actions",
+                    "the path has this action but the file records only {} steps",
                     t.steps.len()
                 ),
             ));
-        }
-
-        let mut conditions = Vec::new();
-        model.evaluate(&state, &mut conditions);
-        let holds = conditions.get(index).copied().unwrap_or(true);
-        let reproduced = match kind {
-            Kind::Always | Kind::Terminal => !holds,
-            Kind::Sometimes => holds,
         };
-        let obs = model.observe(&state);
-        let explanation = model.explain(index, &state);
-        if reproduced {
-            if let Some((i, d)) = differences.first() {
-                return Err(at(*i, d.clone()));
-            }
-            if obs.outcomes != t.outcomes {
-                return Err(mismatch(
-                    "the final outcomes differ from the model's final state".into(),
-                ));
-            }
-            if explanation != t.explanation {
-                return Err(mismatch(format!(
-                    "the explanation \"{}\" is not the model's \"{explanation}\"",
-                    t.explanation
-                )));
-            }
+        if let Some((field, want, got)) = identity_difference(recorded, &decoded) {
+            return Err(at(
+                i,
+                format!(
+                    "the file records {field} {want} but action index {idx} has {field} \
+                         {got} ({})",
+                    describe(&decoded)
+                ),
+            ));
         }
-        Ok(ReplayOutcome {
-            property: t.property.clone(),
-            kind,
-            reproduced,
-            steps: path_steps,
-            explanation,
-            notes: differences
-                .into_iter()
-                .map(|(i, d)| format!("step {i} now differs from the recording: {d}"))
-                .collect(),
-        })
+        if let Some(d) = consequence_difference(recorded, &decoded) {
+            differences.push((i, d));
+        }
+        state = next;
     }
+    let path_steps = t.path.len() - 1;
+    if t.steps.len() > path_steps {
+        return Err(at(
+            path_steps + 1,
+            format!(
+                "the file records {} steps but its path has only {path_steps} actions",
+                t.steps.len()
+            ),
+        ));
+    }
+
+    let mut conditions = Vec::new();
+    model.evaluate(&state, &mut conditions);
+    let holds = conditions.get(index).copied().unwrap_or(true);
+    let reproduced = match kind {
+        Kind::Always | Kind::Terminal => !holds,
+        Kind::Sometimes => holds,
+    };
+    let obs = model.observe(&state);
+    let explanation = model.explain(index, &state);
+    if reproduced {
+        if let Some((i, d)) = differences.first() {
+            return Err(at(*i, d.clone()));
+        }
+        if obs.outcomes != t.outcomes {
+            return Err(mismatch(
+                "the final outcomes differ from the model's final state".into(),
+            ));
+        }
+        if explanation != t.explanation {
+            return Err(mismatch(format!(
+                "the explanation \"{}\" is not the model's \"{explanation}\"",
+                t.explanation
+            )));
+        }
+    }
+    Ok(ReplayOutcome {
+        property: t.property.clone(),
+        kind,
+        reproduced,
+        steps: path_steps,
+        explanation,
+        notes: differences
+            .into_iter()
+            .map(|(i, d)| format!("step {i} now differs from the recording: {d}"))
+            .collect(),
+    })
 }
 
 /// The first field that identifies the action a step took (acting node, event, detail,

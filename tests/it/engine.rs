@@ -191,39 +191,37 @@ type Paths = (
 );
 
 fn minimal<M: Checkable>(model: M, threads: &[usize]) -> Paths {
-    {
-        let truth = brute_force(&model);
-        let model = Arc::new(model);
-        let run = |threads: usize, symmetry: bool| {
-            let r = Engine::new()
-                .threads(threads)
-                .symmetry(symmetry)
-                .check(&model)
-                .expect("xshard's engine checks every model");
-            let model = &*model;
-            for p in &r.properties {
-                if let Some(path) = &p.path {
-                    // Every path replays, and ends where the property is hit.
-                    let states = engine::replay_path(model, path).expect("the path replays");
-                    let last = &states.last().expect("a path has a state").0;
-                    let cond = model
-                        .properties()
-                        .into_iter()
-                        .find(|q| q.name == p.name)
-                        .map(|q| (q.condition)(model, last));
-                    let expect_hit = p.status == Status::Violated;
-                    assert_eq!(cond, Some(!expect_hit), "{} does not end in a hit", p.name);
-                }
+    let truth = brute_force(&model);
+    let model = Arc::new(model);
+    let run = |threads: usize, symmetry: bool| {
+        let r = Engine::new()
+            .threads(threads)
+            .symmetry(symmetry)
+            .check(&model)
+            .expect("xshard's engine checks every model");
+        let model = &*model;
+        for p in &r.properties {
+            if let Some(path) = &p.path {
+                // Every path replays, and ends where the property is hit.
+                let states = engine::replay_path(model, path).expect("the path replays");
+                let last = &states.last().expect("a path has a state").0;
+                let cond = model
+                    .properties()
+                    .into_iter()
+                    .find(|q| q.name == p.name)
+                    .map(|q| (q.condition)(model, last));
+                let expect_hit = p.status == Status::Violated;
+                assert_eq!(cond, Some(!expect_hit), "{} does not end in a hit", p.name);
             }
-            r.properties
-                .iter()
-                .map(|p| p.path.clone())
-                .collect::<Vec<_>>()
-        };
-        let plain = threads.iter().map(|&t| run(t, false)).collect();
-        let sym = threads.iter().map(|&t| run(t, true)).collect();
-        (truth, plain, sym)
-    }
+        }
+        r.properties
+            .iter()
+            .map(|p| p.path.clone())
+            .collect::<Vec<_>>()
+    };
+    let plain = threads.iter().map(|&t| run(t, false)).collect();
+    let sym = threads.iter().map(|&t| run(t, true)).collect();
+    (truth, plain, sym)
 }
 
 #[test]
@@ -474,25 +472,23 @@ fn bad_sizes_are_usage_errors() {
 #[test]
 fn brute_force_agrees_with_tlc() {
     fn count<M: Checkable>(model: M) -> usize {
-        {
-            let mut seen = std::collections::HashSet::new();
-            let mut queue: VecDeque<M::State> = model.init_states().into();
-            for s in &queue {
-                seen.insert(s.clone());
-            }
-            while let Some(s) = queue.pop_front() {
-                let mut actions = Vec::new();
-                model.actions(&s, &mut actions);
-                for a in actions {
-                    if let Some(n) = model.next_state(&s, a) {
-                        if seen.insert(n.clone()) {
-                            queue.push_back(n);
-                        }
+        let mut seen = std::collections::HashSet::new();
+        let mut queue: VecDeque<M::State> = model.init_states().into();
+        for s in &queue {
+            seen.insert(s.clone());
+        }
+        while let Some(s) = queue.pop_front() {
+            let mut actions = Vec::new();
+            model.actions(&s, &mut actions);
+            for a in actions {
+                if let Some(n) = model.next_state(&s, a) {
+                    if seen.insert(n.clone()) {
+                        queue.push_back(n);
                     }
                 }
             }
-            seen.len()
         }
+        seen.len()
     }
     let req = Request::new().param("rms", 4);
     assert_eq!(count(two_phase(&req)), 1568);

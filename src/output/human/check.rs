@@ -108,13 +108,7 @@ pub fn check(run: &Checked, program: &str) -> String {
             .find(|earlier| earlier.path == t.path)
         {
             Some(earlier) => {
-                let _ = writeln!(
-                    out,
-                    "counterexample for {} ({} steps): {}",
-                    t.property,
-                    t.len(),
-                    t.explanation
-                );
+                out.push_str(&trace_header(t));
                 let _ = writeln!(
                     out,
                     "  the same steps as the counterexample for {} above",
@@ -163,16 +157,19 @@ pub fn files_text(f: &WrittenFiles, program: &str) -> String {
     )
 }
 
-/// A trace as numbered steps.
-pub fn trace_text(t: &Counterexample) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "counterexample for {} ({} steps): {}",
+/// The first line of a counterexample: its property, length and explanation.
+fn trace_header(t: &Counterexample) -> String {
+    format!(
+        "counterexample for {} ({} steps): {}\n",
         t.property,
         t.len(),
         t.explanation
-    );
+    )
+}
+
+/// A trace as numbered steps.
+pub fn trace_text(t: &Counterexample) -> String {
+    let mut out = trace_header(t);
     for (i, s) in t.steps.iter().enumerate() {
         let node = s.node.as_deref().unwrap_or("-");
         let msg = s
