@@ -74,6 +74,38 @@ pub trait Checkable:
     fn stateright_symmetry(&self) -> Option<fn(&Self::State) -> Self::State> {
         None
     }
+
+    /// Whether the model's own bounds cut `state`'s behaviour short (see [`Cut`]). The
+    /// engine never reports `holds` for a run that reached such a state.
+    fn cut(&self, _state: &Self::State) -> Option<Cut> {
+        None
+    }
+}
+
+/// How a model's own bound cut a state's behaviour short: the search did not cover what the
+/// protocol would do next, so undecided verdicts become `inconclusive`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cut {
+    /// Clocked time: the state is at the horizon and work is still pending (an armed timer, a
+    /// message in flight to a live node, an enabled choice, an undecided transaction or a held
+    /// lock). The state is real: it is stored and checked, but what happens after the horizon
+    /// was not explored.
+    Horizon,
+    /// A send found its channel already holding the most copies of that message the network
+    /// keeps. The state is not faithful (a copy is missing), so it is neither stored nor
+    /// checked.
+    CopyCap,
+}
+
+impl Cut {
+    /// The name used in output (its serde name), e.g. `horizon`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cut::Horizon => "horizon",
+            Cut::CopyCap => "copy_cap",
+        }
+    }
 }
 
 /// A property as declared by a model: its stable name (a JSON key, a JUnit test name, a file

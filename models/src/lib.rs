@@ -13,7 +13,7 @@ pub mod protocols;
 pub mod step;
 pub mod tla;
 
-pub use checkable::{stateright_properties, Checkable, PropertyInfo, MAX_PROPERTIES};
+pub use checkable::{stateright_properties, Checkable, Cut, PropertyInfo, MAX_PROPERTIES};
 pub use entry::{
     Config, ConfigError, Expect, ModelEntry, ModelInfo, OnlyDefault, ParamSpec, Request, Resolved,
     VariantInfo, VariantSpec,
