@@ -9,6 +9,7 @@
 pub mod checkable;
 pub mod entry;
 pub mod kernel;
+pub mod mutant;
 pub mod protocols;
 pub mod step;
 pub mod tla;

@@ -8,6 +8,8 @@ mod engine;
 mod gate;
 mod layout;
 mod manifest;
+#[cfg(feature = "mutants")]
+mod mutants;
 mod protocols_a;
 mod protocols_b;
 mod scaffold;

@@ -39,6 +39,7 @@ use xshard_properties::{
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
 use crate::kernel::{Effects, KernelConfig, Property, Protocol, World};
+use crate::mutant;
 
 /// The registry name.
 pub const NAME: &str = "two-phase-commit";
@@ -153,17 +154,22 @@ impl TwoPhaseCommit {
     fn decide(&self, c: &mut Coordinator, phase: Phase, out: &mut Effects<Self>) {
         c.phase = phase;
         out.cancel_timer(Timer::VoteTimeout);
-        self.send_decision(c, out);
+        self.send_decision(c, false, out);
     }
 
-    fn send_decision(&self, c: &Coordinator, out: &mut Effects<Self>) {
+    /// Sends the decision to every shard that has not acknowledged it (`retransmit`: on the
+    /// retransmission timer).
+    fn send_decision(&self, c: &Coordinator, retransmit: bool, out: &mut Effects<Self>) {
         let msg = if c.phase == Phase::Committed {
             Msg::Commit
         } else {
             Msg::Abort
         };
         for s in 0..self.shards {
-            if c.acks & (1 << s) == 0 {
+            let skipped = retransmit
+                && s + 1 == self.shards
+                && mutant::on("two-phase-commit/skip-last-retransmit");
+            if c.acks & (1 << s) == 0 && !skipped {
                 out.send(s, msg);
             }
         }
@@ -264,7 +270,7 @@ impl Protocol for TwoPhaseCommit {
             (Node::Coordinator(c), Timer::VoteTimeout) if c.phase == Phase::Collecting => {
                 self.decide(c, Phase::Aborted, out);
             }
-            (Node::Coordinator(c), Timer::Retransmit) => self.send_decision(c, out),
+            (Node::Coordinator(c), Timer::Retransmit) => self.send_decision(c, true, out),
             _ => {}
         }
     }
@@ -307,7 +313,7 @@ impl Protocol for TwoPhaseCommit {
                 c.yes = 0;
                 self.decide(c, Phase::Aborted, out);
             } else {
-                self.send_decision(c, out);
+                self.send_decision(c, false, out);
             }
         }
     }

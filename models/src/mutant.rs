@@ -1,0 +1,59 @@
+//! Seeded mutants: one-line, plausible bugs in the built-in models, switched on one at a time
+//! to check that the properties catch them (the mutation suite, `tests/it/mutants.rs`).
+//!
+//! A mutation point in a model reads `if mutant::on("two-phase-commit/skip-last-retransmit")
+//! { … }`. Without the `mutants` cargo feature [`on`] is a constant `false`, so release
+//! binaries carry no mutant and pay nothing. With it, the mutant named by the environment
+//! variable [`VAR`] is on (at most one per process). [`MUTANTS`] lists every mutation point
+//! with the properties that must catch it; the suite runs each and reports the kill rate.
+
+/// The environment variable naming the active mutant (builds with the `mutants` feature only).
+pub const VAR: &str = "XSHARD_MUTANT";
+
+/// Whether mutant `name` is the active one.
+#[cfg(not(feature = "mutants"))]
+#[inline(always)]
+pub fn on(_name: &str) -> bool {
+    false
+}
+
+/// Whether mutant `name` is the active one.
+#[cfg(feature = "mutants")]
+pub fn on(name: &str) -> bool {
+    use std::sync::OnceLock;
+    static ACTIVE: OnceLock<Option<String>> = OnceLock::new();
+    ACTIVE.get_or_init(|| std::env::var(VAR).ok()).as_deref() == Some(name)
+}
+
+/// What a mutant must get: the properties that must be violated (or unwitnessed), or a
+/// reason the mutant is equivalent to the original (the suite then checks it gets the original
+/// verdict).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// Exactly these properties fail.
+    Killed(&'static [&'static str]),
+    /// The mutant cannot change behaviour, for this reason; it must keep the original verdict.
+    Equivalent(&'static str),
+}
+
+/// One seeded mutant.
+#[derive(Clone, Copy, Debug)]
+pub struct Mutant {
+    /// `model/what`: the name [`on`] is called with.
+    pub name: &'static str,
+    /// The command-line arguments after `xshard check` that run it (model first).
+    pub args: &'static [&'static str],
+    /// The bug, in one sentence.
+    pub summary: &'static str,
+    /// What it must get.
+    pub expect: Expect,
+}
+
+/// Every mutation point of the built-in models.
+pub const MUTANTS: &[Mutant] = &[Mutant {
+    name: "two-phase-commit/skip-last-retransmit",
+    args: &["two-phase-commit", "--loss", "1"],
+    summary: "the coordinator's retransmission skips the last shard, so a lost decision to it \
+              is never repeated and the coordinator retries forever",
+    expect: Expect::Killed(&["progress"]),
+}];
