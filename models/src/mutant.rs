@@ -50,10 +50,19 @@ pub struct Mutant {
 }
 
 /// Every mutation point of the built-in models.
-pub const MUTANTS: &[Mutant] = &[Mutant {
-    name: "two-phase-commit/skip-last-retransmit",
-    args: &["two-phase-commit", "--loss", "1"],
-    summary: "the coordinator's retransmission skips the last shard, so a lost decision to it \
-              is never repeated and the coordinator retries forever",
-    expect: Expect::Killed(&["progress"]),
-}];
+pub const MUTANTS: &[Mutant] = &[
+    Mutant {
+        name: "two-phase-commit/skip-last-retransmit",
+        args: &["two-phase-commit", "--loss", "1"],
+        summary: "the coordinator's retransmission skips the last shard, so a lost decision to it \
+                  is never repeated and the coordinator retries forever",
+        expect: Expect::Killed(&["progress"]),
+    },
+    Mutant {
+        name: "locking/relock-reverted",
+        args: &["locking", "--replay", "1"],
+        summary: "a resource shard grants a replayed lock request of a transaction whose lock it \
+                  already undid, and its next time-out reverts the transaction a second time",
+        expect: Expect::Killed(&["timeout_revert"]),
+    },
+];

@@ -210,32 +210,26 @@ fn find_deadlock(obs: &Observation) -> Option<Finding> {
 
 fn find_timeout_revert(obs: &Observation) -> Option<Finding> {
     use crate::observation::Event;
-    let mut reverts: BTreeMap<(u8, u8), u32> = BTreeMap::new();
-    let mut refunds: BTreeMap<u8, (u32, u8)> = BTreeMap::new();
+    // Reverts and refunds are counted per (transaction, shard), each kind on its own: a
+    // transaction that held value on two shards is rightly undone once on each, and only a
+    // second revert (or a second refund) on the same shard is a repeat.
+    let mut undone: BTreeMap<(bool, u8, u8), u32> = BTreeMap::new();
     for e in &obs.history {
-        match *e {
-            Event::Revert { tx, shard } => {
-                let n = reverts.entry((tx, shard)).or_default();
-                *n += 1;
-                if *n > 1 {
-                    return Some(Finding::RepeatedRevert { tx, shard });
-                }
-            }
-            Event::Refund { tx, shard } => {
-                let n = refunds.entry(tx).or_insert((0, shard));
-                n.0 += 1;
-                if n.0 > 1 {
-                    return Some(Finding::RepeatedRevert { tx, shard });
-                }
-            }
-            _ => {}
+        let key = match *e {
+            Event::Revert { tx, shard } => (false, tx, shard),
+            Event::Refund { tx, shard } => (true, tx, shard),
+            _ => continue,
+        };
+        let n = undone.entry(key).or_default();
+        *n += 1;
+        if *n > 1 {
+            return Some(Finding::RepeatedRevert {
+                tx: key.1,
+                shard: key.2,
+            });
         }
     }
-    let undone = reverts
-        .keys()
-        .map(|&(tx, shard)| (tx, shard))
-        .chain(refunds.iter().map(|(&tx, &(_, shard))| (tx, shard)));
-    for (tx, shard) in undone {
+    for &(_, tx, shard) in undone.keys() {
         if let Some(c) = obs
             .outcomes_of(tx)
             .find(|o| o.outcome == Outcome::Committed)

@@ -115,6 +115,29 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The same event with every node id in it renamed by `rename` (symmetry reduction renames
+    /// the shards named in a recorded history along with the nodes). Transaction and object ids
+    /// are left alone: they are the protocol's names, not the kernel's.
+    pub fn renamed(&self, rename: &dyn Fn(NodeId) -> NodeId) -> Event {
+        match *self {
+            Event::Create { object, shard } => Event::Create {
+                object,
+                shard: rename(shard),
+            },
+            Event::Consume { object, tx } => Event::Consume { object, tx },
+            Event::Revert { tx, shard } => Event::Revert {
+                tx,
+                shard: rename(shard),
+            },
+            Event::Refund { tx, shard } => Event::Refund {
+                tx,
+                shard: rename(shard),
+            },
+        }
+    }
+}
+
 /// Where a resource is (yanking, PROTOCOLS.md §2.1).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -162,7 +185,10 @@ pub struct Observation {
     pub locks: Vec<Lock>,
     /// The conservation ledger, for models that move value.
     pub ledger: Option<Ledger>,
-    /// Irreversible events so far, in order.
+    /// Irreversible events so far, one entry per occurrence. On the world kernel this is the
+    /// history its protocol recorded through `Effects::record`, kept sorted (a multiset: the
+    /// properties count events, they do not order them), followed by anything the protocol's
+    /// `observe` appends.
     pub history: Vec<Event>,
     /// The resources that must always exist somewhere (yanking's contracts), for
     /// `unique_location`.

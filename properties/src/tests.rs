@@ -80,8 +80,63 @@ fn timeout_revert_catches_double_and_unjustified_reverts() {
         explain(&TIMEOUT_REVERT, &refunded).as_deref(),
         Some("tx1 was reverted on shard-a although it committed on shard-b")
     );
-    refunded.history.push(Event::Refund { tx: 0, shard: 1 });
-    assert!(explain(&TIMEOUT_REVERT, &refunded).is_some_and(|s| s.contains("twice")));
+    // A second refund on the same shard is a repeat, and the sentence names that shard.
+    refunded.history.push(Event::Refund { tx: 0, shard: 0 });
+    assert_eq!(
+        explain(&TIMEOUT_REVERT, &refunded).as_deref(),
+        Some("tx1 was reverted or refunded twice on shard-a")
+    );
+}
+
+#[test]
+fn one_refund_on_each_of_two_shards_is_not_a_double_refund() {
+    use Outcome::*;
+    let mut o = obs_with(&[(0, 0, Reverted), (0, 1, Reverted)]);
+    o.history.push(Event::Refund { tx: 0, shard: 0 });
+    o.history.push(Event::Refund { tx: 0, shard: 1 });
+    assert_eq!(explain(&TIMEOUT_REVERT, &o), None);
+    assert!(TIMEOUT_REVERT.condition(&o));
+    // A revert and a refund of one transaction on one shard are two different undos.
+    o.history.push(Event::Revert { tx: 0, shard: 1 });
+    assert!(TIMEOUT_REVERT.condition(&o));
+    // Two refunds on shard-b are: the finding names shard-b, not the first refund's shard-a.
+    o.history.push(Event::Refund { tx: 0, shard: 1 });
+    assert_eq!(
+        explain(&TIMEOUT_REVERT, &o).as_deref(),
+        Some("tx1 was reverted or refunded twice on shard-b")
+    );
+    assert_eq!(
+        (TIMEOUT_REVERT.find)(&o),
+        Some(crate::finding::Finding::RepeatedRevert { tx: 0, shard: 1 })
+    );
+}
+
+#[test]
+fn renaming_an_event_renames_only_its_node_ids() {
+    let swap = |n: NodeId| 1 - n;
+    assert_eq!(
+        Event::Create {
+            object: 0,
+            shard: 0
+        }
+        .renamed(&swap),
+        Event::Create {
+            object: 0,
+            shard: 1
+        }
+    );
+    assert_eq!(
+        Event::Revert { tx: 1, shard: 1 }.renamed(&swap),
+        Event::Revert { tx: 1, shard: 0 }
+    );
+    assert_eq!(
+        Event::Refund { tx: 0, shard: 0 }.renamed(&swap),
+        Event::Refund { tx: 0, shard: 1 }
+    );
+    assert_eq!(
+        Event::Consume { object: 1, tx: 0 }.renamed(&swap),
+        Event::Consume { object: 1, tx: 0 }
+    );
 }
 
 #[test]

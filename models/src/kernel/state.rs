@@ -1,7 +1,7 @@
 //! The kernel's state and actions. Every collection is kept sorted so that equal situations are
 //! equal states.
 
-use xshard_properties::NodeId;
+use xshard_properties::{Event, NodeId};
 
 /// A message in flight.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,6 +50,14 @@ pub struct WorldState<N, M, T> {
     pub replay_left: u8,
     /// How many more crashes may happen (starts at the configured `crashes`).
     pub crashes_left: u8,
+    /// The irreversible events the protocol recorded ([`Effects::record`]), one entry per
+    /// occurrence, sorted: a multiset, because the properties count events and never order
+    /// them, and an ordered log would make every interleaving of two independent events a
+    /// different state. It only grows and is part of the state, so two runs that did different
+    /// things are two states even when their nodes look alike.
+    ///
+    /// [`Effects::record`]: super::Effects::record
+    pub history: Vec<Event>,
 }
 
 impl<N, M, T> WorldState<N, M, T> {

@@ -111,6 +111,8 @@ pub fn rename<P: Protocol>(p: &P, delivery: Delivery, map: &[NodeId], s: &State<
         .map(|(a, b, m)| (r(*a), r(*b), p.rename_msg(m, &r)))
         .collect();
     sent.sort();
+    let mut history: Vec<_> = s.history.iter().map(|e| p.rename_event(e, &r)).collect();
+    history.sort();
     let mut down = 0u32;
     for i in 0..32u8 {
         if s.down & (1 << i) != 0 {
@@ -127,6 +129,7 @@ pub fn rename<P: Protocol>(p: &P, delivery: Delivery, map: &[NodeId], s: &State<
         loss_left: s.loss_left,
         replay_left: s.replay_left,
         crashes_left: s.crashes_left,
+        history,
     }
 }
 

@@ -222,3 +222,251 @@ fn faults_are_enumerated_only_within_budget() {
         KernelAction::Deliver(_) | KernelAction::Timeout { .. } | KernelAction::Choose { .. }
     )));
 }
+
+/// A test-local protocol for the kernel's history: two interchangeable shards, each of which
+/// may lock (a choice), revert its lock (a choice that records a `Revert`) and, when `relock`
+/// is set, lock again once after reverting — the bug a history rebuilt from node state cannot
+/// see. A shard may crash and then forgets everything (it persists nothing).
+#[derive(Debug)]
+struct Relocker {
+    relock: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+enum Hold {
+    Idle,
+    Locked { again: bool },
+    Reverted { again: bool },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Act {
+    Lock,
+    Revert,
+}
+
+impl Protocol for Relocker {
+    type Node = Hold;
+    type Msg = ();
+    type Timer = ();
+    type Choice = Act;
+
+    fn node_names(&self) -> Vec<String> {
+        vec!["shard-a".into(), "shard-b".into()]
+    }
+
+    fn init(&self, _: xshard_properties::NodeId, _: &mut Effects<Self>) -> Hold {
+        Hold::Idle
+    }
+
+    fn on_message(
+        &self,
+        _: xshard_properties::NodeId,
+        _: &mut Hold,
+        _: xshard_properties::NodeId,
+        _: &(),
+        _: &mut Effects<Self>,
+    ) {
+    }
+
+    fn on_timer(&self, _: xshard_properties::NodeId, _: &mut Hold, _: &(), _: &mut Effects<Self>) {}
+
+    fn choices(&self, _: xshard_properties::NodeId, node: &Hold, _: u32, out: &mut Vec<Act>) {
+        match *node {
+            Hold::Idle => out.push(Act::Lock),
+            Hold::Reverted { again: false } if self.relock => out.push(Act::Lock),
+            Hold::Locked { .. } => out.push(Act::Revert),
+            Hold::Reverted { .. } => {}
+        }
+    }
+
+    fn on_choice(
+        &self,
+        id: xshard_properties::NodeId,
+        node: &mut Hold,
+        choice: &Act,
+        out: &mut Effects<Self>,
+    ) {
+        *node = match (*choice, *node) {
+            (Act::Lock, Hold::Idle) => Hold::Locked { again: false },
+            (Act::Lock, Hold::Reverted { .. }) => Hold::Locked { again: true },
+            (Act::Revert, Hold::Locked { again }) => {
+                out.record(xshard_properties::Event::Revert { tx: 0, shard: id });
+                Hold::Reverted { again }
+            }
+            (_, other) => other,
+        };
+    }
+
+    fn can_crash(&self, _: xshard_properties::NodeId) -> bool {
+        true
+    }
+
+    fn persisted(&self, _: xshard_properties::NodeId, _: &Hold) -> Hold {
+        Hold::Idle
+    }
+
+    fn observe(&self, nodes: &[Hold], obs: &mut xshard_properties::Observation) {
+        for (i, n) in nodes.iter().enumerate() {
+            let outcome = match n {
+                Hold::Idle => xshard_properties::Outcome::Pending,
+                Hold::Locked { .. } => xshard_properties::Outcome::Locked,
+                Hold::Reverted { .. } => xshard_properties::Outcome::Reverted,
+            };
+            obs.outcome(0, super::state::node_id(i), outcome);
+        }
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        vec![Property::catalogue(&xshard_properties::TIMEOUT_REVERT)]
+    }
+
+    fn symmetry(&self) -> Vec<Vec<xshard_properties::NodeId>> {
+        vec![vec![0, 1]]
+    }
+}
+
+fn relocker(relock: bool) -> World<Relocker> {
+    World::new(
+        Relocker { relock },
+        KernelConfig {
+            crashes: 1,
+            ..KernelConfig::default()
+        },
+    )
+}
+
+/// Applies `path` from the initial state, each action required to be enabled.
+fn follow(w: &World<Relocker>, path: &[Action<Relocker>]) -> State<Relocker> {
+    let mut s = w.init_states().remove(0);
+    for a in path {
+        let mut enabled = Vec::new();
+        w.actions(&s, &mut enabled);
+        assert!(enabled.contains(a), "{a:?} is not enabled in {s:?}");
+        s = w
+            .next_state(&s, a.clone())
+            .expect("an enabled action has a successor");
+    }
+    s
+}
+
+fn choose(node: xshard_properties::NodeId, choice: Act) -> Action<Relocker> {
+    KernelAction::Choose { node, choice }
+}
+
+const REVERT_A: xshard_properties::Event = xshard_properties::Event::Revert { tx: 0, shard: 0 };
+const REVERT_B: xshard_properties::Event = xshard_properties::Event::Revert { tx: 0, shard: 1 };
+
+#[test]
+fn the_history_survives_later_steps_and_what_a_node_forgets() {
+    let w = relocker(false);
+    let reverted = follow(&w, &[choose(0, Act::Lock), choose(0, Act::Revert)]);
+    assert_eq!(reverted.history, [REVERT_A]);
+    // Later steps of another node keep it, and add theirs in sorted order.
+    let both = follow(
+        &w,
+        &[
+            choose(0, Act::Lock),
+            choose(0, Act::Revert),
+            choose(1, Act::Lock),
+            choose(1, Act::Revert),
+        ],
+    );
+    assert_eq!(both.history, [REVERT_A, REVERT_B]);
+    assert_eq!(w.observation(&both).history, [REVERT_A, REVERT_B]);
+    // A crash resets shard-a to its initial node state; the revert stays in the history, so
+    // the state is not the initial state even though every node looks as it did then.
+    let crashed = follow(
+        &w,
+        &[
+            choose(0, Act::Lock),
+            choose(0, Act::Revert),
+            KernelAction::Crash(0),
+        ],
+    );
+    let init = w.init_states().remove(0);
+    assert_eq!(crashed.nodes, init.nodes);
+    assert_eq!(crashed.history, [REVERT_A]);
+    assert_ne!(
+        crashed,
+        WorldState {
+            down: 1,
+            crashes_left: 0,
+            ..init
+        }
+    );
+}
+
+#[test]
+fn a_second_revert_after_a_relock_violates_timeout_revert() {
+    let w = relocker(true);
+    let path = [
+        choose(0, Act::Lock),
+        choose(0, Act::Revert),
+        choose(0, Act::Lock),
+        choose(0, Act::Revert),
+    ];
+    let twice = follow(&w, &path);
+    // The node state alone shows one revert; the kernel's history shows both.
+    assert_eq!(twice.nodes[0], Hold::Reverted { again: true });
+    assert_eq!(twice.history, [REVERT_A, REVERT_A]);
+    let mut verdicts = Vec::new();
+    w.evaluate(&twice, &mut verdicts);
+    assert_eq!(verdicts, [false], "timeout_revert must be violated");
+    assert_eq!(
+        w.explain(0, &twice),
+        "tx1 was reverted or refunded twice on shard-a"
+    );
+    // One revert on each shard is fine.
+    let once_each = follow(
+        &w,
+        &[
+            choose(0, Act::Lock),
+            choose(0, Act::Revert),
+            choose(1, Act::Lock),
+            choose(1, Act::Revert),
+        ],
+    );
+    w.evaluate(&once_each, &mut verdicts);
+    assert_eq!(verdicts, [true]);
+}
+
+#[test]
+fn symmetry_renames_the_shards_named_in_the_history() {
+    let w = relocker(false);
+    let perms = Permutations::new(&[vec![0, 1]]);
+    let a = follow(&w, &[choose(0, Act::Lock), choose(0, Act::Revert)]);
+    let b = follow(&w, &[choose(1, Act::Lock), choose(1, Act::Revert)]);
+    let swap: Vec<xshard_properties::NodeId> = vec![1, 0];
+    let image = rename(&w.protocol, w.config.delivery, &swap, &a);
+    // The swapped image is exactly the run in which shard-b reverted: node and event agree.
+    assert_eq!(image, b);
+    assert_eq!(image.history, [REVERT_B]);
+    assert_eq!(w.representative(&a), w.representative(&b));
+    let rep = canonical(&w.protocol, w.config.delivery, &perms, &a);
+    let reverted = rep
+        .nodes
+        .iter()
+        .position(|n| matches!(n, Hold::Reverted { .. }))
+        .expect("one shard reverted");
+    assert_eq!(
+        rep.history,
+        [xshard_properties::Event::Revert {
+            tx: 0,
+            shard: super::state::node_id(reverted)
+        }]
+    );
+    // Two states whose nodes agree but whose histories differ are two states, also up to
+    // symmetry: a crash made shard-a forget its revert.
+    let forgot = follow(
+        &w,
+        &[
+            choose(0, Act::Lock),
+            choose(0, Act::Revert),
+            KernelAction::Crash(0),
+        ],
+    );
+    let never = follow(&w, &[KernelAction::Crash(0)]);
+    assert_eq!(forgot.nodes, never.nodes);
+    assert_ne!(w.representative(&forgot), w.representative(&never));
+}

@@ -104,6 +104,10 @@ impl<P: Protocol> World<P> {
                 }
             }
         }
+        for event in out.events {
+            let pos = state.history.partition_point(|e| e <= &event);
+            state.history.insert(pos, event);
+        }
         for timer in out.cancel {
             state.timers.retain(|a| !(a.node == id && a.timer == timer));
         }
@@ -176,7 +180,10 @@ impl<P: Protocol> World<P> {
 
     /// The observation of `state`.
     pub fn observation(&self, state: &State<P>) -> Observation {
-        let mut obs = Observation::default();
+        let mut obs = Observation {
+            history: state.history.clone(),
+            ..Observation::default()
+        };
         self.protocol.observe(&state.nodes, &mut obs);
         if self.config.clocked() {
             obs.now = Some(state.now);
@@ -205,6 +212,7 @@ impl<P: Protocol> Model for World<P> {
             loss_left: self.config.loss,
             replay_left: self.config.replay,
             crashes_left: self.config.crashes,
+            history: Vec::new(),
         };
         for i in 0..self.names.len() {
             let id = node_id(i);

@@ -27,8 +27,8 @@
 //!
 //! Properties: `conservation` (A's balance + B's balance + receipts in A's chain not yet
 //! claimed = `transfers`), `no_double_create` (the credit of receipt `seq` is an output created
-//! by B; B's ghost log records each credit), and the witness `can_commit` (a transfer final on A
-//! and credited on B).
+//! by B, recorded in the kernel's history when B credits it), and the witness `can_commit` (a
+//! transfer final on A and credited on B).
 //!
 //! What the checker reports (default kernel: unordered delivery, `--replay 1`, async time):
 //! - default: `conservation` and `no_double_create` hold, `can_commit` is witnessed. They still
@@ -74,8 +74,8 @@ pub struct Source {
 pub struct Dest {
     /// The claimed bitfield: bit `seq` set once receipt `seq` was credited.
     pub bits: u8,
-    /// Ghost: the sequence numbers credited, sorted (B's balance is its length).
-    pub credits: Vec<u8>,
+    /// B's balance: what it was credited.
+    pub balance: u8,
 }
 
 /// A node.
@@ -162,26 +162,29 @@ impl Protocol for Receipts {
         } else {
             Node::Dest(Dest {
                 bits: 0,
-                credits: Vec::new(),
+                balance: 0,
             })
         }
     }
 
     fn on_message(
         &self,
-        _id: NodeId,
+        id: NodeId,
         node: &mut Node,
         _: NodeId,
         m: &Claim,
-        _: &mut Effects<Self>,
+        out: &mut Effects<Self>,
     ) {
         let Node::Dest(d) = node else { return };
         let root_ok = m.root == Root::Crosslinked || self.flaw == Flaw::UnfinalizedClaim;
         let unspent = d.bits & (1 << m.seq) == 0 || self.flaw == Flaw::NoReplayGuard;
         if root_ok && unspent {
             d.bits |= 1 << m.seq;
-            let pos = d.credits.partition_point(|&s| s <= m.seq);
-            d.credits.insert(pos, m.seq);
+            d.balance = d.balance.saturating_add(1);
+            out.record(Event::Create {
+                object: m.seq,
+                shard: id,
+            });
         }
     }
 
@@ -244,7 +247,7 @@ impl Protocol for Receipts {
             },
             Amount {
                 holder: "balance shard-b".to_string(),
-                value: i64::try_from(d.credits.len()).unwrap_or(i64::MAX),
+                value: i64::from(d.balance),
             },
         ];
         for seq in 0..s.sent {
@@ -259,12 +262,6 @@ impl Protocol for Receipts {
             supply: i64::from(self.transfers),
             amounts,
         });
-        for &seq in &d.credits {
-            obs.history.push(Event::Create {
-                object: seq,
-                shard: B,
-            });
-        }
         for seq in 0..self.transfers {
             let at_a = if seq < s.finalized {
                 Outcome::Committed
@@ -382,13 +379,23 @@ impl ModelEntry for Entry {
 mod tests {
     use super::*;
 
-    fn dest(p: &Receipts, claims: &[Claim]) -> Dest {
+    /// B after the claims, and the sequence numbers of the outputs it recorded as created.
+    fn dest(p: &Receipts, claims: &[Claim]) -> (Dest, Vec<u8>) {
         let mut node = p.init(B, &mut Effects::new(0));
+        let mut out = Effects::new(0);
         for c in claims {
-            p.on_message(B, &mut node, A, c, &mut Effects::new(0));
+            p.on_message(B, &mut node, A, c, &mut out);
         }
+        let created = out
+            .recorded()
+            .iter()
+            .map(|e| match *e {
+                Event::Create { object, shard } if shard == B => object,
+                ref other => panic!("B records only its credits, got {other:?}"),
+            })
+            .collect();
         match node {
-            Node::Dest(d) => d,
+            Node::Dest(d) => (d, created),
             Node::Source(_) => unreachable!("B is the destination"),
         }
     }
@@ -412,16 +419,16 @@ mod tests {
 
     #[test]
     fn the_destination_credits_final_unspent_receipts_once() {
-        let d = dest(&protocol(Flaw::None), &[HEAD, FINAL, FINAL]);
-        assert_eq!((d.bits, d.credits), (0b10, vec![1]));
+        let (d, created) = dest(&protocol(Flaw::None), &[HEAD, FINAL, FINAL]);
+        assert_eq!((d.bits, d.balance, created), (0b10, 1, vec![1]));
     }
 
     #[test]
     fn each_flaw_drops_exactly_one_guard() {
-        let d = dest(&protocol(Flaw::NoReplayGuard), &[HEAD, FINAL, FINAL]);
-        assert_eq!(d.credits, vec![1, 1]);
-        let d = dest(&protocol(Flaw::UnfinalizedClaim), &[HEAD, FINAL]);
-        assert_eq!(d.credits, vec![1]);
+        let (d, created) = dest(&protocol(Flaw::NoReplayGuard), &[HEAD, FINAL, FINAL]);
+        assert_eq!((d.balance, created), (2, vec![1, 1]));
+        let (d, created) = dest(&protocol(Flaw::UnfinalizedClaim), &[HEAD, FINAL]);
+        assert_eq!((d.balance, created), (1, vec![1]));
     }
 
     #[test]
@@ -434,7 +441,7 @@ mod tests {
         });
         let d = Node::Dest(Dest {
             bits: 0b01,
-            credits: vec![0],
+            balance: 1,
         });
         let mut obs = Observation::default();
         p.observe(&[source, d], &mut obs);

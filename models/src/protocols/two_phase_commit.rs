@@ -260,11 +260,14 @@ impl Protocol for TwoPhaseCommit {
         let _ = id;
     }
 
-    fn on_timer(&self, _id: NodeId, node: &mut Node, timer: &Timer, out: &mut Effects<Self>) {
+    fn on_timer(&self, id: NodeId, node: &mut Node, timer: &Timer, out: &mut Effects<Self>) {
         match (node, timer) {
             (Node::Shard(s), Timer::ShardTimeout) => match *s {
                 ShardState::Working | ShardState::Asked => *s = ShardState::Aborted,
-                ShardState::Prepared if self.revert_after_vote => *s = ShardState::Reverted,
+                ShardState::Prepared if self.revert_after_vote => {
+                    *s = ShardState::Reverted;
+                    out.record(Event::Revert { tx: 0, shard: id });
+                }
                 _ => {}
             },
             (Node::Coordinator(c), Timer::VoteTimeout) if c.phase == Phase::Collecting => {
@@ -338,9 +341,6 @@ impl Protocol for TwoPhaseCommit {
                         mode: LockMode::Write,
                         deadline: None,
                     });
-                }
-                if *s == ShardState::Reverted {
-                    obs.history.push(Event::Revert { tx: 0, shard: id });
                 }
             }
         }

@@ -25,7 +25,9 @@
 //! Properties: `unique_location` (the room is on exactly one shard or in exactly one claimable,
 //! unclaimed receipt), `conservation` (the same count as a ledger: instances + claimable
 //! receipts = 1 room), `no_double_create` (the instance created by claiming receipt `r` is
-//! output `r`; the claimed list is the ghost history), and the witness `can_commit` (the booking
+//! output `r`, recorded in the kernel's history when the claim instantiates it; a receipt is
+//! claimed, no longer in transit, once that history holds its creation), and the witness
+//! `can_commit` (the booking
 //! done locally after yanking). No `can_abort`: yanking has no abort — the "time-out" is that
 //! anyone may yank the room away again (which the model allows), not a revert.
 //!
@@ -93,8 +95,8 @@ pub struct Shard {
     pub room: Option<Room>,
     /// Receipts this shard emitted, in order (their number is its yank count).
     pub receipts: Vec<Receipt>,
-    /// Receipts claimed here, sorted: the claimed set, and (with repeats, in the flawed
-    /// variant) the ghost history of instantiations.
+    /// Receipts claimed here, sorted: the claimed set (empty in `no-claimed-set`, which keeps
+    /// none; the instantiations themselves are in the kernel's history).
     pub claimed: Vec<u8>,
     /// Train's shard: the seat is booked (tx1 done).
     pub seat_booked: bool,
@@ -179,13 +181,20 @@ impl Protocol for Yanking {
         }
     }
 
-    fn on_message(&self, _: NodeId, s: &mut Shard, _: NodeId, c: &Claim, out: &mut Effects<Self>) {
-        let fresh = self.variant == Variant::NoClaimedSet || !s.claimed.contains(&c.id);
+    fn on_message(&self, id: NodeId, s: &mut Shard, _: NodeId, c: &Claim, out: &mut Effects<Self>) {
+        let guarded = self.variant != Variant::NoClaimedSet;
+        let fresh = !guarded || !s.claimed.contains(&c.id);
         let in_window = !self.windowed() || out.now() <= c.stamp.saturating_add(self.window);
         if fresh && in_window {
             s.room = Some(Room { booked: false });
-            let pos = s.claimed.partition_point(|&r| r <= c.id);
-            s.claimed.insert(pos, c.id);
+            out.record(Event::Create {
+                object: c.id,
+                shard: id,
+            });
+            if guarded {
+                let pos = s.claimed.partition_point(|&r| r <= c.id);
+                s.claimed.insert(pos, c.id);
+            }
         }
     }
 
@@ -258,9 +267,11 @@ impl Protocol for Yanking {
                     value: 1,
                 });
             }
-            let target = nodes.get(usize::from(other(id)));
             for r in &s.receipts {
-                let claimed = target.is_some_and(|t| t.claimed.contains(&r.id));
+                let claimed = obs
+                    .history
+                    .iter()
+                    .any(|e| matches!(*e, Event::Create { object, .. } if object == r.id));
                 if !claimed && !r.expired {
                     obs.locations.push((0, Location::InTransit(r.id)));
                     amounts.push(Amount {
@@ -268,12 +279,6 @@ impl Protocol for Yanking {
                         value: 1,
                     });
                 }
-            }
-            for &r in &s.claimed {
-                obs.history.push(Event::Create {
-                    object: r,
-                    shard: id,
-                });
             }
         }
         obs.ledger = Some(Ledger { supply: 1, amounts });
@@ -401,8 +406,12 @@ mod tests {
         }
     }
 
-    fn observe(p: &Yanking, nodes: &[Shard]) -> Observation {
-        let mut obs = Observation::default();
+    /// The observation as the kernel builds it: the recorded history first, then `observe`.
+    fn observe(p: &Yanking, nodes: &[Shard], history: &[Event]) -> Observation {
+        let mut obs = Observation {
+            history: history.to_vec(),
+            ..Observation::default()
+        };
         p.observe(nodes, &mut obs);
         obs
     }
@@ -414,17 +423,36 @@ mod tests {
         let mut train = p.init(TRAIN, &mut Effects::new(0));
         let mut out = Effects::new(0);
         p.on_choice(HOTEL, &mut hotel, &Choice::Yank, &mut out);
-        let obs = observe(&p, &[hotel.clone(), train.clone()]);
+        let obs = observe(&p, &[hotel.clone(), train.clone()], &[]);
         assert_eq!(obs.locations, [(0, Location::InTransit(0))]);
         let claim = Claim { id: 0, stamp: 0 };
-        p.on_message(TRAIN, &mut train, HOTEL, &claim, &mut Effects::new(0));
-        p.on_message(TRAIN, &mut train, HOTEL, &claim, &mut Effects::new(0));
-        let obs = observe(&p, &[hotel, train]);
-        assert_eq!(obs.locations, [(0, Location::Shard(TRAIN))]);
+        let mut out = Effects::new(0);
+        p.on_message(TRAIN, &mut train, HOTEL, &claim, &mut out);
+        p.on_message(TRAIN, &mut train, HOTEL, &claim, &mut out);
         assert_eq!(
-            obs.history.len(),
-            1,
+            out.recorded(),
+            [Event::Create {
+                object: 0,
+                shard: TRAIN
+            }],
             "the claimed set refuses the second claim"
+        );
+        let obs = observe(&p, &[hotel, train], out.recorded());
+        assert_eq!(obs.locations, [(0, Location::Shard(TRAIN))]);
+    }
+
+    #[test]
+    fn without_a_claimed_set_every_claim_creates_the_room_again() {
+        let p = protocol(Variant::NoClaimedSet);
+        let mut train = p.init(TRAIN, &mut Effects::new(0));
+        let claim = Claim { id: 0, stamp: 0 };
+        let mut out = Effects::new(0);
+        p.on_message(TRAIN, &mut train, HOTEL, &claim, &mut out);
+        p.on_message(TRAIN, &mut train, HOTEL, &claim, &mut out);
+        assert_eq!(out.recorded().len(), 2);
+        assert!(
+            train.claimed.is_empty(),
+            "no claimed set, no ghost copy of it"
         );
     }
 

@@ -1,17 +1,18 @@
-//! What a handler does besides changing its node: messages to send and timers to arm or
-//! cancel, applied by the kernel after the handler returns.
+//! What a handler does besides changing its node: messages to send, timers to arm or cancel and
+//! irreversible events to record, applied by the kernel after the handler returns.
 
-use xshard_properties::NodeId;
+use xshard_properties::{Event, NodeId};
 
 use super::Protocol;
 
-/// The effects of a handler: messages to send and timers to arm or cancel.
+/// The effects of a handler: messages to send, timers to arm or cancel, events to record.
 #[derive(Debug)]
 pub struct Effects<P: Protocol> {
     pub(crate) now: u32,
     pub(crate) sends: Vec<(NodeId, P::Msg)>,
     pub(crate) arm: Vec<(P::Timer, u32)>,
     pub(crate) cancel: Vec<P::Timer>,
+    pub(crate) events: Vec<Event>,
 }
 
 impl<P: Protocol> Effects<P> {
@@ -23,6 +24,7 @@ impl<P: Protocol> Effects<P> {
             sends: Vec::new(),
             arm: Vec::new(),
             cancel: Vec::new(),
+            events: Vec::new(),
         }
     }
 
@@ -57,6 +59,26 @@ impl<P: Protocol> Effects<P> {
     /// The timers cancelled so far.
     pub fn cancelled(&self) -> &[P::Timer] {
         &self.cancel
+    }
+
+    /// Records that the irreversible `event` happened in this step (a revert, a refund, an
+    /// object created or consumed). The kernel adds it to the run's history, which is part of
+    /// the world state and is what every property sees as `Observation::history`; it survives
+    /// crashes, reorgs and anything else the node forgets, so a second revert or a second
+    /// creation is visible even when the node's state no longer shows the first.
+    ///
+    /// The history only grows, and it is part of the state, so record only irreversible events,
+    /// at the moment they happen: a correct protocol emits each a bounded number of times, and
+    /// the space stays finite. A handler that records an event on every retry, every timer or
+    /// every message of a loop makes every repetition a new state: the state space is then
+    /// infinite and the check never ends (or hits its bounds and is inconclusive).
+    pub fn record(&mut self, event: Event) {
+        self.events.push(event);
+    }
+
+    /// The events recorded so far, in order.
+    pub fn recorded(&self) -> &[Event] {
+        &self.events
     }
 
     /// Disarms `timer` if it is armed.

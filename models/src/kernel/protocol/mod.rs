@@ -5,7 +5,7 @@ use std::fmt::Debug;
 use std::hash::Hash;
 
 use serde::Serialize;
-use xshard_properties::{NodeId, Observation};
+use xshard_properties::{Event, NodeId, Observation};
 
 mod effects;
 mod property;
@@ -81,8 +81,13 @@ pub trait Protocol: Debug + Send + Sync + Sized + 'static {
     /// Node `id` restarts after a crash (crash-recover) from its persisted state.
     fn on_recover(&self, _id: NodeId, _node: &mut Self::Node, _out: &mut Effects<Self>) {}
 
-    /// Fills the protocol part of the observation (outcomes, locks, ledger, history,
-    /// locations) from the node states. The kernel sets `quiescent`, `now` and `delta`.
+    /// Fills the protocol part of the observation (outcomes, locks, ledger, locations) from the
+    /// node states. The kernel sets `quiescent`, `now` and `delta`, and `history` already holds
+    /// the events recorded with [`Effects::record`] (sorted) when `observe` is called: read it
+    /// rather than keep a ghost copy in node state. Record events in the handlers, not here: a
+    /// history rebuilt from the current node state forgets what the nodes forget (a second
+    /// revert after a re-lock looks like one); anything pushed here is appended after the
+    /// recorded events.
     fn observe(&self, nodes: &[Self::Node], obs: &mut Observation);
 
     /// The properties that apply to this protocol, witnesses included: named properties of
@@ -99,6 +104,13 @@ pub trait Protocol: Debug + Send + Sync + Sized + 'static {
     /// node ids and the protocol declares symmetry.
     fn rename_node(&self, node: &Self::Node, _rename: &dyn Fn(NodeId) -> NodeId) -> Self::Node {
         node.clone()
+    }
+
+    /// Renames node ids inside a recorded event (symmetry). The default renames the shard an
+    /// event names ([`Event::renamed`]); override it when the protocol's object or transaction
+    /// ids follow node ids too.
+    fn rename_event(&self, event: &Event, rename: &dyn Fn(NodeId) -> NodeId) -> Event {
+        event.renamed(rename)
     }
 
     /// Renames node ids inside a message (symmetry).

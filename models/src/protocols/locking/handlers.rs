@@ -1,10 +1,11 @@
 //! The handlers of the `locking` model: resource shards and the home shard.
 
-use xshard_properties::{LockMode, NodeId};
+use xshard_properties::{Event, LockMode, NodeId};
 
 use super::{mode, node_id, At, HomeTx, Locking, Msg, Phase, Resource, Timer, Tx, Variant};
 use super::{HOME, RES, TXS};
 use crate::kernel::Effects;
+use crate::mutant;
 
 type Out = Effects<Locking>;
 
@@ -79,6 +80,10 @@ impl Locking {
         match res.txs[tx].at {
             At::Locked => {
                 res.txs[tx].at = At::Reverted;
+                out.record(Event::Revert {
+                    tx: Tx::of(tx).0,
+                    shard: node_id(r),
+                });
                 out.cancel_timer(Timer::LockTimeout(Tx::of(tx)));
                 self.grant_waiting(r, res, out);
             }
@@ -98,7 +103,10 @@ impl Locking {
     }
 
     fn lock_request(&self, r: usize, res: &mut Resource, tx: usize, out: &mut Out) {
-        if res.txs[tx].at != At::Unknown {
+        // The seeded bug: a replayed request re-locks a transaction whose lock was undone, so
+        // its next time-out reverts it a second time.
+        let relock = res.txs[tx].at == At::Reverted && mutant::on("locking/relock-reverted");
+        if res.txs[tx].at != At::Unknown && !relock {
             return;
         }
         if Self::conflicts(res, r, tx).next().is_none() {

@@ -99,8 +99,8 @@ mod handlers;
 
 use serde::Serialize;
 use xshard_properties::{
-    Event, Lock, LockMode, NodeId, Observation, Outcome, ALL_ABORT, ATOMICITY, CAN_ABORT,
-    CAN_COMMIT, DEADLOCK_FREEDOM, ISOLATION, TIMEOUT_REVERT,
+    Lock, LockMode, NodeId, Observation, Outcome, ALL_ABORT, ATOMICITY, CAN_ABORT, CAN_COMMIT,
+    DEADLOCK_FREEDOM, ISOLATION, TIMEOUT_REVERT,
 };
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -305,9 +305,6 @@ impl Locking {
                     mode: mode(t, r),
                     deadline: None,
                 });
-            }
-            if slot.at == At::Reverted {
-                obs.history.push(Event::Revert { tx, shard });
             }
         }
     }

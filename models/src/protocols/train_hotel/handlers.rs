@@ -1,6 +1,6 @@
 //! The handlers of the `train-hotel` model: the train and hotel shards and the escrow shard.
 
-use xshard_properties::NodeId;
+use xshard_properties::{Event, NodeId};
 
 use super::{Escrow, Item, Msg, Phase, Timer, TrainHotel, Variant, ESCROW, PRICE};
 use crate::kernel::Effects;
@@ -11,7 +11,7 @@ type Out = Effects<TrainHotel>;
 const BOTH: u8 = 0b11;
 
 impl TrainHotel {
-    pub(super) fn shard_message(&self, item: &mut Item, msg: Msg, out: &mut Out) {
+    pub(super) fn shard_message(&self, id: NodeId, item: &mut Item, msg: Msg, out: &mut Out) {
         match (msg, *item) {
             (Msg::Reserve, Item::Idle) => {
                 *item = Item::Asked;
@@ -26,6 +26,7 @@ impl TrainHotel {
             }
             (Msg::Abort, Item::Held) => {
                 *item = Item::Released;
+                out.record(Event::Revert { tx: 0, shard: id });
                 out.cancel_timer(Timer::HoldTimeout);
             }
             (Msg::Abort, Item::Idle | Item::Asked) => {
@@ -48,10 +49,13 @@ impl TrainHotel {
         }
     }
 
-    pub(super) fn shard_timer(item: &mut Item, timer: Timer) {
+    pub(super) fn shard_timer(id: NodeId, item: &mut Item, timer: Timer, out: &mut Out) {
         match (timer, *item) {
             (Timer::Expire, Item::Asked) => *item = Item::Expired,
-            (Timer::HoldTimeout, Item::Held) => *item = Item::Released,
+            (Timer::HoldTimeout, Item::Held) => {
+                *item = Item::Released;
+                out.record(Event::Revert { tx: 0, shard: id });
+            }
             _ => {}
         }
     }
@@ -88,6 +92,10 @@ impl TrainHotel {
             e.escrow = 0;
             e.receipts = 0;
             e.phase = Phase::Reverted;
+            out.record(Event::Refund {
+                tx: 0,
+                shard: ESCROW,
+            });
             out.send(0, Msg::Abort);
             out.send(1, Msg::Abort);
         }
@@ -158,8 +166,9 @@ mod tests {
                 armed,
                 "{variant:?}"
             );
-            p.shard_message(&mut item, Msg::Abort, &mut out);
+            p.shard_message(0, &mut item, Msg::Abort, &mut out);
             assert_eq!(item, Item::Released);
+            assert_eq!(out.recorded(), [Event::Revert { tx: 0, shard: 0 }]);
         }
     }
 }

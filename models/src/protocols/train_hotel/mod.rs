@@ -74,8 +74,8 @@ mod handlers;
 
 use serde::Serialize;
 use xshard_properties::{
-    Amount, Event, Ledger, Lock, LockMode, NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT,
-    CAN_COMMIT, CONSERVATION, TIMEOUT_REVERT,
+    Amount, Ledger, Lock, LockMode, NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT,
+    CONSERVATION, TIMEOUT_REVERT,
 };
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -231,12 +231,6 @@ impl TrainHotel {
                 deadline: Some(self.deadline),
             });
         }
-        if e.phase == Phase::Reverted {
-            obs.history.push(Event::Refund {
-                tx: 0,
-                shard: ESCROW,
-            });
-        }
         let mut amounts = vec![
             Amount {
                 holder: "user".into(),
@@ -284,9 +278,6 @@ impl TrainHotel {
                 deadline: Some(self.deadline),
             });
         }
-        if item == Item::Released {
-            obs.history.push(Event::Revert { tx: 0, shard });
-        }
     }
 }
 
@@ -320,27 +311,27 @@ impl crate::kernel::Protocol for TrainHotel {
 
     fn on_message(
         &self,
-        _id: NodeId,
+        id: NodeId,
         node: &mut Node,
         from: NodeId,
         msg: &Msg,
         out: &mut crate::kernel::Effects<Self>,
     ) {
         match node {
-            Node::Shard(item) => self.shard_message(item, *msg, out),
+            Node::Shard(item) => self.shard_message(id, item, *msg, out),
             Node::Escrow(e) => self.escrow_message(e, from, *msg, out),
         }
     }
 
     fn on_timer(
         &self,
-        _id: NodeId,
+        id: NodeId,
         node: &mut Node,
         timer: &Timer,
         out: &mut crate::kernel::Effects<Self>,
     ) {
         match node {
-            Node::Shard(item) => Self::shard_timer(item, *timer),
+            Node::Shard(item) => Self::shard_timer(id, item, *timer, out),
             Node::Escrow(e) => self.escrow_deadline(e, out),
         }
     }
