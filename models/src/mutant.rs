@@ -50,10 +50,32 @@ pub struct Mutant {
 }
 
 /// Every mutation point of the built-in models.
-pub const MUTANTS: &[Mutant] = &[Mutant {
-    name: "two-phase-commit/skip-last-retransmit",
-    args: &["two-phase-commit", "--loss", "1"],
-    summary: "the coordinator's retransmission skips the last shard, so a lost decision to it \
-              is never repeated and the coordinator retries forever",
-    expect: Expect::Killed(&["progress"]),
-}];
+pub const MUTANTS: &[Mutant] = &[
+    Mutant {
+        name: "two-phase-commit/skip-last-retransmit",
+        args: &["two-phase-commit", "--loss", "1"],
+        summary: "the coordinator's retransmission skips the last shard, so a lost decision to \
+                  it is never repeated and the coordinator retries forever",
+        expect: Expect::Killed(&["progress"]),
+    },
+    Mutant {
+        name: "locking/execute-on-one-proof",
+        args: &["locking"],
+        summary: "the home shard executes a transaction on its first lock proof, without the \
+                  other resource shard's lock",
+        expect: Expect::Killed(&["serializability"]),
+    },
+    Mutant {
+        name: "locking/grant-before-write",
+        args: &["locking"],
+        summary: "a release grants the freed lock to a waiting transaction before installing \
+                  the new value, so its lock proof carries the old one (a lost update)",
+        expect: Expect::Killed(&["serializability"]),
+    },
+    Mutant {
+        name: "yanking/yank-booked",
+        args: &["yanking"],
+        summary: "the room may be yanked while booked, taking it away from its booking",
+        expect: Expect::Killed(&["booking_integrity"]),
+    },
+];
