@@ -337,7 +337,7 @@ fn two_writers(values: [i64; 2], outcomes: &[(TxId, NodeId, Outcome)]) -> Observ
     use crate::observation::{TxEffect, Value, Write};
     let mut o = obs_with(outcomes);
     for (i, &value) in values.iter().enumerate() {
-        let i = u8::try_from(i).unwrap();
+        let i = u8::try_from(i).unwrap_or(u8::MAX);
         o.values.push(Value {
             object: i,
             shard: i,
