@@ -65,4 +65,24 @@ pub const MUTANTS: &[Mutant] = &[
                   already undid, and its next time-out reverts the transaction a second time",
         expect: Expect::Killed(&["timeout_revert"]),
     },
+    Mutant {
+        name: "locking/execute-on-one-proof",
+        args: &["locking"],
+        summary: "the home shard executes a transaction on its first lock proof, without the \
+                  other resource shard's lock",
+        expect: Expect::Killed(&["serializability"]),
+    },
+    Mutant {
+        name: "locking/grant-before-write",
+        args: &["locking"],
+        summary: "a release grants the freed lock to a waiting transaction before installing \
+                  the new value, so its lock proof carries the old one (a lost update)",
+        expect: Expect::Killed(&["serializability"]),
+    },
+    Mutant {
+        name: "yanking/yank-booked",
+        args: &["yanking"],
+        summary: "the room may be yanked while booked, taking it away from its booking",
+        expect: Expect::Killed(&["booking_integrity"]),
+    },
 ];

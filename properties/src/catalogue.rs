@@ -1,13 +1,13 @@
 //! The named properties. Names are an API (JSON keys, JUnit test names, file names): never rename
 //! one. Statements follow DESIGN.md's property table and PROTOCOLS.md §0.2 (A1–A4, L2, TR1, TR2,
-//! U1).
+//! U1); `serializability` follows Bernstein, Hadzilacos and Goodman (1987), ch. 2–3.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::observation::{LockMode, Observation, Outcome};
+use crate::observation::{LockMode, NodeId, ObjectId, Observation, Outcome, TxId};
 
 /// How a property is judged over the reachable states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -116,6 +116,25 @@ pub const ISOLATION: PropertySpec = PropertySpec {
     find: find_isolation,
 };
 
+/// The committed transactions are serializable, checked on values and on locks: every
+/// committed transaction holds each lock it needs until it is applied at that object's shard,
+/// and the values of every settled object (one at which each committed writer has been
+/// applied) are those of one serial order of the committed transactions.
+///
+/// Kind `always` rather than `terminal`: the lock half is a safety fact of every state (a
+/// transaction that executed without a lock is wrong at that moment, whatever follows), and
+/// the value half judges only settled objects, so a write still in flight is never mistaken
+/// for a lost one, while a lost update is caught as soon as the last write lands — also in
+/// runs that never become quiescent. Sources: Bernstein, Hadzilacos, Goodman, "Concurrency
+/// Control and Recovery in Database Systems" (1987), ch. 2 (serializability) and 3 (strict
+/// two-phase locking); PROTOCOLS.md §1 (the lock proofs the home shard executes on).
+pub const SERIALIZABILITY: PropertySpec = PropertySpec {
+    name: "serializability",
+    kind: Kind::Always,
+    statement: "every committed transaction holds each lock it needs until applied there, and                 the values written equal those of some serial order of the committed                 transactions",
+    find: find_serializability,
+};
+
 /// Every resource is at exactly one place: one shard or one unclaimed receipt (U1).
 pub const UNIQUE_LOCATION: PropertySpec = PropertySpec {
     name: "unique_location",
@@ -158,6 +177,7 @@ pub const ALL: &[PropertySpec] = &[
     NO_DOUBLE_SPEND,
     NO_DOUBLE_CREATE,
     ISOLATION,
+    SERIALIZABILITY,
     UNIQUE_LOCATION,
     CAN_COMMIT,
     CAN_ABORT,
@@ -322,6 +342,107 @@ fn find_isolation(obs: &Observation) -> Option<Finding> {
         }
     }
     None
+}
+
+fn find_serializability(obs: &Observation) -> Option<Finding> {
+    use crate::observation::{TxEffect, Value};
+    let committed: Vec<&TxEffect> = obs
+        .effects
+        .iter()
+        .filter(|e| obs.committed_somewhere(e.tx))
+        .collect();
+    if committed.is_empty() {
+        return None;
+    }
+    let value_of = |o: ObjectId| obs.values.iter().find(|v| v.object == o);
+    let applied = |tx: TxId, shard: NodeId| {
+        obs.outcomes_of(tx)
+            .any(|x| x.shard == shard && x.outcome == Outcome::Committed)
+    };
+    // Strict two-phase locking: a committed transaction keeps each lock until it is applied at
+    // that object's shard (then it may be released).
+    for e in &committed {
+        let touched = e.reads.iter().chain(e.writes.iter().map(|w| &w.object));
+        for &object in touched {
+            let shard = value_of(object).map(|v| v.shard);
+            let write = e.writes_to(object);
+            let held = obs.locks.iter().any(|l| {
+                l.tx == e.tx
+                    && l.object == object
+                    && shard.is_none_or(|s| s == l.shard)
+                    && (!write || l.mode == LockMode::Write)
+            });
+            let done = shard.is_some_and(|s| applied(e.tx, s));
+            if !held && !done {
+                return Some(Finding::Unlocked {
+                    tx: e.tx,
+                    object,
+                    shard: shard.unwrap_or(NodeId::MAX),
+                });
+            }
+        }
+    }
+    // Only settled objects are judged: one with a committed writer not yet applied there holds
+    // an intermediate value, not a wrong one.
+    let settled: Vec<&Value> = obs
+        .values
+        .iter()
+        .filter(|v| {
+            committed
+                .iter()
+                .all(|e| !e.writes_to(v.object) || applied(e.tx, v.shard))
+        })
+        .collect();
+    if settled.is_empty() {
+        return None;
+    }
+    let serial = |order: &[&TxEffect]| -> Vec<(ObjectId, i64)> {
+        let mut now: BTreeMap<ObjectId, i64> =
+            obs.values.iter().map(|v| (v.object, v.initial)).collect();
+        for e in order {
+            let before = now.clone();
+            for w in &e.writes {
+                let sum = w
+                    .reads
+                    .iter()
+                    .map(|o| before.get(o).copied().unwrap_or(0))
+                    .fold(w.plus, i64::saturating_add);
+                now.insert(w.object, sum);
+            }
+        }
+        settled
+            .iter()
+            .map(|v| (v.object, now.get(&v.object).copied().unwrap_or(0)))
+            .collect()
+    };
+    let observed: Vec<(ObjectId, i64)> = settled.iter().map(|v| (v.object, v.value)).collect();
+    let mut order = committed.clone();
+    if permutations(&mut order, 0, &mut |o| serial(o) == observed) {
+        return None;
+    }
+    Some(Finding::NotSerializable {
+        committed: committed.iter().map(|e| e.tx).collect(),
+        observed,
+        serial: serial(&committed),
+    })
+}
+
+/// Whether `found` holds for some ordering of `items[k..]` (after `items[..k]`); Heap-style
+/// swaps, so no allocation per ordering. Models have a handful of transactions, so the n!
+/// orderings stay cheap.
+fn permutations<T>(items: &mut [T], k: usize, found: &mut impl FnMut(&[T]) -> bool) -> bool {
+    if k + 1 >= items.len() {
+        return found(items);
+    }
+    for i in k..items.len() {
+        items.swap(k, i);
+        let hit = permutations(items, k + 1, found);
+        items.swap(k, i);
+        if hit {
+            return true;
+        }
+    }
+    false
 }
 
 fn find_unique_location(obs: &Observation) -> Option<Finding> {

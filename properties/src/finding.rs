@@ -111,6 +111,25 @@ pub enum Finding {
         /// How many locations hold it: 0 (lost) or 2 or more (duplicated).
         copies: u32,
     },
+    /// A committed transaction neither holds a lock it needs on `object` nor has been applied
+    /// at the object's shard (it executed without the lock, or lost it before applying).
+    Unlocked {
+        /// The committed transaction.
+        tx: TxId,
+        /// The object it reads or writes.
+        object: ObjectId,
+        /// The shard that manages `object`.
+        shard: NodeId,
+    },
+    /// The values of the settled objects match no serial order of the committed transactions.
+    NotSerializable {
+        /// The committed transactions, in id order.
+        committed: Vec<TxId>,
+        /// The settled objects' values now.
+        observed: Vec<(ObjectId, i64)>,
+        /// What the serial order by transaction id gives those objects.
+        serial: Vec<(ObjectId, i64)>,
+    },
     /// Witness: `tx` committed everywhere.
     Committed {
         /// The first transaction committed at every concerned shard.
@@ -241,6 +260,36 @@ impl Finding {
             ),
             Finding::Misplaced { object, copies } => {
                 format!("{} exists in {copies} places instead of exactly one", obj(object))
+            }
+            Finding::Unlocked {
+                tx: t,
+                object,
+                shard,
+            } => format!(
+                "{} committed without holding its lock on {} on {} (and is not applied there)",
+                tx(t),
+                obj(object),
+                name(shard)
+            ),
+            Finding::NotSerializable {
+                ref committed,
+                ref observed,
+                ref serial,
+            } => {
+                let values = |vs: &[(ObjectId, i64)]| {
+                    vs.iter()
+                        .map(|&(o, v)| format!("{} = {v}", obj(o)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let txs: Vec<String> = committed.iter().map(|&t| tx(t)).collect();
+                format!(
+                    "{} after committing {}, which no serial order gives ({} in that order gives {})",
+                    values(observed),
+                    txs.join(" and "),
+                    txs.join(" then "),
+                    values(serial)
+                )
             }
             Finding::Committed { tx: t } => format!("{} committed on every shard", tx(t)),
             Finding::Aborted { tx: t } => format!("{} aborted on every shard", tx(t)),

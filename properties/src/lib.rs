@@ -1,7 +1,7 @@
 //! # xshard-properties
 //!
 //! The vocabulary protocols expose to the checker ([`Observation`]: transactions and their
-//! per-shard outcomes, locks, a value ledger, a history of irreversible events, resource
+//! per-shard outcomes, locks, a value ledger, object values and transactions' effects, a history of irreversible events, resource
 //! locations) and the named properties over it ([`catalogue`]). This crate knows nothing of
 //! protocols: a model maps each of its states to an [`Observation`], and a property judges it.
 //!
@@ -14,13 +14,13 @@ pub mod observation;
 
 pub use catalogue::{
     by_name, Kind, PropertySpec, ALL, ALL_ABORT, ATOMICITY, CAN_ABORT, CAN_COMMIT, CONSERVATION,
-    DEADLOCK_FREEDOM, ISOLATION, NO_DOUBLE_CREATE, NO_DOUBLE_SPEND, TIMEOUT_REVERT,
-    UNIQUE_LOCATION,
+    DEADLOCK_FREEDOM, ISOLATION, NO_DOUBLE_CREATE, NO_DOUBLE_SPEND, SERIALIZABILITY,
+    TIMEOUT_REVERT, UNIQUE_LOCATION,
 };
 pub use finding::Finding;
 pub use observation::{
-    Amount, Event, Ledger, Location, Lock, LockMode, NodeId, ObjectId, Observation, Outcome, TxId,
-    TxOutcome,
+    Amount, Event, Ledger, Location, Lock, LockMode, NodeId, ObjectId, Observation, Outcome,
+    TxEffect, TxId, TxOutcome, Value, Write,
 };
 
 #[cfg(test)]

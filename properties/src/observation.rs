@@ -173,6 +173,51 @@ impl Ledger {
     }
 }
 
+/// An object's value, for `serializability`: the value it started with, the value it holds
+/// now, and the shard that manages it (where a transaction's write to it is applied).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Value {
+    /// The object.
+    pub object: ObjectId,
+    /// The shard that manages `object`.
+    pub shard: NodeId,
+    /// Its value in the initial state.
+    pub initial: i64,
+    /// Its value now.
+    pub value: i64,
+}
+
+/// One write of a transaction: `object := sum of reads + plus`, with every read taken before
+/// the transaction (an increment reads the object itself; a blind write reads nothing).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Write {
+    /// The object written.
+    pub object: ObjectId,
+    /// The objects whose values (before the transaction) are summed.
+    pub reads: Vec<ObjectId>,
+    /// The constant added.
+    pub plus: i64,
+}
+
+/// What a transaction does when it executes, for `serializability`: the objects it reads (it
+/// must hold at least a read lock on each) and its writes (a write lock on each object).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TxEffect {
+    /// The transaction.
+    pub tx: TxId,
+    /// The objects it reads.
+    pub reads: Vec<ObjectId>,
+    /// Its writes, applied together.
+    pub writes: Vec<Write>,
+}
+
+impl TxEffect {
+    /// Whether the transaction writes `object`.
+    pub fn writes_to(&self, object: ObjectId) -> bool {
+        self.writes.iter().any(|w| w.object == object)
+    }
+}
+
 /// What a model exposes of one state for the named properties.
 ///
 /// Fields a protocol does not have stay empty (`None` for the ledger and the clock); a property
@@ -195,6 +240,12 @@ pub struct Observation {
     pub resources: Vec<ObjectId>,
     /// Where each copy of a resource is, for models that move resources between shards.
     pub locations: Vec<(ObjectId, Location)>,
+    /// Every object's initial and current value, for models whose transactions compute
+    /// values (`serializability`).
+    pub values: Vec<Value>,
+    /// What each transaction does when it executes (every transaction of the model, committed
+    /// or not; `serializability` judges the committed ones).
+    pub effects: Vec<TxEffect>,
     /// Whether the state is quiescent: no protocol step is enabled (fault injections and clock
     /// ticks do not count) and no timer is armed. Judged by the model, read by `deadlock_freedom`.
     pub quiescent: bool,

@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 
 use crate::catalogue::*;
+use crate::finding::Finding;
 use crate::observation::*;
 
 fn names(id: NodeId) -> String {
@@ -300,6 +301,7 @@ fn names_are_unique_and_stable() {
             "no_double_spend",
             "no_double_create",
             "isolation",
+            "serializability",
             "unique_location",
             "can_commit",
             "can_abort",
@@ -382,4 +384,116 @@ fn quickcheck_double_create_iff_a_repeated_object() {
         NO_DOUBLE_CREATE.condition(&o) != repeated
     }
     quickcheck::quickcheck(law as fn(Vec<u8>) -> bool);
+}
+
+/// Locking's two transactions on obj1 (shard 0) and obj2 (shard 1), home shard 2: tx1 writes
+/// obj1 := obj1 + obj2 + 1, tx2 writes obj2 := obj2 + obj1 + 1.
+fn two_writers(values: [i64; 2], outcomes: &[(TxId, NodeId, Outcome)]) -> Observation {
+    use crate::observation::{TxEffect, Value, Write};
+    let mut o = obs_with(outcomes);
+    for (i, &value) in values.iter().enumerate() {
+        let i = u8::try_from(i).unwrap_or(u8::MAX);
+        o.values.push(Value {
+            object: i,
+            shard: i,
+            initial: 0,
+            value,
+        });
+        o.effects.push(TxEffect {
+            tx: i,
+            reads: vec![0, 1],
+            writes: vec![Write {
+                object: i,
+                reads: vec![0, 1],
+                plus: 1,
+            }],
+        });
+    }
+    o
+}
+
+fn everywhere(tx: TxId, outcome: Outcome) -> [(TxId, NodeId, Outcome); 3] {
+    [(tx, 0, outcome), (tx, 1, outcome), (tx, 2, outcome)]
+}
+
+#[test]
+fn serializability_accepts_either_serial_order_and_catches_the_lost_update() {
+    let both: Vec<_> = everywhere(0, Outcome::Committed)
+        .into_iter()
+        .chain(everywhere(1, Outcome::Committed))
+        .collect();
+    assert!(SERIALIZABILITY.condition(&two_writers([1, 2], &both)));
+    assert!(SERIALIZABILITY.condition(&two_writers([2, 1], &both)));
+    let lost = two_writers([1, 1], &both);
+    assert_eq!(
+        explain(&SERIALIZABILITY, &lost).as_deref(),
+        Some(
+            "obj1 = 1, obj2 = 1 after committing tx1 and tx2, which no serial order gives \
+             (tx1 then tx2 in that order gives obj1 = 1, obj2 = 2)"
+        )
+    );
+    // Nothing committed: any values pass (nothing to serialize).
+    assert!(SERIALIZABILITY.condition(&two_writers([5, 5], &[])));
+}
+
+#[test]
+fn serializability_judges_only_settled_objects() {
+    // tx1 and tx2 executed at the home shard; tx2's write to obj2 is still in flight, so obj2's
+    // 0 is not judged, and obj1 = 1 is what tx1 then tx2 gives it.
+    let mut outcomes = vec![(0, 0, Outcome::Committed), (0, 1, Outcome::Committed)];
+    outcomes.extend([(0, 2, Outcome::Committed), (1, 0, Outcome::Committed)]);
+    outcomes.extend([(1, 1, Outcome::Locked), (1, 2, Outcome::Committed)]);
+    let mut o = two_writers([1, 0], &outcomes);
+    o.locks.push(Lock {
+        object: 1,
+        shard: 1,
+        tx: 1,
+        mode: LockMode::Write,
+        deadline: None,
+    });
+    assert!(SERIALIZABILITY.condition(&o));
+    // The same state without tx2's lock on obj2: it would apply a write it no longer guards.
+    o.locks.clear();
+    assert_eq!(
+        explain(&SERIALIZABILITY, &o).as_deref(),
+        Some(
+            "tx2 committed without holding its lock on obj2 on shard-b (and is not applied there)"
+        )
+    );
+}
+
+#[test]
+fn serializability_needs_every_lock_at_execution() {
+    // The home shard executed tx1 with only shard-a's lock proof: shard-b never locked obj2.
+    let outcomes = [
+        (0, 0, Outcome::Locked),
+        (0, 1, Outcome::Pending),
+        (0, 2, Outcome::Committed),
+    ];
+    let mut o = two_writers([0, 0], &outcomes);
+    o.locks.push(Lock {
+        object: 0,
+        shard: 0,
+        tx: 0,
+        mode: LockMode::Write,
+        deadline: None,
+    });
+    assert_eq!(
+        (SERIALIZABILITY.find)(&o),
+        Some(Finding::Unlocked {
+            tx: 0,
+            object: 1,
+            shard: 1
+        })
+    );
+    // A read lock does not cover a write.
+    o.locks[0].mode = LockMode::Read;
+    assert_eq!(
+        (SERIALIZABILITY.find)(&o),
+        Some(Finding::Unlocked {
+            tx: 0,
+            object: 0,
+            shard: 0
+        })
+    );
 }

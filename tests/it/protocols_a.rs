@@ -82,8 +82,11 @@ fn locking_default_holds_with_both_witnesses() {
         ("deadlock_freedom", H),
         ("timeout_revert", H),
         ("isolation", H),
+        ("serializability", H),
         ("can_commit", W(6)),
-        ("can_abort", W(4)),
+        // Every concerned shard counts: the abort needs both resource shards to have heard of
+        // the transaction (5 steps; 4 when a shard that never heard of it was left out).
+        ("can_abort", W(5)),
     ];
     expect("locking", "default", &[], 94355, &props);
     // Time-out retries recover any one lost message.
@@ -103,6 +106,7 @@ fn locking_no_timeout_deadlocks() {
             ("deadlock_freedom", V(6)),
             ("timeout_revert", H),
             ("isolation", H),
+            ("serializability", H),
             ("can_commit", W(6)),
         ],
     );
@@ -120,8 +124,9 @@ fn locking_timeout_race_splits_a_transaction() {
             ("deadlock_freedom", H),
             ("timeout_revert", V(5)),
             ("isolation", H),
+            ("serializability", V(5)),
             ("can_commit", W(6)),
-            ("can_abort", W(3)),
+            ("can_abort", W(4)),
         ],
     );
 }
@@ -133,8 +138,9 @@ fn locking_wound_wait_is_deadlock_free_but_needs_a_reliable_network() {
         ("deadlock_freedom", H),
         ("timeout_revert", H),
         ("isolation", H),
+        ("serializability", H),
         ("can_commit", W(6)),
-        ("can_abort", W(4)),
+        ("can_abort", W(5)),
     ];
     expect("locking", "wound-wait", &[], 849, &props);
     expect("locking", "wound-wait", &["--replay", "1"], 7813, &props);
@@ -159,8 +165,9 @@ fn locking_wound_after_commit_breaks_atomicity() {
             ("deadlock_freedom", H),
             ("timeout_revert", V(5)),
             ("isolation", H),
+            ("serializability", V(5)),
             ("can_commit", W(6)),
-            ("can_abort", W(3)),
+            ("can_abort", W(4)),
         ],
     );
 }
@@ -173,8 +180,9 @@ fn locking_repeal_confirm_can_abort_both() {
         ("deadlock_freedom", H),
         ("timeout_revert", H),
         ("isolation", H),
+        ("serializability", H),
         ("can_commit", W(8)),
-        ("can_abort", W(3)),
+        ("can_abort", W(4)),
         ("all_abort", W(8)),
     ];
     expect("locking", "repeal-confirm", &[], 1169, &props);

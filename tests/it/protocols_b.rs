@@ -91,6 +91,7 @@ const VIOLATED: &str = "violated";
 fn receipts_default_holds_under_replay_loss_and_reorgs() {
     let props = [
         ("conservation", "holds", None),
+        ("no_double_spend", "holds", None),
         ("no_double_create", "holds", None),
         ("can_commit", "witnessed", Some(3)),
     ];
@@ -114,6 +115,7 @@ fn receipts_without_replay_guard_double_claim_by_replay() {
         257,
         &[
             ("conservation", "violated", Some(4)),
+            ("no_double_spend", "violated", Some(4)),
             ("no_double_create", "violated", Some(4)),
             ("can_commit", "witnessed", Some(3)),
         ],
@@ -126,6 +128,7 @@ fn receipts_without_replay_guard_double_claim_by_replay() {
         ("replay", claim),
     ]);
     assert_eq!(steps(&c, "conservation"), s9);
+    assert_eq!(steps(&c, "no_double_spend"), s9);
     assert_eq!(steps(&c, "no_double_create"), s9);
     // The duplicate comes from the kernel's replay budget only.
     assert_check(
@@ -134,6 +137,7 @@ fn receipts_without_replay_guard_double_claim_by_replay() {
         79,
         &[
             ("conservation", "holds", None),
+            ("no_double_spend", "holds", None),
             ("no_double_create", "holds", None),
             ("can_commit", "witnessed", Some(3)),
         ],
@@ -148,6 +152,7 @@ fn receipts_claimed_against_a_non_final_root_inflate_on_reorg() {
         246,
         &[
             ("conservation", "violated", Some(3)),
+            ("no_double_spend", "holds", None),
             ("no_double_create", "holds", None),
             ("can_commit", "witnessed", Some(3)),
         ],
@@ -172,6 +177,7 @@ fn receipts_claimed_against_a_non_final_root_inflate_on_reorg() {
         84,
         &[
             ("conservation", "holds", None),
+            ("no_double_spend", "holds", None),
             ("no_double_create", "holds", None),
             ("can_commit", "witnessed", Some(3)),
         ],
@@ -252,6 +258,7 @@ fn yanking_default_keeps_the_room_in_one_place() {
         ("unique_location", "holds", None),
         ("conservation", "holds", None),
         ("no_double_create", "holds", None),
+        ("booking_integrity", "holds", None),
         ("can_commit", "witnessed", Some(4)),
     ];
     assert_check(&["yanking"], HOLDS, 344, &props);
@@ -269,10 +276,22 @@ fn yanking_without_claimed_set_instantiates_twice() {
             ("unique_location", "violated", Some(5)),
             ("conservation", "violated", Some(5)),
             ("no_double_create", "violated", Some(4)),
+            ("booking_integrity", "violated", Some(5)),
             ("can_commit", "witnessed", Some(4)),
         ],
     );
     let claim = "Claim { id: 0, stamp: 0 }";
+    // The replayed claim re-instantiates the room free over the booked one.
+    assert_eq!(
+        steps(&c, "booking_integrity"),
+        pairs(&[
+            ("choice", "Yank"),
+            ("choice", "Submit(0)"),
+            ("deliver", claim),
+            ("choice", "Book"),
+            ("replay", claim),
+        ])
+    );
     assert_eq!(
         steps(&c, "no_double_create"),
         pairs(&[
@@ -300,6 +319,7 @@ fn yanking_without_claimed_set_instantiates_twice() {
             ("unique_location", "holds", None),
             ("conservation", "holds", None),
             ("no_double_create", "holds", None),
+            ("booking_integrity", "holds", None),
             ("can_commit", "witnessed", Some(4)),
         ],
     );
@@ -311,6 +331,7 @@ fn yanking_claim_window_loses_an_unclaimed_room() {
         ("unique_location", "violated", Some(4)),
         ("conservation", "violated", Some(4)),
         ("no_double_create", "holds", None),
+        ("booking_integrity", "holds", None),
         ("can_commit", "witnessed", Some(4)),
     ];
     let c = assert_check(

@@ -26,16 +26,19 @@
 //! - B credits a claim whose root is crosslinked and whose bit is clear, then sets the bit.
 //!
 //! Properties: `conservation` (A's balance + B's balance + receipts in A's chain not yet
-//! claimed = `transfers`), `no_double_create` (the credit of receipt `seq` is an output created
-//! by B, recorded in the kernel's history when B credits it), and the witness `can_commit` (a
-//! transfer final on A and credited on B).
+//! claimed = `transfers`), `no_double_spend` (a credit spends its receipt — the bitfield is the
+//! post's anti-double-spending guard — so each receipt is consumed at most once),
+//! `no_double_create` (the credit of receipt `seq` is an output created by B), both recorded in
+//! the kernel's history when B credits it, and the witness `can_commit` (a transfer final on A
+//! and credited on B).
 //!
 //! What the checker reports (default kernel: unordered delivery, `--replay 1`, async time):
 //! - default: `conservation` and `no_double_create` hold, `can_commit` is witnessed. They still
 //!   hold with `--loss 1` (a lost claim leaves the receipt unclaimed, counted as in flight: a
 //!   liveness issue for the relayer, not a safety one).
 //! - `no-replay-guard` (B does not consult its bitfield; bug (a), S9): the replayed claim credits
-//!   the receipt twice — `conservation` and `no_double_create` violated in 4 steps: Send,
+//!   the receipt twice — `conservation`, `no_double_spend` and `no_double_create` violated in
+//!   4 steps: Send,
 //!   Finalize, Claim, Claim (S9's three steps plus the crosslink that makes the claim valid).
 //!   With `--replay 0` it holds: the duplicate comes only from the kernel's replay budget.
 //! - `unfinalized-claim` (B accepts a proof against A's non-final head; bug (b), S10): Send,
@@ -49,7 +52,8 @@
 
 use serde::Serialize;
 use xshard_properties::{
-    Amount, Event, Ledger, NodeId, Observation, Outcome, CAN_COMMIT, CONSERVATION, NO_DOUBLE_CREATE,
+    Amount, Event, Ledger, NodeId, Observation, Outcome, CAN_COMMIT, CONSERVATION,
+    NO_DOUBLE_CREATE, NO_DOUBLE_SPEND,
 };
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -181,6 +185,11 @@ impl Protocol for Receipts {
         if root_ok && unspent {
             d.bits |= 1 << m.seq;
             d.balance = d.balance.saturating_add(1);
+            // The credit spends receipt `seq` (the bit guards it) and creates B's output.
+            out.record(Event::Consume {
+                object: m.seq,
+                tx: m.seq,
+            });
             out.record(Event::Create {
                 object: m.seq,
                 shard: id,
@@ -283,6 +292,7 @@ impl Protocol for Receipts {
     fn properties(&self) -> Vec<Property<Self>> {
         vec![
             Property::catalogue(&CONSERVATION),
+            Property::catalogue(&NO_DOUBLE_SPEND),
             Property::catalogue(&NO_DOUBLE_CREATE),
             Property::catalogue(&CAN_COMMIT),
         ]
@@ -351,7 +361,11 @@ impl ModelEntry for Entry {
                 name: "no-replay-guard",
                 summary: "B credits without consulting its claimed bitfield (double claim by \
                               replay, S9)",
-                expect: Expect::Violates(vec![CONSERVATION.name, NO_DOUBLE_CREATE.name]),
+                expect: Expect::Violates(vec![
+                    CONSERVATION.name,
+                    NO_DOUBLE_SPEND.name,
+                    NO_DOUBLE_CREATE.name,
+                ]),
             },
             VariantSpec {
                 value: Flaw::UnfinalizedClaim,
@@ -389,8 +403,9 @@ mod tests {
         let created = out
             .recorded()
             .iter()
-            .map(|e| match *e {
-                Event::Create { object, shard } if shard == B => object,
+            .filter_map(|e| match *e {
+                Event::Create { object, shard } if shard == B => Some(object),
+                Event::Consume { object, tx } if object == tx => None,
                 ref other => panic!("B records only its credits, got {other:?}"),
             })
             .collect();

@@ -26,9 +26,12 @@
 //! unclaimed receipt), `conservation` (the same count as a ledger: instances + claimable
 //! receipts = 1 room), `no_double_create` (the instance created by claiming receipt `r` is
 //! output `r`, recorded in the kernel's history when the claim instantiates it; a receipt is
-//! claimed, no longer in transit, once that history holds its creation), and the witness
-//! `can_commit` (the booking
-//! done locally after yanking). No `can_abort`: yanking has no abort — the "time-out" is that
+//! claimed, no longer in transit, once that history holds its creation), the witness
+//! `can_commit` (the booking done locally after yanking), and the model's own
+//! `booking_integrity` (once the seat is booked, the room stays on the train's shard, booked:
+//! never yanked away, never replaced by a free instance). tx1 concerns only the train's shard,
+//! where the room is when it is booked, so that is the one outcome reported. No `can_abort`:
+//! yanking has no abort — the "time-out" is that
 //! anyone may yank the room away again (which the model allows), not a revert.
 //!
 //! What the checker reports (default kernel: unordered, `--replay 1`, clocked time, Δ = 1,
@@ -40,7 +43,9 @@
 //!   violated in 4 steps (Yank, Submit, Claim, replayed Claim); once the train's shard has
 //!   yanked the room on, the replay puts a second room there while the first is in transit —
 //!   `unique_location` and `conservation` violated in 5 steps (Yank, Submit, Claim, Yank,
-//!   replayed Claim). With `--replay 0` it holds.
+//!   replayed Claim); after the booking the replay puts a free room over the booked one —
+//!   `booking_integrity` violated in 5 steps (Yank, Submit, Claim, Book, replayed Claim). With
+//!   `--replay 0` it holds.
 //! - `claim-window` (reply #4's option (a): a claim counts only within `window` ticks of its
 //!   yank, so shards need remember claimed receipts only for the window — the model keeps the
 //!   set, which changes nothing since a late claim is refused anyway): a receipt nobody claims
@@ -64,6 +69,8 @@ use xshard_properties::{
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
 use crate::kernel::{Effects, KernelConfig, Property, Protocol, TimeMode, World};
+use crate::mutant;
+use xshard_properties::Kind;
 
 /// The registry name.
 pub const NAME: &str = "yanking";
@@ -206,7 +213,9 @@ impl Protocol for Yanking {
 
     fn choices(&self, id: NodeId, s: &Shard, _now: u32, out: &mut Vec<Choice>) {
         let free = s.room.is_some_and(|r| !r.booked);
-        if free && s.receipts.len() < usize::from(self.yanks) {
+        // Seeded bug: the yank rule forgets the booking.
+        let yankable = free || (s.room.is_some() && mutant::on("yanking/yank-booked"));
+        if yankable && s.receipts.len() < usize::from(self.yanks) {
             out.push(Choice::Yank);
         }
         for r in &s.receipts {
@@ -296,8 +305,39 @@ impl Protocol for Yanking {
             Property::catalogue(&UNIQUE_LOCATION),
             Property::catalogue(&CONSERVATION),
             Property::catalogue(&NO_DOUBLE_CREATE),
+            Property::new(
+                BOOKING_INTEGRITY,
+                Kind::Always,
+                "once the seat is booked (tx1), the room stays on the train's shard, booked: \
+                 never yanked away or re-instantiated free over the booking",
+                booking_broken,
+            ),
             Property::catalogue(&CAN_COMMIT),
         ]
+    }
+}
+
+/// The name of yanking's own property: a booked room is never taken from its booking.
+pub const BOOKING_INTEGRITY: &str = "booking_integrity";
+
+/// Yanking's point is that a resource, once used where it was yanked to, stays there (post
+/// 1450: the room is "locked to" the train's shard by being inside it); the catalogue's
+/// `unique_location` counts copies and cannot see that the one copy is no longer the booked one.
+fn booking_broken(_: &Yanking, nodes: &[Shard], _: &Observation) -> Option<String> {
+    let train = nodes.get(usize::from(TRAIN))?;
+    if !train.seat_booked {
+        return None;
+    }
+    match train.room {
+        Some(Room { booked: true }) => None,
+        Some(Room { booked: false }) => Some(
+            "the seat is booked (tx1) but the room on train-shard is free: a claim re-instantiated \
+             it over the booking"
+                .to_string(),
+        ),
+        None => Some(
+            "the seat is booked (tx1) but the room was yanked away from train-shard".to_string(),
+        ),
     }
 }
 
@@ -346,6 +386,8 @@ impl ModelEntry for Entry {
             kernel: Some(default_kernel()),
             notes: vec![
                 "--loss 1: the default still holds",
+                "booking_integrity: no-claimed-set breaks it too (a replayed claim re-creates \
+                 the room free over the booked one, 5 steps)",
                 "no-claimed-set --replay 0: holds (the double instantiation needs the replay)",
                 "--time async: claim-window fails in 2 steps (the window's end races the claim); \
                  the other variants keep their verdicts",
@@ -370,6 +412,7 @@ impl ModelEntry for Entry {
                     UNIQUE_LOCATION.name,
                     CONSERVATION.name,
                     NO_DOUBLE_CREATE.name,
+                    BOOKING_INTEGRITY,
                 ]),
             },
             VariantSpec {

@@ -145,12 +145,20 @@ impl Locking {
             Msg::Release(t, value) => {
                 let tx = t.index();
                 if res.txs[tx].at == At::Locked {
+                    res.txs[tx].at = At::Released;
+                    out.cancel_timer(Timer::LockTimeout(t));
+                    // Seeded bug: the freed lock goes to a waiting transaction before the new
+                    // value is installed, so its proof carries the old value (a lost update).
+                    let stale = mutant::on("locking/grant-before-write");
+                    if stale {
+                        self.grant_waiting(r, res, out);
+                    }
                     if let Some(v) = value {
                         res.value = v;
                     }
-                    res.txs[tx].at = At::Released;
-                    out.cancel_timer(Timer::LockTimeout(t));
-                    self.grant_waiting(r, res, out);
+                    if !stale {
+                        self.grant_waiting(r, res, out);
+                    }
                 }
             }
             Msg::Abort(t) | Msg::Repeal(t) => self.undo(r, res, t.index(), out),
@@ -209,7 +217,8 @@ impl Locking {
                 if h.phase == Phase::Collecting && h.proofs & (1 << s) == 0 {
                     h.proofs |= 1 << s;
                     h.vals[s] = v;
-                    if h.proofs == ALL_RES {
+                    // Seeded bug: execute on the first lock proof, not on every shard's.
+                    if h.proofs == ALL_RES || mutant::on("locking/execute-on-one-proof") {
                         h.phase = Phase::Executed;
                         for r in 0..RES {
                             out.send(node_id(r), Self::release(h, tx, r));
@@ -247,6 +256,19 @@ impl Locking {
 mod tests {
     use super::*;
     use crate::kernel::Protocol;
+    use xshard_properties::{Observation, Outcome};
+
+    #[test]
+    fn every_concerned_shard_reports_each_transaction_from_the_start() {
+        let p = model(Variant::Default);
+        let nodes: Vec<_> = (0..3).map(|i| p.init(i, &mut Effects::new(0))).collect();
+        let mut obs = Observation::default();
+        p.observe(&nodes, &mut obs);
+        // Two transactions, each at shard-a, shard-b and home; none has been heard of yet.
+        assert_eq!(obs.outcomes.len(), 6);
+        assert!(obs.outcomes.iter().all(|o| o.outcome == Outcome::Pending));
+        assert_eq!((obs.values.len(), obs.effects.len()), (2, 2));
+    }
 
     fn model(variant: Variant) -> Locking {
         Locking { variant, txs: 2 }

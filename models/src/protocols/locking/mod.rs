@@ -83,10 +83,18 @@
 //!   guarantee.
 //!
 //! Observation: the home shard's outcome per transaction (pending, committed when executed,
-//! aborted) and each resource shard's (absent until the shard has heard of the transaction;
-//! pending while waiting; locked; committed when the release is applied; aborted; reverted
-//! when a held lock was undone, which also records a `Revert` event). Held locks are reported
-//! with their mode and no deadline (async time).
+//! aborted) and each resource shard's — every transaction concerns both resource shards, so
+//! both always report it: pending until the lock is held (never heard of it, or waiting);
+//! locked; committed when the release is applied; aborted; reverted when a held lock was
+//! undone, which also records a `Revert` event. So `can_commit` needs the release applied on
+//! both resource shards. Held locks are reported with their mode and no deadline (async time).
+//! For `serializability` each resource's value (initially 0) and each transaction's effect
+//! (`tx1`: obj1 := obj1 + obj2 + 1, `tx2`: obj2 := obj2 + obj1 + 1, `tx3` writes nothing):
+//! a serial order gives (1, 2) or (2, 1); the lost update (1, 1) — both transactions computed
+//! from the initial values — is a violation, and so is a transaction that executes without
+//! holding every lock (a lock proof missing) or loses a lock before its release is applied
+//! (`timeout-race`, `wound-after-commit`: the partial rollback leaves the executed
+//! transaction's write unguarded).
 //!
 //! Abstracted away: block inclusion, finality and Merkle proofs (a delivered message is a
 //! visible, final proof), the 10-block lag, clients, crashes (the shards are chains), restarts.
@@ -99,8 +107,8 @@ mod handlers;
 
 use serde::Serialize;
 use xshard_properties::{
-    Lock, LockMode, NodeId, Observation, Outcome, ALL_ABORT, ATOMICITY, CAN_ABORT, CAN_COMMIT,
-    DEADLOCK_FREEDOM, ISOLATION, TIMEOUT_REVERT,
+    Lock, LockMode, NodeId, Observation, Outcome, TxEffect, Value, Write, ALL_ABORT, ATOMICITY,
+    CAN_ABORT, CAN_COMMIT, DEADLOCK_FREEDOM, ISOLATION, SERIALIZABILITY, TIMEOUT_REVERT,
 };
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -286,11 +294,18 @@ fn tx_id(i: usize) -> u8 {
 impl Locking {
     fn observe_resource(&self, r: usize, res: &Resource, obs: &mut Observation) {
         let shard = node_id(r);
-        for (t, slot) in res.txs.iter().enumerate() {
+        obs.values.push(Value {
+            object: tx_id(r),
+            shard,
+            initial: 0,
+            value: i64::from(res.value),
+        });
+        for (t, slot) in res.txs.iter().enumerate().take(self.txs) {
             let tx = tx_id(t);
+            // Every transaction concerns both resource shards: a shard that has not heard of
+            // it yet is pending there, so a witness or a commit cannot skip it.
             let outcome = match slot.at {
-                At::Unknown => continue,
-                At::Waiting => Outcome::Pending,
+                At::Unknown | At::Waiting => Outcome::Pending,
                 At::Locked => Outcome::Locked,
                 At::Released => Outcome::Committed,
                 At::Aborted => Outcome::Aborted,
@@ -392,6 +407,25 @@ impl crate::kernel::Protocol for Locking {
             }
         }
         obs.outcomes.sort();
+        obs.values.sort();
+        // What `release` computes: transaction t < RES writes obj(t) := the sum of every
+        // resource's value + 1; the reader writes nothing. Every transaction reads both.
+        let all: Vec<u8> = (0..RES).map(tx_id).collect();
+        for t in 0..self.txs {
+            let writes = (t < RES)
+                .then(|| Write {
+                    object: tx_id(t),
+                    reads: all.clone(),
+                    plus: 1,
+                })
+                .into_iter()
+                .collect();
+            obs.effects.push(TxEffect {
+                tx: tx_id(t),
+                reads: all.clone(),
+                writes,
+            });
+        }
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
@@ -400,6 +434,7 @@ impl crate::kernel::Protocol for Locking {
             Property::catalogue(&DEADLOCK_FREEDOM),
             Property::catalogue(&TIMEOUT_REVERT),
             Property::catalogue(&ISOLATION),
+            Property::catalogue(&SERIALIZABILITY),
         ];
         props.push(Property::catalogue(&CAN_COMMIT));
         // Without time-outs nothing ever aborts: the witness would be vacuous by design.
@@ -448,6 +483,9 @@ impl ModelEntry for Entry {
                  abort), repeal-confirm adds the all_abort witness",
                 "default with --loss 1 or --replay 1: holds (time-out retries recover lost \
                  messages; decided statuses are final)",
+                "serializability: values (1, 2) or (2, 1) only, and every lock held from \
+                 execution until the release is applied; timeout-race and wound-after-commit \
+                 break it with their partial rollback",
                 "default with --loss 1 --replay 1: holds (2,877,669 states, about 30 s)",
                 "wound-wait and repeal-confirm with --loss 1: deadlock_freedom violated (no \
                  time-out recovers a lost message); with --replay 1 they hold",
@@ -475,7 +513,11 @@ impl ModelEntry for Entry {
                 name: "timeout-race",
                 summary: "a resource shard releases on its own time-out, independently of the \
                               home shard's execution",
-                expect: Expect::Violates(vec![ATOMICITY.name, TIMEOUT_REVERT.name]),
+                expect: Expect::Violates(vec![
+                    ATOMICITY.name,
+                    TIMEOUT_REVERT.name,
+                    SERIALIZABILITY.name,
+                ]),
             },
             VariantSpec {
                 value: Variant::WoundWait,
@@ -488,7 +530,11 @@ impl ModelEntry for Entry {
                 name: "wound-after-commit",
                 summary: "the blocking shard rolls a wounded transaction back itself, even after \
                               the home shard executed it",
-                expect: Expect::Violates(vec![ATOMICITY.name, TIMEOUT_REVERT.name]),
+                expect: Expect::Violates(vec![
+                    ATOMICITY.name,
+                    TIMEOUT_REVERT.name,
+                    SERIALIZABILITY.name,
+                ]),
             },
             VariantSpec {
                 value: Variant::RepealConfirm,
