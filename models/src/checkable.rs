@@ -80,6 +80,13 @@ pub trait Checkable:
     fn cut(&self, _state: &Self::State) -> Option<Cut> {
         None
     }
+
+    /// What the kernel's fault settings can reach in this model (`None` for a model not on
+    /// the world kernel, whose kernel settings are refused anyway). The registry refuses a
+    /// setting that could have no effect, rather than report it as if it had been checked.
+    fn reach(&self) -> Option<crate::kernel::Reach> {
+        None
+    }
 }
 
 /// How a model's own bound cut a state's behaviour short: the search did not cover what the

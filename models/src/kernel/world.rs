@@ -387,6 +387,10 @@ impl<P: Protocol> Checkable for World<P> {
         !self.perms.is_trivial()
     }
 
+    fn reach(&self) -> Option<super::Reach> {
+        Some(World::reach(self))
+    }
+
     fn lifelines(&self) -> Vec<String> {
         self.names.clone()
     }
