@@ -24,8 +24,10 @@ pub trait AnyModel: Send + Sync {
     fn trace(&self, resolved: &Resolved, index: usize, path: &[usize]) -> Option<Counterexample>;
     /// Replays a counterexample file's contents (`file` names it in errors).
     fn replay(&self, t: &Counterexample, file: &str) -> Result<ReplayOutcome, ReplayError>;
-    /// Whether the model declares a symmetry, so that `--symmetry` reduces anything.
+    /// Whether the model's symmetry reduces anything at these parameters.
     fn has_symmetry(&self) -> bool;
+    /// Whether the model declares interchangeable nodes at all.
+    fn declares_symmetry(&self) -> bool;
     /// One line for each setting of this build that is legitimately a no-op (settings that
     /// can have no effect at all are refused when building).
     fn notes(&self) -> &[String];
@@ -63,6 +65,10 @@ impl<M: Checkable> AnyModel for Erased<M> {
 
     fn has_symmetry(&self) -> bool {
         self.0.has_symmetry()
+    }
+
+    fn declares_symmetry(&self) -> bool {
+        self.0.declares_symmetry()
     }
 
     fn notes(&self) -> &[String] {

@@ -212,10 +212,17 @@ pub fn check_resolved(
     engine: &Engine,
 ) -> Result<Checked, RunError> {
     let built = registry.build(resolved)?;
+    let mut notes = built.notes().to_vec();
     if engine.settings().symmetry && !built.has_symmetry() {
-        return Err(crate::registry::no_symmetry(resolved.model).into());
+        if !built.declares_symmetry() {
+            return Err(crate::registry::no_symmetry(resolved.model).into());
+        }
+        notes.push(format!(
+            "symmetry has no effect on model '{}' at these parameters: each group of \
+             interchangeable nodes has one node",
+            resolved.model
+        ));
     }
-    let notes = built.notes().to_vec();
     let report = built.check(engine)?;
     let infos = built.property_info();
     let mut properties = Vec::with_capacity(report.properties.len());

@@ -271,3 +271,18 @@ fn a_users_model_is_refused_settings_it_cannot_exercise() {
     let ok = run::check(&registry, "still", &Request::new(), &engine).expect("defaults run");
     assert_eq!(ok.stats.distinct_states, 1);
 }
+
+#[test]
+fn symmetry_of_one_node_groups_is_noted_not_refused() {
+    let (code, _, err) = run(&["check", "tla-two-phase", "-p", "rms=1", "--symmetry"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("note:"))
+            .collect::<Vec<_>>(),
+        [
+            "note: symmetry has no effect on model 'tla-two-phase' at these parameters: each \
+          group of interchangeable nodes has one node"
+        ]
+    );
+}

@@ -6,23 +6,13 @@
 
 use xshard_properties::NodeId;
 
+pub use crate::checkable::Reach;
+
 use super::config::CrashMode;
 use super::protocol::Protocol;
 use super::state::node_id;
 use super::world::World;
 use stateright::Model;
-
-/// What a kernel model's fault settings can reach, as far as the kernel knows statically.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Reach {
-    /// The names of the nodes that may crash ([`Protocol::can_crash`]), in id order.
-    pub crashable: Vec<String>,
-    /// Whether a message may ever be sent. `false` only when it is certain: no message is in
-    /// flight initially, no timer is armed and no choice is ever enabled, so no handler can
-    /// run (and none can on recovery, because no crash-recover is configured).
-    pub sends: bool,
-}
 
 impl<P: Protocol> World<P> {
     /// The nodes that may crash, in id order.

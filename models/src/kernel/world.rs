@@ -387,6 +387,10 @@ impl<P: Protocol> Checkable for World<P> {
         !self.perms.is_trivial()
     }
 
+    fn declares_symmetry(&self) -> bool {
+        !self.protocol.symmetry().is_empty()
+    }
+
     fn reach(&self) -> Option<super::Reach> {
         Some(World::reach(self))
     }
