@@ -60,6 +60,12 @@ pub trait Checkable:
         false
     }
 
+    /// Whether the model declares interchangeable nodes at all, even if at these parameters
+    /// every group has one node (then `--symmetry` is a noted no-op rather than refused).
+    fn declares_symmetry(&self) -> bool {
+        self.has_symmetry()
+    }
+
     /// The names of the nodes (lifelines of a message-sequence chart), in id order.
     fn lifelines(&self) -> Vec<String>;
 
@@ -80,6 +86,25 @@ pub trait Checkable:
     fn cut(&self, _state: &Self::State) -> Option<Cut> {
         None
     }
+
+    /// What the kernel's fault settings can reach in this model (`None` for a model not on
+    /// the world kernel, whose kernel settings are refused anyway). The registry refuses a
+    /// setting that could have no effect, rather than report it as if it had been checked.
+    fn reach(&self) -> Option<Reach> {
+        None
+    }
+}
+
+/// What a kernel model's fault settings can reach, as far as the kernel knows statically.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Reach {
+    /// The names of the nodes that may crash (`Protocol::can_crash`), in id order.
+    pub crashable: Vec<String>,
+    /// Whether a message may ever be sent. `false` only when it is certain: no message is in
+    /// flight initially, no timer is armed and no choice is ever enabled, so no handler can
+    /// run (and none can on recovery, because no crash-recover is configured).
+    pub sends: bool,
 }
 
 /// How a model's own bound cut a state's behaviour short: the search did not cover what the

@@ -90,6 +90,11 @@ pub(crate) fn run(a: &CheckArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
     let mut checked = run::check_resolved(ctx.registry, &resolved, &engine(a))?;
     // Files first: if they cannot be written the command fails with one line and no report.
     checked.write_files(&a.out, a.render, &ctx.program)?;
+    if a.format == Format::Human {
+        for note in &checked.notes {
+            eprintln!("note: {note}");
+        }
+    }
     for note in checked.files().filter_map(|f| f.svg_note.as_deref()) {
         eprintln!("{note}");
     }

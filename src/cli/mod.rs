@@ -206,6 +206,15 @@ fn message(e: &CliError) -> String {
             "kernel setting {} must be {expected}, not '{value}'",
             flag(setting)
         ),
+        ConfigError::NoEffect {
+            setting,
+            model,
+            reason,
+            valid,
+        } => format!(
+            "--{} has no effect on model '{model}': {reason} (valid: {valid})",
+            kernel::settings::setting(setting).map_or_else(|| setting.replace('_', "-"), |s| s.flag())
+        ),
         ConfigError::NeedsClock { setting } => format!(
             "kernel setting {} needs {} {}",
             flag(setting),

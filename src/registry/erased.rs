@@ -24,14 +24,21 @@ pub trait AnyModel: Send + Sync {
     fn trace(&self, resolved: &Resolved, index: usize, path: &[usize]) -> Option<Counterexample>;
     /// Replays a counterexample file's contents (`file` names it in errors).
     fn replay(&self, t: &Counterexample, file: &str) -> Result<ReplayOutcome, ReplayError>;
+    /// Whether the model's symmetry reduces anything at these parameters.
+    fn has_symmetry(&self) -> bool;
+    /// Whether the model declares interchangeable nodes at all.
+    fn declares_symmetry(&self) -> bool;
+    /// One line for each setting of this build that is legitimately a no-op (settings that
+    /// can have no effect at all are refused when building).
+    fn notes(&self) -> &[String];
 }
 
 /// A built model behind [`AnyModel`].
-pub(super) struct Erased<M>(Arc<M>);
+pub(super) struct Erased<M>(Arc<M>, Vec<String>);
 
 impl<M> Erased<M> {
-    pub(super) fn new(model: M) -> Self {
-        Erased(Arc::new(model))
+    pub(super) fn new(model: M, notes: Vec<String>) -> Self {
+        Erased(Arc::new(model), notes)
     }
 }
 
@@ -54,5 +61,17 @@ impl<M: Checkable> AnyModel for Erased<M> {
 
     fn replay(&self, t: &Counterexample, file: &str) -> Result<ReplayOutcome, ReplayError> {
         trace::replay::replay(&*self.0, t, file)
+    }
+
+    fn has_symmetry(&self) -> bool {
+        self.0.has_symmetry()
+    }
+
+    fn declares_symmetry(&self) -> bool {
+        self.0.declares_symmetry()
+    }
+
+    fn notes(&self) -> &[String] {
+        &self.1
     }
 }

@@ -8,6 +8,7 @@
 //! per model inside the adapter, so dispatch costs one virtual call per command, never per
 //! state.
 
+mod effect;
 mod erased;
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ use xshard_models::{
     VariantInfo, MAX_PROPERTIES,
 };
 
+pub(crate) use effect::no_symmetry;
 pub use erased::AnyModel;
 
 use xshard_models::kernel::KernelConfig;
@@ -318,6 +320,10 @@ impl<E: ModelEntry> Registered for erased::Adapter<E> {
                 max: MAX_PROPERTIES,
             });
         }
-        Ok(Box::new(erased::Erased::new(model)))
+        let notes = match (r.kernel, xshard_models::Checkable::reach(&model)) {
+            (Some(k), Some(reach)) => effect::judge(r.model, &k, &reach)?,
+            _ => Vec::new(),
+        };
+        Ok(Box::new(erased::Erased::new(model, notes)))
     }
 }

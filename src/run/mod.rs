@@ -131,6 +131,9 @@ pub struct Checked {
     /// The model's default kernel settings, so the re-run command can leave out what is the
     /// default and still reproduce the check.
     pub default_kernel: Option<KernelConfig>,
+    /// One line for each setting that was legitimately a no-op in this check (e.g. a crash
+    /// mode with no crash budget): shown, so that the report does not imply it was exercised.
+    pub notes: Vec<String>,
 }
 
 impl Checked {
@@ -209,6 +212,17 @@ pub fn check_resolved(
     engine: &Engine,
 ) -> Result<Checked, RunError> {
     let built = registry.build(resolved)?;
+    let mut notes = built.notes().to_vec();
+    if engine.settings().symmetry && !built.has_symmetry() {
+        if !built.declares_symmetry() {
+            return Err(crate::registry::no_symmetry(resolved.model).into());
+        }
+        notes.push(format!(
+            "symmetry has no effect on model '{}' at these parameters: each group of \
+             interchangeable nodes has one node",
+            resolved.model
+        ));
+    }
     let report = built.check(engine)?;
     let infos = built.property_info();
     let mut properties = Vec::with_capacity(report.properties.len());
@@ -239,6 +253,7 @@ pub fn check_resolved(
         stats: report.stats,
         stopped_by: report.stopped_by,
         default_kernel: registry.info(resolved.model)?.kernel,
+        notes,
     })
 }
 

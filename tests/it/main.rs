@@ -13,5 +13,6 @@ mod mutants;
 mod protocols_a;
 mod protocols_b;
 mod scaffold;
+mod settings;
 mod traces;
 mod traces_render;

@@ -194,6 +194,20 @@ pub enum ConfigError {
         /// The limit.
         max: usize,
     },
+    /// A setting was given a value that can have no effect on this model (crashes where no
+    /// node can crash, loss where no message is ever sent, symmetry where no nodes are
+    /// interchangeable): checking anyway would report a setting that was never exercised.
+    #[error("{setting} has no effect on model '{model}': {reason} (valid: {valid})")]
+    NoEffect {
+        /// The setting: a kernel setting's name, or `symmetry`.
+        setting: &'static str,
+        /// The model.
+        model: String,
+        /// Why, e.g. `none of its nodes can crash`.
+        reason: String,
+        /// The values that are accepted, e.g. `0`.
+        valid: String,
+    },
     /// The model refused the configuration (a combination it cannot be built with).
     #[error("model '{model}' cannot be built: {reason}")]
     Invalid {

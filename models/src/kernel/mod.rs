@@ -29,6 +29,7 @@
 
 pub mod config;
 pub mod protocol;
+pub mod reach;
 pub mod settings;
 pub mod state;
 pub mod symmetry;
@@ -36,6 +37,7 @@ pub mod world;
 
 pub use config::{CrashMode, Delivery, KernelConfig, TimeMode, MAX_BUDGET, MAX_DELTA, MAX_HORIZON};
 pub use protocol::{Effects, FindFn, Property, Protocol};
+pub use reach::Reach;
 pub use settings::{KernelOverrides, Kind, Setting, SETTINGS};
 pub use state::{Action, Armed, Envelope, KernelAction, State, WorldState};
 pub use world::World;

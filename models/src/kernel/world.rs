@@ -395,6 +395,14 @@ impl<P: Protocol> Checkable for World<P> {
         !self.perms.is_trivial()
     }
 
+    fn declares_symmetry(&self) -> bool {
+        !self.protocol.symmetry().is_empty()
+    }
+
+    fn reach(&self) -> Option<super::Reach> {
+        Some(World::reach(self))
+    }
+
     fn lifelines(&self) -> Vec<String> {
         self.names.clone()
     }

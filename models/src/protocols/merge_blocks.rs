@@ -43,7 +43,14 @@
 //!
 //! Time is async: nothing here has a time-out. Abstracted away: execution, access lists and
 //! witnesses (the post's main subject), block contents other than T, finality (modelled in
-//! `receipts`), inclusion brittleness and censorship (liveness, not safety), crashes.
+//! `receipts`), inclusion brittleness and censorship (liveness, not safety).
+//!
+//! Crashes. Both shards may crash (a halted chain) and keep their chain — blocks, forks, the
+//! reorg budget — which is what a chain is (PROTOCOLS.md §2.2: the merged block is part of
+//! both chains; §0.3, "crash-recover with durable storage"). There are no timers to re-arm.
+//!
+//! No symmetry: `shard-a` books the train and `shard-b` the hotel, so their chains carry
+//! different halves of T and are not interchangeable.
 
 use serde::Serialize;
 use xshard_properties::{NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT};
@@ -218,6 +225,12 @@ impl Protocol for MergeBlocks {
             }
         }
     }
+
+    fn can_crash(&self, _id: NodeId) -> bool {
+        true
+    }
+
+    // `persisted` keeps the whole chain (the default): a chain is its stable storage.
 
     fn observe(&self, nodes: &[Chain], obs: &mut Observation) {
         let (Some(a), Some(b)) = (nodes.first(), nodes.get(1)) else {

@@ -48,7 +48,16 @@
 //! Time is async: the protocol has no time-out (receipts never expire, §3.1), so a clock would
 //! only multiply states. Abstracted away: Merkle proofs (a claim names its receipt and the kind
 //! of root it is proven against), values other than 1, calldata, the hibernation use, more than
-//! one destination, the relayer's identity, crashes.
+//! one destination, the relayer's identity.
+//!
+//! Crashes. Both shards may crash (a halted chain) and keep their whole state — sent and
+//! finalized receipts, sequence numbers, the destination's processed set and balances —
+//! because each is chain state that a Merkle proof is made against (PROTOCOLS.md §3.1: the
+//! receipt is committed "into A's state" and the claimed record into B's; §0.3,
+//! "crash-recover with durable storage"). The model has no timers, so recovery re-arms
+//! nothing; a crash only delays (recover) or ends (stop) a shard's part.
+//!
+//! No symmetry: `shard-a` is the source and `shard-b` the destination; their roles differ.
 
 use serde::Serialize;
 use xshard_properties::{
@@ -244,6 +253,12 @@ impl Protocol for Receipts {
             }
         }
     }
+
+    fn can_crash(&self, _id: NodeId) -> bool {
+        true
+    }
+
+    // `persisted` keeps the whole node (the default): all of it is chain state.
 
     fn observe(&self, nodes: &[Node], obs: &mut Observation) {
         let (Some(Node::Source(s)), Some(Node::Dest(d))) = (nodes.first(), nodes.get(1)) else {

@@ -59,7 +59,17 @@
 //! The source learns the window closed by a timer at `stamp + window + 1`; the target refuses
 //! a claim delivered after `stamp + window`. Abstracted away: Merkle proofs and crosslinks
 //! (receipts are final: finality is modelled in `receipts`), the contract's state other than
-//! booked/free, yank rules other than "not once booked", more rooms or shards, crashes.
+//! booked/free, yank rules other than "not once booked", more rooms or shards.
+//!
+//! Crashes. Both shards may crash (a halted chain) and keep their chain state — the room, the
+//! receipts with their stamps, the claimed set, the booking — because yanks, receipts and
+//! claims are state transitions of the shard (PROTOCOLS.md §2.1: the claimed set is state the
+//! target must "remember"; §0.3, "crash-recover with durable storage"). The window's end is a
+//! local timer and is lost; a recovered source re-arms it for every receipt still open, at
+//! `stamp + window + 1` (at once if that has passed).
+//!
+//! No symmetry: the hotel's shard holds the room and the train's shard the seat (only it can
+//! book), so the two shards are not interchangeable.
 
 use serde::Serialize;
 use xshard_properties::{
@@ -208,6 +218,23 @@ impl Protocol for Yanking {
     fn on_timer(&self, _: NodeId, s: &mut Shard, t: &WindowEnd, _: &mut Effects<Self>) {
         if let Some(r) = s.receipts.iter_mut().find(|r| r.id == t.0) {
             r.expired = true;
+        }
+    }
+
+    fn can_crash(&self, _id: NodeId) -> bool {
+        true
+    }
+
+    // `persisted` keeps the whole shard (the default): all of it is chain state.
+
+    fn on_recover(&self, _id: NodeId, s: &mut Shard, out: &mut Effects<Self>) {
+        if !self.windowed() {
+            return;
+        }
+        let now = out.now();
+        for r in s.receipts.iter().filter(|r| !r.expired) {
+            let end = r.stamp.saturating_add(self.window + 1);
+            out.set_timer(WindowEnd(r.id), end.saturating_sub(now));
         }
     }
 

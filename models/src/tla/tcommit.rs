@@ -148,6 +148,10 @@ impl Checkable for TCommit {
         self.rms > 1
     }
 
+    fn declares_symmetry(&self) -> bool {
+        true
+    }
+
     fn stateright_symmetry(&self) -> Option<fn(&Vec<Rm>) -> Vec<Rm>> {
         Some(canonical)
     }

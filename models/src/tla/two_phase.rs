@@ -287,6 +287,10 @@ impl Checkable for TwoPhase {
         self.rms > 1
     }
 
+    fn declares_symmetry(&self) -> bool {
+        true
+    }
+
     fn stateright_symmetry(&self) -> Option<fn(&TpState) -> TpState> {
         Some(canonical)
     }

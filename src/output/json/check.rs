@@ -18,7 +18,9 @@
 //!   added per distinct state, or null), `symmetry` (true: the counts are up to symmetry),
 //!   `engine` (`xshard` | `stateright`), `strategy`, `threads`,
 //!   `fingerprint_collision_probability` (the birthday bound for the visited set's 63-bit
-//!   fingerprints: the chance that some state was taken for another and never explored).
+//!   fingerprints: the chance that some state was taken for another and never explored),
+//!   and `note` only when a setting was legitimately a no-op (e.g. `crash-mode recover` with
+//!   `crashes 0`), saying so.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -126,6 +128,10 @@ pub struct Summary<'a> {
     pub threads: usize,
     /// The birthday bound of the visited set's 63-bit fingerprints.
     pub fingerprint_collision_probability: f64,
+    /// Settings that were legitimately a no-op in this check, one sentence each joined by
+    /// `; ` (absent when there are none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The whole stream of a check.
@@ -194,6 +200,7 @@ pub fn check(run: &Checked) -> String {
             strategy: s.strategy,
             threads: s.threads,
             fingerprint_collision_probability: collision_probability(s.distinct_states),
+            note: (!run.notes.is_empty()).then(|| run.notes.join("; ")),
         },
     ));
     out

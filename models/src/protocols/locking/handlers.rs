@@ -13,7 +13,7 @@ type Out = Effects<Locking>;
 const ALL_RES: u8 = (1 << RES) - 1;
 
 impl Locking {
-    fn timed(&self) -> bool {
+    pub(super) fn timed(&self) -> bool {
         matches!(self.variant, Variant::Default | Variant::TimeoutRace)
     }
 

@@ -96,8 +96,23 @@
 //! (`timeout-race`, `wound-after-commit`: the partial rollback leaves the executed
 //! transaction's write unguarded).
 //!
+//! Crashes. Every node may crash (a shard halting: all of its validators down). What
+//! survives is the shard's chain state — values, every slot's lock and status, the home
+//! shard's decisions and the proofs it has seen — because each is a state transition
+//! recorded on chain (PROTOCOLS.md §0.3, "crash-recover with durable storage"; §1.6: shards
+//! are "honest chains with finality", so what a chain has included is never lost); the lock time-outs are the node's local timers and are
+//! lost, so a recovered resource shard re-arms the time-out of every lock it still holds. With
+//! `--crashes 1` (crash-stop) a halted shard strands its peers' locks: `deadlock_freedom` is
+//! violated, which is a halted chain, not a flaw of the scheme; with `--crash-mode recover`
+//! everything holds again.
+//!
+//! No symmetry: the two resource shards are not interchangeable — `tx1` writes `obj1` on
+//! `shard-a` and reads `obj2` on `shard-b`, `tx2` the other way round, and the home shard has
+//! its own role; swapping the shards is a symmetry only together with swapping the
+//! transactions, which are not nodes.
+//!
 //! Abstracted away: block inclusion, finality and Merkle proofs (a delivered message is a
-//! visible, final proof), the 10-block lag, clients, crashes (the shards are chains), restarts.
+//! visible, final proof), the 10-block lag, clients.
 //!
 //! What the checker reports at defaults (no loss, no replay): see [`info`] (the variants'
 //! expected verdicts) and `tests/it/protocols_a.rs` (pinned counts). `default` also holds with
@@ -387,6 +402,24 @@ impl crate::kernel::Protocol for Locking {
     ) {
         if let (Node::Resource(res), Timer::LockTimeout(tx)) = (node, timer) {
             self.lock_timeout(id, res, *tx, out);
+        }
+    }
+
+    fn can_crash(&self, _id: NodeId) -> bool {
+        true
+    }
+
+    // `persisted` keeps the whole node (the default): all of it is chain state.
+
+    fn on_recover(&self, _id: NodeId, node: &mut Node, out: &mut crate::kernel::Effects<Self>) {
+        // The time-outs were local timers: every lock still held gets its own again, as when
+        // it was granted.
+        if let Node::Resource(res) = node {
+            for (t, slot) in res.txs.iter().enumerate().take(self.txs) {
+                if slot.at == At::Locked && self.timed() {
+                    out.set_timer(Timer::LockTimeout(Tx::of(t)), 1);
+                }
+            }
         }
     }
 

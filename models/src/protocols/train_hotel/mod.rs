@@ -63,8 +63,21 @@
 //! reverted with a `Revert` event), and the ledger (user, escrow, unclaimed receipts, the
 //! shards' takings).
 //!
+//! Crashes. Every shard may crash (a halted chain). It keeps its chain state — the item's
+//! status (a hold is a lock recorded on the resource shard), the escrow's decision, the proofs
+//! it has seen, the receipts and balances — because each is a recorded state transition
+//! (PROTOCOLS.md §0.3, "crash-recover with durable storage"; §3.4: the pending payment is
+//! state of the shard); its timers are local and lost, so a recovered shard re-arms what its
+//! state still needs: the escrow's deadline while undecided, a request's expiry while unheld
+//! (both at the absolute tick `D`, at once if it has passed), `naive-timeout`'s hold time-out.
+//! A crash-stopped escrow never decides, so holds outlive `D + Δ`.
+//!
+//! Symmetry: `train` and `hotel` are configured identically (one item, price 1, the same
+//! handlers, and the escrow knows them only by bits of `held`, `sold` and `receipts`), so they
+//! form one group of interchangeable nodes and `--symmetry` counts their orbits.
+//!
 //! Abstracted away: other bookings competing for the items, prices, blocks and proofs (a
-//! delivered message is a final, verified proof), crashes.
+//! delivered message is a final, verified proof).
 //!
 //! With `--loss 1` the default keeps `atomicity` and `conservation`, but a lost decision leaves
 //! a hold past `D + Δ`: `timeout_revert` (its clocked clause) is violated — the deadline bound
@@ -333,6 +346,51 @@ impl crate::kernel::Protocol for TrainHotel {
         match node {
             Node::Shard(item) => Self::shard_timer(id, item, *timer, out),
             Node::Escrow(e) => self.escrow_deadline(e, out),
+        }
+    }
+
+    fn can_crash(&self, _id: NodeId) -> bool {
+        true
+    }
+
+    // `persisted` keeps the whole node (the default): all of it is chain state.
+
+    fn on_recover(&self, _id: NodeId, node: &mut Node, out: &mut crate::kernel::Effects<Self>) {
+        let until_deadline = self.deadline.saturating_sub(out.now());
+        match node {
+            Node::Escrow(e) => {
+                let flawed_pending =
+                    self.variant == Variant::SenderClockTimeout && e.phase == Phase::Committed;
+                if e.phase == Phase::Open || flawed_pending {
+                    out.set_timer(Timer::Deadline, until_deadline);
+                }
+            }
+            Node::Shard(Item::Asked) => out.set_timer(Timer::Expire, until_deadline),
+            Node::Shard(Item::Held) if self.variant == Variant::NaiveTimeout => {
+                out.set_timer(Timer::HoldTimeout, self.hold);
+            }
+            Node::Shard(_) => {}
+        }
+    }
+
+    fn symmetry(&self) -> Vec<Vec<NodeId>> {
+        vec![vec![0, 1]]
+    }
+
+    fn rename_node(&self, node: &Node, rename: &dyn Fn(NodeId) -> NodeId) -> Node {
+        let bits = |mask: u8| {
+            (0..2u8)
+                .filter(|&s| mask & (1 << s) != 0)
+                .fold(0u8, |acc, s| acc | (1 << rename(s)))
+        };
+        match node {
+            Node::Escrow(e) => Node::Escrow(Escrow {
+                held: bits(e.held),
+                sold: bits(e.sold),
+                receipts: bits(e.receipts),
+                ..*e
+            }),
+            other => *other,
         }
     }
 
