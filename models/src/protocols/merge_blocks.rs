@@ -46,7 +46,7 @@
 //! `receipts`), inclusion brittleness and censorship (liveness, not safety), crashes.
 
 use serde::Serialize;
-use xshard_properties::{NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT};
+use xshard_properties::{NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT, PROGRESS};
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
 use crate::kernel::{Effects, KernelConfig, Property, Protocol, World};
@@ -231,6 +231,7 @@ impl Protocol for MergeBlocks {
     fn properties(&self) -> Vec<Property<Self>> {
         vec![
             Property::catalogue(&ATOMICITY),
+            Property::catalogue(&PROGRESS),
             Property::catalogue(&CAN_COMMIT),
             Property::catalogue(&CAN_ABORT),
         ]
