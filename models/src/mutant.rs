@@ -50,10 +50,19 @@ pub struct Mutant {
 }
 
 /// Every mutation point of the built-in models.
-pub const MUTANTS: &[Mutant] = &[Mutant {
-    name: "two-phase-commit/skip-last-retransmit",
-    args: &["two-phase-commit", "--loss", "1"],
-    summary: "the coordinator's retransmission skips the last shard, so a lost decision to it \
-              is never repeated and the coordinator retries forever",
-    expect: Expect::Killed(&["progress"]),
-}];
+pub const MUTANTS: &[Mutant] = &[
+    Mutant {
+        name: "two-phase-commit/skip-last-retransmit",
+        args: &["two-phase-commit", "--loss", "1"],
+        summary: "the coordinator's retransmission skips the last shard, so a lost decision to \
+                  it is never repeated and the coordinator retries forever",
+        expect: Expect::Killed(&["progress"]),
+    },
+    Mutant {
+        name: "locking/ignore-cancel-after-proof",
+        args: &["locking"],
+        summary: "the two-lock deadlock: the home shard ignores Cancel once a lock proof is in, \
+                  so two transactions each holding one lock time out and retry forever",
+        expect: Expect::Killed(&["progress"]),
+    },
+];

@@ -5,6 +5,7 @@ use xshard_properties::{LockMode, NodeId};
 use super::{mode, node_id, At, HomeTx, Locking, Msg, Phase, Resource, Timer, Tx, Variant};
 use super::{HOME, RES, TXS};
 use crate::kernel::Effects;
+use crate::mutant;
 
 type Out = Effects<Locking>;
 
@@ -213,6 +214,10 @@ impl Locking {
                 let tx = t.index();
                 let h = &mut home[tx];
                 match h.phase {
+                    // Seeded bug: a home shard that waits for the missing proof rather than
+                    // abort, so two transactions each holding one lock retry forever.
+                    Phase::Collecting
+                        if h.proofs != 0 && mutant::on("locking/ignore-cancel-after-proof") => {}
                     Phase::Collecting => Self::home_abort(h, tx, true, out),
                     Phase::Executed => out.send(from, Self::release(h, tx, s)),
                     Phase::Aborted => out.send(from, Msg::Abort(t)),
