@@ -8,6 +8,7 @@ mod engine;
 mod gate;
 mod layout;
 mod manifest;
+mod progress;
 #[cfg(feature = "mutants")]
 mod mutants;
 mod protocols_a;
