@@ -236,12 +236,6 @@ impl StateGraph {
         self.edges.push(src, dst)
     }
 
-    /// The edge log.
-    #[cfg(test)]
-    pub fn edges(&self) -> &EdgeLog {
-        &self.edges
-    }
-
     /// The encoded path of the BFS tree to `id`: initial-state index, then action indices.
     pub fn tree_path(&self, id: u32) -> Vec<usize> {
         let mut out = Vec::new();
@@ -537,7 +531,10 @@ pub(super) fn run<M: Checkable>(
         let r = &mut results[p];
         r.stuck_states = Some(stuck);
         (r.status, r.path) = match first {
-            Some(v) => (Status::Violated, Some(tree_path(model, sym(model, opts), &ex.graph, v))),
+            Some(v) => (
+                Status::Violated,
+                Some(tree_path(model, sym(model, opts), &ex.graph, v)),
+            ),
             None if undecided || !ex.complete => (Status::Inconclusive, None),
             None => (Status::Holds, None),
         };

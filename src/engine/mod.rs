@@ -77,8 +77,8 @@
 mod bfs;
 mod control;
 mod dfs;
-mod graph;
 pub mod fingerprint;
+mod graph;
 mod sr;
 mod table;
 #[cfg(test)]
@@ -393,8 +393,7 @@ impl Engine {
                     }
                 }
                 EngineKind::Xshard => {
-                    if let Err(e) = graph::run(&**model, s, ctl, &mut report.properties, spill_at)
-                    {
+                    if let Err(e) = graph::run(&**model, s, ctl, &mut report.properties, spill_at) {
                         io_error = Some(e);
                     }
                 }

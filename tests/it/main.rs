@@ -8,9 +8,9 @@ mod engine;
 mod gate;
 mod layout;
 mod manifest;
-mod progress;
 #[cfg(feature = "mutants")]
 mod mutants;
+mod progress;
 mod protocols_a;
 mod protocols_b;
 mod scaffold;

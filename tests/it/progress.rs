@@ -149,8 +149,10 @@ fn the_cli_says_why_progress_is_inconclusive_under_stateright() {
         .collect();
     assert_eq!(
         notes,
-        ["note: progress inconclusive: stateright's checker judges states one by one and \
-          cannot compute AG EF; use --engine xshard"]
+        [
+            "note: progress inconclusive: stateright's checker judges states one by one and \
+          cannot compute AG EF; use --engine xshard"
+        ]
     );
 }
 
@@ -173,7 +175,11 @@ fn the_correct_defaults_hold_progress() {
         assert_eq!(progress["kind"], "progress", "{model}");
         assert_eq!(progress["status"], "holds", "{model}");
         assert_eq!(progress["stuck_states"], 0, "{model}");
-        assert_eq!(first(&lines, "summary")["distinct_states"], distinct, "{model}");
+        assert_eq!(
+            first(&lines, "summary")["distinct_states"],
+            distinct,
+            "{model}"
+        );
     }
 }
 

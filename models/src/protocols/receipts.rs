@@ -51,7 +51,8 @@
 
 use serde::Serialize;
 use xshard_properties::{
-    Amount, Event, Ledger, NodeId, Observation, Outcome, CAN_COMMIT, CONSERVATION, NO_DOUBLE_CREATE, PROGRESS,
+    Amount, Event, Ledger, NodeId, Observation, Outcome, CAN_COMMIT, CONSERVATION,
+    NO_DOUBLE_CREATE, PROGRESS,
 };
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};

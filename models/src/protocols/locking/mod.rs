@@ -103,7 +103,7 @@ mod handlers;
 use serde::Serialize;
 use xshard_properties::{
     Event, Lock, LockMode, NodeId, Observation, Outcome, ALL_ABORT, ATOMICITY, CAN_ABORT,
-    CAN_COMMIT, DEADLOCK_FREEDOM, PROGRESS, ISOLATION, TIMEOUT_REVERT,
+    CAN_COMMIT, DEADLOCK_FREEDOM, ISOLATION, PROGRESS, TIMEOUT_REVERT,
 };
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
