@@ -80,6 +80,7 @@ fn locking_default_holds_with_both_witnesses() {
     let props = [
         ("atomicity", H),
         ("deadlock_freedom", H),
+        ("progress", H),
         ("timeout_revert", H),
         ("isolation", H),
         ("can_commit", W(6)),
@@ -101,6 +102,7 @@ fn locking_no_timeout_deadlocks() {
         &[
             ("atomicity", H),
             ("deadlock_freedom", V(6)),
+            ("progress", V(2)),
             ("timeout_revert", H),
             ("isolation", H),
             ("can_commit", W(6)),
@@ -118,6 +120,7 @@ fn locking_timeout_race_splits_a_transaction() {
         &[
             ("atomicity", V(5)),
             ("deadlock_freedom", H),
+            ("progress", H),
             ("timeout_revert", V(5)),
             ("isolation", H),
             ("can_commit", W(6)),
@@ -131,6 +134,7 @@ fn locking_wound_wait_is_deadlock_free_but_needs_a_reliable_network() {
     let props = [
         ("atomicity", H),
         ("deadlock_freedom", H),
+        ("progress", H),
         ("timeout_revert", H),
         ("isolation", H),
         ("can_commit", W(6)),
@@ -157,6 +161,7 @@ fn locking_wound_after_commit_breaks_atomicity() {
         &[
             ("atomicity", V(5)),
             ("deadlock_freedom", H),
+            ("progress", H),
             ("timeout_revert", V(5)),
             ("isolation", H),
             ("can_commit", W(6)),
@@ -171,6 +176,7 @@ fn locking_repeal_confirm_can_abort_both() {
     let props = [
         ("atomicity", H),
         ("deadlock_freedom", H),
+        ("progress", H),
         ("timeout_revert", H),
         ("isolation", H),
         ("can_commit", W(8)),
@@ -193,6 +199,7 @@ fn train_hotel_default_holds_with_both_witnesses() {
         ("atomicity", H),
         ("timeout_revert", H),
         ("conservation", H),
+        ("progress", H),
         ("can_commit", W(8)),
         ("can_abort", W(7)),
     ];
@@ -224,6 +231,8 @@ fn train_hotel_deadline_bound_needs_synchrony() {
             ("atomicity", H),
             ("timeout_revert", V(11)),
             ("conservation", H),
+            // A lost Commit is never re-sent: the train stays held for good.
+            ("progress", V(7)),
             ("can_commit", W(8)),
             ("can_abort", W(7)),
         ],
@@ -241,6 +250,7 @@ fn train_hotel_naive_timeout_breaks_atomicity() {
             ("atomicity", V(8)),
             ("timeout_revert", V(8)),
             ("conservation", H),
+            ("progress", H),
             ("can_commit", W(8)),
             ("can_abort", W(7)),
         ],
@@ -259,6 +269,7 @@ fn train_hotel_sender_clock_timeout_refunds_a_sale() {
             ("atomicity", V(10)),
             ("timeout_revert", V(10)),
             ("conservation", V(10)),
+            ("progress", H),
             ("can_commit", W(8)),
             ("can_abort", W(7)),
         ],
