@@ -148,6 +148,7 @@ fn locking_wound_wait_is_deadlock_free_but_needs_a_reliable_network() {
     // No time-out recovers a lost message: a waiting transaction waits forever.
     let mut lossy = props;
     lossy[1].1 = V(6);
+    lossy[2].1 = V(1);
     expect("locking", "wound-wait", &["--loss", "1"], 2876, &lossy);
 }
 
@@ -209,7 +210,9 @@ fn train_hotel_default_holds_with_both_witnesses() {
     // Safety does not depend on timing at all: async time, lossy and replaying network (the
     // deadline fires at once, so the shortest revert is shorter).
     let mut untimed = props;
-    untimed[4].1 = W(3);
+    untimed[5].1 = W(3);
+    // Liveness does: a lost message is never re-sent, so a hold can stay for good.
+    untimed[3].1 = V(4);
     expect(
         "train-hotel",
         "default",
