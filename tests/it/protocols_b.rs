@@ -217,9 +217,9 @@ fn merge_blocks_coupled_fork_choice_keeps_the_pair_atomic() {
             "--replay",
             "3",
         ],
-        HOLDS,
+        VIOLATED,
         557,
-        &props,
+        &lossy,
     );
 }
 
