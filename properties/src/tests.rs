@@ -240,6 +240,7 @@ fn names_are_unique_and_stable() {
         [
             "atomicity",
             "deadlock_freedom",
+            "progress",
             "timeout_revert",
             "conservation",
             "no_double_spend",
@@ -327,4 +328,27 @@ fn quickcheck_double_create_iff_a_repeated_object() {
         NO_DOUBLE_CREATE.condition(&o) != repeated
     }
     quickcheck::quickcheck(law as fn(Vec<u8>) -> bool);
+}
+
+#[test]
+fn progress_finds_what_is_pending_quiescent_or_not() {
+    let mut o = Observation::default();
+    o.outcome(0, 1, Outcome::Locked);
+    o.quiescent = false;
+    // Not quiescent: deadlock_freedom has nothing to say, progress sees the pending outcome.
+    assert!(DEADLOCK_FREEDOM.condition(&o));
+    assert_eq!(
+        (PROGRESS.find)(&o),
+        Some(crate::Finding::StillUndecided {
+            tx: 0,
+            shard: 1,
+            outcome: Outcome::Locked
+        })
+    );
+    assert!(!PROGRESS.condition(&o));
+    let mut done = Observation::default();
+    done.outcome(0, 1, Outcome::Committed);
+    assert!(PROGRESS.condition(&done));
+    assert_eq!(Kind::Progress.as_str(), "progress");
+    assert_eq!(by_name("progress").map(|p| p.kind), Some(Kind::Progress));
 }
