@@ -21,7 +21,7 @@ fn extra() -> Vec<(&'static str, Request, Vec<&'static str>)> {
         // A crashed coordinator blocks 2PC: the classic blocking problem.
         "two-phase-commit",
         Request::new().kernel(KernelOverrides::new().with("crashes", 1)),
-        vec!["deadlock_freedom"],
+        vec!["deadlock_freedom", "progress"],
     )]
 }
 

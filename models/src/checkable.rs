@@ -27,7 +27,8 @@ pub trait Checkable:
 
     /// Evaluates every property's condition on `state` into `out`, in
     /// [`Checkable::property_info`] order: `true` when the state is fine for an `always` or
-    /// `terminal` property, `true` when it is a witness of a `sometimes` one.
+    /// `terminal` property, `true` when it is a witness of a `sometimes` one, `true` when it
+    /// is done for a `progress` one.
     fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>);
 
     /// One sentence on property `index` at `state`: what went wrong (or, for a witness, what
@@ -79,6 +80,14 @@ pub trait Checkable:
     /// checker (`CheckerBuilder::symmetry_fn`).
     fn stateright_symmetry(&self) -> Option<fn(&Self::State) -> Self::State> {
         None
+    }
+
+    /// Whether `action` counts on a path to *done* for `progress` properties (CTL `AG EF
+    /// done`): the graph pass follows only such steps backwards. Faults return `false`: the
+    /// system must be able to finish without further loss, replay or crashes. The default
+    /// counts every action.
+    fn progress_step(&self, _action: &Self::Action) -> bool {
+        true
     }
 
     /// Whether the model's own bounds cut `state`'s behaviour short (see [`Cut`]). The
@@ -172,6 +181,10 @@ pub fn stateright_properties<M: Checkable>(m: &M) -> Vec<Property<M>> {
         .map(|(p, f)| match p.kind {
             Kind::Always | Kind::Terminal => Property::always(p.name, f),
             Kind::Sometimes => Property::sometimes(p.name, f),
+            // AG EF is not a per-state property: stateright cannot judge it, and the engine
+            // reports it inconclusive there. A property that never fails keeps the slots
+            // aligned with the declaration.
+            Kind::Progress => Property::always(p.name, |_, _| true),
         })
         .collect()
 }

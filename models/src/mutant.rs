@@ -85,4 +85,11 @@ pub const MUTANTS: &[Mutant] = &[
         summary: "the room may be yanked while booked, taking it away from its booking",
         expect: Expect::Killed(&["booking_integrity"]),
     },
+    Mutant {
+        name: "locking/ignore-cancel-after-proof",
+        args: &["locking"],
+        summary: "the two-lock deadlock: the home shard ignores Cancel once a lock proof is in, \
+                  so two transactions each holding one lock time out and retry forever",
+        expect: Expect::Killed(&["progress"]),
+    },
 ];

@@ -20,15 +20,20 @@ pub enum Kind {
     Terminal,
     /// A witness: some reachable state must satisfy it, or the model is vacuous.
     Sometimes,
+    /// CTL `AG EF done`: from every reachable state some path of progress steps reaches a
+    /// state where the condition holds. Judged on the explored state graph, not per state: the
+    /// condition says whether a state is *done*.
+    Progress,
 }
 
 impl Kind {
-    /// The name used in output (`always`, `terminal`, `sometimes`).
+    /// The name used in output (`always`, `terminal`, `sometimes`, `progress`).
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Always => "always",
             Kind::Terminal => "terminal",
             Kind::Sometimes => "sometimes",
+            Kind::Progress => "progress",
         }
     }
 }
@@ -42,16 +47,18 @@ pub struct PropertySpec {
     pub kind: Kind,
     /// One sentence: what the property states.
     pub statement: &'static str,
-    /// For `always` and `terminal` kinds, finds a violation; for `sometimes`, finds a witness.
+    /// For `always` and `terminal` kinds, finds a violation; for `sometimes`, finds a witness;
+    /// for `progress`, finds what is still pending (`None` exactly when the state is done).
     pub find: fn(&Observation) -> Option<Finding>,
 }
 
 impl PropertySpec {
     /// The condition a checker evaluates per state: true when the state is fine for an
-    /// `always`/`terminal` property, true when the state is a witness for a `sometimes` one.
+    /// `always`/`terminal` property, true when the state is a witness for a `sometimes` one,
+    /// true when the state is done for a `progress` one.
     pub fn condition(&self, obs: &Observation) -> bool {
         match self.kind {
-            Kind::Always | Kind::Terminal => (self.find)(obs).is_none(),
+            Kind::Always | Kind::Terminal | Kind::Progress => (self.find)(obs).is_none(),
             Kind::Sometimes => (self.find)(obs).is_some(),
         }
     }
@@ -65,13 +72,26 @@ pub const ATOMICITY: PropertySpec = PropertySpec {
     find: find_atomicity,
 };
 
-/// No quiescent state leaves a transaction undecided or a lock held (L2).
+/// No quiescent state leaves a transaction undecided or a lock held (L2). It judges quiescent
+/// states only, so a protocol stuck in a retry loop (a timer re-armed forever) passes it:
+/// [`PROGRESS`] covers that.
 pub const DEADLOCK_FREEDOM: PropertySpec = PropertySpec {
     name: "deadlock_freedom",
     kind: Kind::Terminal,
-    statement: "no quiescent state (no enabled protocol step, no armed timer) leaves a \
-                transaction undecided or a lock held",
+    statement: "no quiescent state (no deliverable message, no armed timer, no enabled choice) \
+                leaves a transaction undecided or a lock held; retry loops are progress's",
     find: find_deadlock,
+};
+
+/// From every reachable state, some path of protocol steps (no further loss, replay or crash)
+/// reaches a state where every transaction is decided and no lock is held: CTL `AG EF done`,
+/// L2 without the quiescence proviso (PROTOCOLS.md §0.2).
+pub const PROGRESS: PropertySpec = PropertySpec {
+    name: "progress",
+    kind: Kind::Progress,
+    statement: "from every reachable state some path of protocol steps, without further \
+                faults, reaches a state where every transaction is decided and no lock is held",
+    find: find_pending,
 };
 
 /// Reverts and refunds happen only when the transaction can no longer commit, and at most once;
@@ -172,6 +192,7 @@ pub const ALL_ABORT: PropertySpec = PropertySpec {
 pub const ALL: &[PropertySpec] = &[
     ATOMICITY,
     DEADLOCK_FREEDOM,
+    PROGRESS,
     TIMEOUT_REVERT,
     CONSERVATION,
     NO_DOUBLE_SPEND,
@@ -222,6 +243,22 @@ fn find_deadlock(obs: &Observation) -> Option<Finding> {
         });
     }
     obs.locks.first().map(|l| Finding::LockHeld {
+        object: l.object,
+        shard: l.shard,
+        tx: l.tx,
+    })
+}
+
+/// What is still pending in a state, quiescent or not: `None` exactly when it is done.
+fn find_pending(obs: &Observation) -> Option<Finding> {
+    if let Some(o) = obs.outcomes.iter().find(|o| !o.outcome.is_decided()) {
+        return Some(Finding::StillUndecided {
+            tx: o.tx,
+            shard: o.shard,
+            outcome: o.outcome,
+        });
+    }
+    obs.locks.first().map(|l| Finding::StillLocked {
         object: l.object,
         shard: l.shard,
         tx: l.tx,

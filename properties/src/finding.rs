@@ -30,6 +30,26 @@ pub enum Finding {
         /// The outcome it is stuck at: `Pending` or `Locked`.
         outcome: Outcome,
     },
+    /// Work still pending in a state (`progress`): `tx` is not yet decided at `shard`. Unlike
+    /// [`Finding::Undecided`], steps may still be possible.
+    StillUndecided {
+        /// The transaction without a final outcome yet.
+        tx: TxId,
+        /// The shard at which `tx` is undecided.
+        shard: NodeId,
+        /// The outcome it is at: `Pending` or `Locked`.
+        outcome: Outcome,
+    },
+    /// Work still pending in a state (`progress`): a lock is held. Unlike
+    /// [`Finding::LockHeld`], steps may still be possible.
+    StillLocked {
+        /// The locked object.
+        object: ObjectId,
+        /// The shard that manages `object` and holds the lock.
+        shard: NodeId,
+        /// The transaction the lock is held for.
+        tx: TxId,
+    },
     /// A quiescent state with a lock still held.
     LockHeld {
         /// The locked object.
@@ -187,6 +207,26 @@ impl Finding {
                 tx(t),
                 outcome_word(outcome),
                 name(shard)
+            ),
+            Finding::StillUndecided {
+                tx: t,
+                shard,
+                outcome,
+            } => format!(
+                "no sequence of protocol steps finishes from here; {} is still {} on {}",
+                tx(t),
+                outcome_word(outcome),
+                name(shard)
+            ),
+            Finding::StillLocked {
+                object,
+                shard,
+                tx: t,
+            } => format!(
+                "no sequence of protocol steps finishes from here; {} on {} is still locked by {}",
+                obj(object),
+                name(shard),
+                tx(t)
             ),
             Finding::LockHeld {
                 object,

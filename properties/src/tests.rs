@@ -296,6 +296,7 @@ fn names_are_unique_and_stable() {
         [
             "atomicity",
             "deadlock_freedom",
+            "progress",
             "timeout_revert",
             "conservation",
             "no_double_spend",
@@ -496,4 +497,25 @@ fn serializability_needs_every_lock_at_execution() {
             shard: 0
         })
     );
+#[test]
+fn progress_finds_what_is_pending_quiescent_or_not() {
+    let mut o = Observation::default();
+    o.outcome(0, 1, Outcome::Locked);
+    o.quiescent = false;
+    // Not quiescent: deadlock_freedom has nothing to say, progress sees the pending outcome.
+    assert!(DEADLOCK_FREEDOM.condition(&o));
+    assert_eq!(
+        (PROGRESS.find)(&o),
+        Some(crate::Finding::StillUndecided {
+            tx: 0,
+            shard: 1,
+            outcome: Outcome::Locked
+        })
+    );
+    assert!(!PROGRESS.condition(&o));
+    let mut done = Observation::default();
+    done.outcome(0, 1, Outcome::Committed);
+    assert!(PROGRESS.condition(&done));
+    assert_eq!(Kind::Progress.as_str(), "progress");
+    assert_eq!(by_name("progress").map(|p| p.kind), Some(Kind::Progress));
 }

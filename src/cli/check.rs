@@ -9,7 +9,7 @@ use xshard_models::Request;
 
 use super::args::{CheckArgs, Format};
 use super::{CliError, Ctx};
-use crate::engine::{Engine, StopHandle};
+use crate::engine::{Engine, EngineKind, StopHandle};
 use crate::output;
 use crate::run;
 
@@ -97,6 +97,21 @@ pub(crate) fn run(a: &CheckArgs, ctx: &Ctx<'_>) -> Result<u8, CliError> {
     }
     for note in checked.files().filter_map(|f| f.svg_note.as_deref()) {
         eprintln!("{note}");
+    }
+    if a.engine == EngineKind::Stateright {
+        let progress: Vec<&str> = checked
+            .properties
+            .iter()
+            .filter(|p| p.kind == xshard_properties::Kind::Progress)
+            .map(|p| p.name)
+            .collect();
+        if !progress.is_empty() {
+            eprintln!(
+                "note: {} inconclusive: stateright's checker judges states one by one and \
+                 cannot compute AG EF; use --engine xshard",
+                progress.join(", ")
+            );
+        }
     }
     super::stdout::print(&match a.format {
         Format::Human => output::human::check(&checked, &ctx.program),

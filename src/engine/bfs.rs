@@ -692,28 +692,35 @@ fn path<M: Checkable>(cx: &Ctx<'_, M>, tree: &Tree, (level, pos): (usize, usize)
     }
     actions.reverse();
     let init = tree[0][j] as usize;
-    let mut path = Vec::with_capacity(level + 1);
-    path.push(init);
     if !cx.sym {
+        let mut path = Vec::with_capacity(level + 1);
+        path.push(init);
         path.extend(actions);
         return path;
     }
-    // The tree's actions are relative to canonical states: follow the canonical chain and, on
-    // the concrete states, take the smallest action reaching the next canonical state.
-    let model = cx.model;
+    concrete_path(cx.model, init, &actions)
+}
+
+/// Maps an encoded path of the canonical search (initial-state index, then action indices
+/// relative to canonical states) onto concrete states: it follows the canonical chain and, on
+/// the concrete states, takes the smallest action reaching the next canonical state.
+pub(super) fn concrete_path<M: Checkable>(model: &M, init: usize, actions: &[usize]) -> Vec<usize> {
+    let canon = |s: M::State| model.representative(&s);
+    let mut path = Vec::with_capacity(actions.len() + 1);
+    path.push(init);
     let Some(mut concrete) = model.init_states().into_iter().nth(init) else {
         return path;
     };
-    let mut canonical = cx.canon(concrete.clone());
+    let mut canonical = canon(concrete.clone());
     let mut acts = Vec::new();
-    for a in actions {
+    for &a in actions {
         acts.clear();
         model.actions(&canonical, &mut acts);
         let Some(next_c) = acts
             .get(a)
             .cloned()
             .and_then(|act| model.next_state(&canonical, act))
-            .map(|n| cx.canon(n))
+            .map(canon)
         else {
             break;
         };
@@ -721,7 +728,7 @@ fn path<M: Checkable>(cx: &Ctx<'_, M>, tree: &Tree, (level, pos): (usize, usize)
         model.actions(&concrete, &mut acts);
         let step = acts.iter().enumerate().find_map(|(b, act)| {
             let n = model.next_state(&concrete, act.clone())?;
-            (model.within_boundary(&n) && cx.canon(n.clone()) == next_c).then_some((b, n))
+            (model.within_boundary(&n) && canon(n.clone()) == next_c).then_some((b, n))
         });
         let Some((b, n)) = step else {
             break;

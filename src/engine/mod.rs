@@ -78,6 +78,7 @@ mod bfs;
 mod control;
 mod dfs;
 pub mod fingerprint;
+mod graph;
 mod sr;
 mod table;
 #[cfg(test)]
@@ -363,13 +364,46 @@ impl Engine {
     /// If the settings cannot run on this model (see [`EngineError`]); nothing is explored
     /// then.
     pub fn check<M: Checkable>(&self, model: &Arc<M>) -> Result<Report, EngineError> {
+        self.check_spilling(model, graph::SPILL_EDGES)
+    }
+
+    /// [`Engine::check`] with the graph pass's edge log spilling beyond `spill_at` edges.
+    fn check_spilling<M: Checkable>(
+        &self,
+        model: &Arc<M>,
+        spill_at: usize,
+    ) -> Result<Report, EngineError> {
         self.validate(&**model)?;
         let s = &self.settings;
-        Ok(self.run(|ctl| match (s.kind, s.strategy) {
-            (EngineKind::Stateright, _) => sr::run(model, s, ctl),
-            (EngineKind::Xshard, Strategy::Bfs) => bfs::run(&**model, s, ctl),
-            (EngineKind::Xshard, Strategy::Dfs) => dfs::run(&**model, s, ctl),
-        }))
+        let mut io_error = None;
+        let report = self.run(|ctl| {
+            let mut report = match (s.kind, s.strategy) {
+                (EngineKind::Stateright, _) => sr::run(model, s, ctl),
+                (EngineKind::Xshard, Strategy::Bfs) => bfs::run(&**model, s, ctl),
+                (EngineKind::Xshard, Strategy::Dfs) => dfs::run(&**model, s, ctl),
+            };
+            match s.kind {
+                // stateright's checker judges states one by one: AG EF is beyond it.
+                EngineKind::Stateright => {
+                    for p in &mut report.properties {
+                        if p.kind == Kind::Progress {
+                            p.status = Status::Inconclusive;
+                            p.path = None;
+                        }
+                    }
+                }
+                EngineKind::Xshard => {
+                    if let Err(e) = graph::run(&**model, s, ctl, &mut report.properties, spill_at) {
+                        io_error = Some(e);
+                    }
+                }
+            }
+            report
+        });
+        match io_error {
+            Some(e) => Err(EngineError::Io(e)),
+            None => Ok(report),
+        }
     }
 
     fn validate<M: Checkable>(&self, model: &M) -> Result<(), EngineError> {
@@ -498,6 +532,9 @@ pub enum EngineError {
          use symmetry reduction with xshard's engine, or stateright's checker without it"
     )]
     StaterightSymmetry,
+    /// The graph pass of `progress` properties could not write or read its spilled edge log.
+    #[error("cannot spill the state graph's edge log to a temporary file: {0}")]
+    Io(#[from] std::io::Error),
     /// stateright's checker runs through an adapter with a fixed number of property slots.
     #[error(
         "stateright's checker supports at most {max} properties and this model has \
@@ -588,6 +625,9 @@ pub struct PropertyResult {
     /// The path to the counterexample or witness state, as stateright's `Path` encodes it: the
     /// index of the initial state, then the index of each action in `Model::actions`.
     pub path: Option<Vec<usize>>,
+    /// `progress` properties judged on the explored graph: how many reachable states can
+    /// never reach a done state (`None` for other kinds, or when the graph pass did not run).
+    pub stuck_states: Option<u64>,
 }
 
 /// Statistics of a run.
@@ -648,6 +688,8 @@ fn hit(kind: Kind, condition: bool) -> bool {
     match kind {
         Kind::Always | Kind::Terminal => !condition,
         Kind::Sometimes => condition,
+        // Judged on the explored graph (`graph.rs`), never per state.
+        Kind::Progress => false,
     }
 }
 
@@ -688,6 +730,7 @@ fn report(
             kind,
             status: status(kind, path.is_some(), complete),
             path,
+            stuck_states: None,
         })
         .collect();
     Report {

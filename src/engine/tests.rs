@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use xshard_models::kernel::World;
 use xshard_models::protocols::two_phase_commit::{default_kernel, TwoPhaseCommit};
 use xshard_models::tla::two_phase::{TwoPhase, Variant};
+use xshard_properties::Kind;
 
 use super::*;
 
@@ -298,4 +299,94 @@ fn names_parse_back_and_match_serde() {
         err.to_string(),
         "unknown engine 'spin' (expected one of: xshard, stateright)"
     );
+}
+
+fn blocked_2pc() -> Arc<World<TwoPhaseCommit>> {
+    let mut kernel = default_kernel();
+    kernel.crashes = 1;
+    Arc::new(World::new(
+        TwoPhaseCommit {
+            shards: 2,
+            revert_after_vote: false,
+        },
+        kernel,
+    ))
+}
+
+/// The progress property's verdict, path and stuck count.
+fn progress(r: &Report) -> (Status, Option<Vec<usize>>, Option<u64>) {
+    let p = r
+        .properties
+        .iter()
+        .find(|p| p.kind == Kind::Progress)
+        .expect("the model declares progress");
+    (p.status, p.path.clone(), p.stuck_states)
+}
+
+#[test]
+fn the_edge_log_spills_and_reads_back_in_order() {
+    let mut log = graph::EdgeLog::new(16);
+    let edges: Vec<(u32, u32)> = (0..100).map(|i| (i, (i * 7) % 100)).collect();
+    for &(s, d) in &edges {
+        log.push(s, d).expect("the temporary file is writable");
+    }
+    assert!(log.is_spilled());
+    assert_eq!(log.len(), 100);
+    let mut back = Vec::new();
+    log.for_each(|s, d| back.push((s, d)))
+        .expect("the temporary file is readable");
+    assert_eq!(back, edges);
+}
+
+#[test]
+fn a_spilled_graph_gives_the_in_memory_answer() {
+    let model = blocked_2pc();
+    let e = Engine::new();
+    let mem = e.check(&model).expect("checks");
+    let spilled = e.check_spilling(&model, 8).expect("checks");
+    assert_eq!(progress(&mem), progress(&spilled));
+    let (status, path, stuck) = progress(&mem);
+    assert_eq!(status, Status::Violated);
+    assert_eq!(path.map(|p| p.len() - 1), Some(3));
+    assert_eq!(stuck, Some(243));
+}
+
+#[test]
+fn engines_and_symmetry_agree_on_progress() {
+    let model = blocked_2pc();
+    let want = progress(&Engine::new().check(&model).expect("checks"));
+    for e in [
+        Engine::new().threads(2),
+        Engine::new().strategy(Strategy::Dfs),
+        Engine::new().strategy(Strategy::Dfs).threads(2),
+    ] {
+        assert_eq!(progress(&e.check(&model).expect("checks")), want, "{e:?}");
+    }
+    // Up to symmetry the graph is smaller, but a shortest path to a stuck state is as long,
+    // and it replays on concrete states.
+    let sym = progress(&Engine::new().symmetry(true).check(&model).expect("checks"));
+    assert_eq!(sym.0, Status::Violated);
+    let path = sym.1.expect("a counterexample");
+    assert_eq!(path.len() - 1, 3);
+    assert!(replay_path(&*model, &path).is_ok());
+}
+
+#[test]
+fn a_depth_bound_leaves_progress_inconclusive_unless_violated() {
+    let model = blocked_2pc();
+    // The 3-step stuck state is at the bound: its successors were not explored, so it might
+    // finish, and nothing is provably stuck.
+    let r = Engine::new().max_depth(4).check(&model).expect("checks");
+    assert_eq!(progress(&r).0, Status::Inconclusive);
+    assert_eq!(progress(&r).2, Some(0));
+    // A state counts as stuck only when everything it can reach is inside the bound: 4 such
+    // at depth 6, all 243 once the bound cuts nothing that matters.
+    let r = Engine::new().max_depth(6).check(&model).expect("checks");
+    assert_eq!(
+        (progress(&r).0, progress(&r).2),
+        (Status::Violated, Some(4))
+    );
+    assert_eq!(r.stopped_by, Some(Bound::MaxDepth));
+    let r = Engine::new().max_depth(14).check(&model).expect("checks");
+    assert_eq!(progress(&r).2, Some(243));
 }

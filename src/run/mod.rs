@@ -70,6 +70,9 @@ pub struct PropertyOutcome {
     pub trace: Option<Counterexample>,
     /// The files written for a violation (after [`Checked::write_files`]).
     pub files: Option<WrittenFiles>,
+    /// For a `progress` property judged on the explored graph: the reachable states from
+    /// which no done state is reachable.
+    pub stuck_states: Option<u64>,
 }
 
 impl PropertyOutcome {
@@ -245,6 +248,7 @@ pub fn check_resolved(
             path: p.path,
             trace,
             files: None,
+            stuck_states: p.stuck_states,
         });
     }
     Ok(Checked {

@@ -15,6 +15,9 @@
 //!   unchanged and any difference means the file was altered. When the property no longer
 //!   fails, the model was fixed, and a fix legitimately changes what the steps do; the
 //!   differences are returned as notes.
+//!
+//! A `progress` counterexample ends in a state from which no path of progress steps reaches a
+//! done state; the replay checks exactly that, by a search forward from the final state.
 
 use xshard_models::{Checkable, ConfigError, Step};
 use xshard_properties::Kind;
@@ -189,9 +192,14 @@ pub fn replay<M: Checkable>(
     let reproduced = match kind {
         Kind::Always | Kind::Terminal => !holds,
         Kind::Sometimes => holds,
+        Kind::Progress => !holds && !can_finish(model, index, &state),
     };
     let obs = model.observe(&state);
-    let explanation = model.explain(index, &state);
+    let explanation = if kind == Kind::Progress && !reproduced {
+        "a done state is reachable from the final state".to_string()
+    } else {
+        model.explain(index, &state)
+    };
     if reproduced {
         if let Some((i, d)) = differences.first() {
             return Err(at(*i, d.clone()));
@@ -313,4 +321,36 @@ fn consequence_difference(recorded: &Step, model: &Step) -> Option<String> {
         ));
     }
     None
+}
+
+/// Whether some path of progress steps from `state` reaches a state where property `index`
+/// (a `progress` one) is done, or a state whose future the model's bounds cut (which might).
+fn can_finish<M: Checkable>(model: &M, index: usize, state: &M::State) -> bool {
+    use std::collections::{HashSet, VecDeque};
+    let mut seen: HashSet<M::State> = HashSet::new();
+    let mut queue = VecDeque::from([state.clone()]);
+    seen.insert(state.clone());
+    let (mut actions, mut conditions) = (Vec::new(), Vec::new());
+    while let Some(s) = queue.pop_front() {
+        model.evaluate(&s, &mut conditions);
+        if conditions.get(index).copied().unwrap_or(true) || model.cut(&s).is_some() {
+            return true;
+        }
+        actions.clear();
+        model.actions(&s, &mut actions);
+        for a in actions.drain(..) {
+            if !model.progress_step(&a) {
+                continue;
+            }
+            if let Some(n) = model.next_state(&s, a) {
+                if model.cut(&n) == Some(xshard_models::Cut::CopyCap) {
+                    return true;
+                }
+                if model.within_boundary(&n) && seen.insert(n.clone()) {
+                    queue.push_back(n);
+                }
+            }
+        }
+    }
+    false
 }

@@ -215,9 +215,9 @@ fn the_kernel_line_uses_the_flags_spellings() {
             "--delta",
             "2",
             "--horizon",
-            "5"
+            "7"
         ]),
         "kernel: network ordered, loss 1, replay 0, crashes 0, crash-mode stop, time clocked, \
-         delta 2, horizon 5"
+         delta 2, horizon 7"
     );
 }

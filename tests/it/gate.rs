@@ -244,7 +244,7 @@ fn project_suite_covers_every_registered_variant_with_its_expected_verdict() {
     };
     assert_eq!(
         find("two-phase-commit/default crashes=1"),
-        "violates deadlock_freedom"
+        "violates deadlock_freedom, progress"
     );
     assert_eq!(find("tla-two-phase/default rms=4"), "holds");
     assert_eq!(find("tla-two-phase/default rms=5"), "holds");

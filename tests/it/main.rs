@@ -10,6 +10,7 @@ mod layout;
 mod manifest;
 #[cfg(feature = "mutants")]
 mod mutants;
+mod progress;
 mod protocols_a;
 mod protocols_b;
 mod scaffold;

@@ -107,3 +107,47 @@ fn the_table_and_the_mutation_points_agree() {
     listed.sort();
     assert_eq!(names_in_source, listed);
 }
+
+/// The `progress` line of a mutant's run: its length and the states that can never finish.
+fn progress_of(mutant: &str, args: &[&str]) -> (String, u64, u64) {
+    let mut cmd = xshard();
+    cmd.arg("check")
+        .args(args)
+        .args(["--format", "json", "--out"]);
+    cmd.arg(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("mutants"));
+    let out = cmd.env(VAR, mutant).output().expect("xshard runs");
+    let lines = json_lines(&String::from_utf8_lossy(&out.stdout));
+    let p = all(&lines, "property")
+        .into_iter()
+        .find(|p| p["name"] == "progress")
+        .cloned()
+        .expect("the model declares progress");
+    (
+        p["status"].as_str().unwrap_or_default().to_string(),
+        p["length"].as_u64().unwrap_or(u64::MAX),
+        p["stuck_states"].as_u64().unwrap_or(u64::MAX),
+    )
+}
+
+#[test]
+fn a_retransmission_that_skips_the_last_shard_can_never_decide() {
+    // The issue: 99 reachable states can never decide; 4 steps: Prepare to shard-b, vote
+    // time-out, shard-b votes yes, the Abort to shard-b is lost.
+    assert_eq!(
+        progress_of(
+            "two-phase-commit/skip-last-retransmit",
+            &["two-phase-commit", "--loss", "1"]
+        ),
+        ("violated".to_string(), 4, 99)
+    );
+}
+
+#[test]
+fn a_home_shard_ignoring_cancel_deadlocks_two_locks() {
+    // Both lock requests granted and both proofs in: each transaction waits for the other's
+    // lock, and every Cancel is ignored.
+    assert_eq!(
+        progress_of("locking/ignore-cancel-after-proof", &["locking"]),
+        ("violated".to_string(), 4, 32)
+    );
+}

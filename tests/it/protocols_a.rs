@@ -80,6 +80,7 @@ fn locking_default_holds_with_both_witnesses() {
     let props = [
         ("atomicity", H),
         ("deadlock_freedom", H),
+        ("progress", H),
         ("timeout_revert", H),
         ("isolation", H),
         ("serializability", H),
@@ -104,6 +105,7 @@ fn locking_no_timeout_deadlocks() {
         &[
             ("atomicity", H),
             ("deadlock_freedom", V(6)),
+            ("progress", V(2)),
             ("timeout_revert", H),
             ("isolation", H),
             ("serializability", H),
@@ -122,6 +124,7 @@ fn locking_timeout_race_splits_a_transaction() {
         &[
             ("atomicity", V(5)),
             ("deadlock_freedom", H),
+            ("progress", H),
             ("timeout_revert", V(5)),
             ("isolation", H),
             ("serializability", V(5)),
@@ -136,6 +139,7 @@ fn locking_wound_wait_is_deadlock_free_but_needs_a_reliable_network() {
     let props = [
         ("atomicity", H),
         ("deadlock_freedom", H),
+        ("progress", H),
         ("timeout_revert", H),
         ("isolation", H),
         ("serializability", H),
@@ -150,6 +154,7 @@ fn locking_wound_wait_is_deadlock_free_but_needs_a_reliable_network() {
     // No time-out recovers a lost message: a waiting transaction waits forever.
     let mut lossy = props;
     lossy[1].1 = V(6);
+    lossy[2].1 = V(1);
     expect("locking", "wound-wait", &["--loss", "1"], 2876, &lossy);
 }
 
@@ -163,6 +168,7 @@ fn locking_wound_after_commit_breaks_atomicity() {
         &[
             ("atomicity", V(5)),
             ("deadlock_freedom", H),
+            ("progress", H),
             ("timeout_revert", V(5)),
             ("isolation", H),
             ("serializability", V(5)),
@@ -178,6 +184,7 @@ fn locking_repeal_confirm_can_abort_both() {
     let props = [
         ("atomicity", H),
         ("deadlock_freedom", H),
+        ("progress", H),
         ("timeout_revert", H),
         ("isolation", H),
         ("serializability", H),
@@ -201,6 +208,7 @@ fn train_hotel_default_holds_with_both_witnesses() {
         ("atomicity", H),
         ("timeout_revert", H),
         ("conservation", H),
+        ("progress", H),
         ("can_commit", W(8)),
         ("can_abort", W(7)),
     ];
@@ -210,7 +218,9 @@ fn train_hotel_default_holds_with_both_witnesses() {
     // Safety does not depend on timing at all: async time, lossy and replaying network (the
     // deadline fires at once, so the shortest revert is shorter).
     let mut untimed = props;
-    untimed[4].1 = W(3);
+    untimed[5].1 = W(3);
+    // Liveness does: a lost message is never re-sent, so a hold can stay for good.
+    untimed[3].1 = V(4);
     expect(
         "train-hotel",
         "default",
@@ -232,6 +242,8 @@ fn train_hotel_deadline_bound_needs_synchrony() {
             ("atomicity", H),
             ("timeout_revert", V(11)),
             ("conservation", H),
+            // A lost Commit is never re-sent: the train stays held for good.
+            ("progress", V(7)),
             ("can_commit", W(8)),
             ("can_abort", W(7)),
         ],
@@ -249,6 +261,7 @@ fn train_hotel_naive_timeout_breaks_atomicity() {
             ("atomicity", V(8)),
             ("timeout_revert", V(8)),
             ("conservation", H),
+            ("progress", H),
             ("can_commit", W(8)),
             ("can_abort", W(7)),
         ],
@@ -267,6 +280,7 @@ fn train_hotel_sender_clock_timeout_refunds_a_sale() {
             ("atomicity", V(10)),
             ("timeout_revert", V(10)),
             ("conservation", V(10)),
+            ("progress", H),
             ("can_commit", W(8)),
             ("can_abort", W(7)),
         ],

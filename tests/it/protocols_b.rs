@@ -93,10 +93,22 @@ fn receipts_default_holds_under_replay_loss_and_reorgs() {
         ("conservation", "holds", None),
         ("no_double_spend", "holds", None),
         ("no_double_create", "holds", None),
+        ("progress", "holds", None),
         ("can_commit", "witnessed", Some(3)),
     ];
     assert_check(&["receipts"], HOLDS, 211, &props);
-    assert_check(&["receipts", "--loss", "1"], HOLDS, 507, &props);
+    // A lost claim is never resubmitted: safe, but the transfer stays pending on B.
+    assert_check(
+        &["receipts", "--loss", "1"],
+        VIOLATED,
+        507,
+        &[
+            ("conservation", "holds", None),
+            ("no_double_create", "holds", None),
+            ("progress", "violated", Some(3)),
+            ("can_commit", "witnessed", Some(3)),
+        ],
+    );
     // Async is the model's choice; a clock only multiplies states.
     assert_check(&["receipts", "--time", "clocked"], HOLDS, 2763, &props);
     assert_check(
@@ -117,6 +129,7 @@ fn receipts_without_replay_guard_double_claim_by_replay() {
             ("conservation", "violated", Some(4)),
             ("no_double_spend", "violated", Some(4)),
             ("no_double_create", "violated", Some(4)),
+            ("progress", "holds", None),
             ("can_commit", "witnessed", Some(3)),
         ],
     );
@@ -139,6 +152,7 @@ fn receipts_without_replay_guard_double_claim_by_replay() {
             ("conservation", "holds", None),
             ("no_double_spend", "holds", None),
             ("no_double_create", "holds", None),
+            ("progress", "holds", None),
             ("can_commit", "witnessed", Some(3)),
         ],
     );
@@ -154,6 +168,7 @@ fn receipts_claimed_against_a_non_final_root_inflate_on_reorg() {
             ("conservation", "violated", Some(3)),
             ("no_double_spend", "holds", None),
             ("no_double_create", "holds", None),
+            ("progress", "holds", None),
             ("can_commit", "witnessed", Some(3)),
         ],
     );
@@ -179,6 +194,7 @@ fn receipts_claimed_against_a_non_final_root_inflate_on_reorg() {
             ("conservation", "holds", None),
             ("no_double_spend", "holds", None),
             ("no_double_create", "holds", None),
+            ("progress", "holds", None),
             ("can_commit", "witnessed", Some(3)),
         ],
     );
@@ -188,11 +204,15 @@ fn receipts_claimed_against_a_non_final_root_inflate_on_reorg() {
 fn merge_blocks_coupled_fork_choice_keeps_the_pair_atomic() {
     let props = [
         ("atomicity", "holds", None),
+        ("progress", "holds", None),
         ("can_commit", "witnessed", Some(2)),
         ("can_abort", "witnessed", Some(3)),
     ];
     assert_check(&["merge-blocks"], HOLDS, 17, &props);
-    assert_check(&["merge-blocks", "--loss", "1"], HOLDS, 23, &props);
+    // Safe under loss, but a lost message is never re-sent: a lock stays for good.
+    let mut lossy = props;
+    lossy[1] = ("progress", "violated", Some(2));
+    assert_check(&["merge-blocks", "--loss", "1"], VIOLATED, 23, &lossy);
     assert_check(
         &[
             "merge-blocks",
@@ -203,9 +223,9 @@ fn merge_blocks_coupled_fork_choice_keeps_the_pair_atomic() {
             "--replay",
             "3",
         ],
-        HOLDS,
+        VIOLATED,
         557,
-        &props,
+        &lossy,
     );
 }
 
@@ -217,6 +237,7 @@ fn merge_blocks_independent_reorg_books_the_hotel_without_the_train() {
         17,
         &[
             ("atomicity", "violated", Some(3)),
+            ("progress", "holds", None),
             ("can_commit", "witnessed", Some(2)),
             ("can_abort", "witnessed", Some(4)),
         ],
@@ -246,6 +267,7 @@ fn merge_blocks_independent_reorg_books_the_hotel_without_the_train() {
         7,
         &[
             ("atomicity", "violated", Some(3)),
+            ("progress", "holds", None),
             ("can_commit", "witnessed", Some(2)),
             ("can_abort", "witnessed", Some(4)),
         ],

@@ -387,6 +387,16 @@ impl<P: Protocol> Checkable for World<P> {
         }
     }
 
+    /// Faults are not progress: a system that finishes only if more messages are lost,
+    /// replayed or nodes crash does not finish. Ticks, deliveries, timers, choices and
+    /// recoveries count.
+    fn progress_step(&self, action: &Self::Action) -> bool {
+        !matches!(
+            action,
+            KernelAction::Drop(_) | KernelAction::Replay { .. } | KernelAction::Crash(_)
+        )
+    }
+
     fn representative(&self, state: &Self::State) -> Self::State {
         super::symmetry::canonical(&self.protocol, self.config.delivery, &self.perms, state)
     }

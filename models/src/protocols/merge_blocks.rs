@@ -53,7 +53,7 @@
 //! different halves of T and are not interchangeable.
 
 use serde::Serialize;
-use xshard_properties::{NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT};
+use xshard_properties::{NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT, PROGRESS};
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
 use crate::kernel::{Effects, KernelConfig, Property, Protocol, World};
@@ -244,6 +244,7 @@ impl Protocol for MergeBlocks {
     fn properties(&self) -> Vec<Property<Self>> {
         vec![
             Property::catalogue(&ATOMICITY),
+            Property::catalogue(&PROGRESS),
             Property::catalogue(&CAN_COMMIT),
             Property::catalogue(&CAN_ABORT),
         ]

@@ -33,9 +33,11 @@
 //! and credited on B).
 //!
 //! What the checker reports (default kernel: unordered delivery, `--replay 1`, async time):
-//! - default: `conservation` and `no_double_create` hold, `can_commit` is witnessed. They still
-//!   hold with `--loss 1` (a lost claim leaves the receipt unclaimed, counted as in flight: a
-//!   liveness issue for the relayer, not a safety one).
+//! - default: `conservation`, `no_double_create` and `progress` hold, `can_commit` is
+//!   witnessed. The safety properties still hold with `--loss 1` (a lost claim leaves the
+//!   receipt unclaimed, counted as in flight), but `progress` is violated in 3 steps (Send,
+//!   Finalize, the claim is lost): nobody resubmits the receipt, so the transfer stays pending
+//!   on B for good — the relayer's liveness issue, found.
 //! - `no-replay-guard` (B does not consult its bitfield; bug (a), S9): the replayed claim credits
 //!   the receipt twice — `conservation`, `no_double_spend` and `no_double_create` violated in
 //!   4 steps: Send,
@@ -62,7 +64,7 @@
 use serde::Serialize;
 use xshard_properties::{
     Amount, Event, Ledger, NodeId, Observation, Outcome, CAN_COMMIT, CONSERVATION,
-    NO_DOUBLE_CREATE, NO_DOUBLE_SPEND,
+    NO_DOUBLE_CREATE, NO_DOUBLE_SPEND, PROGRESS,
 };
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -309,6 +311,7 @@ impl Protocol for Receipts {
             Property::catalogue(&CONSERVATION),
             Property::catalogue(&NO_DOUBLE_SPEND),
             Property::catalogue(&NO_DOUBLE_CREATE),
+            Property::catalogue(&PROGRESS),
             Property::catalogue(&CAN_COMMIT),
         ]
     }
@@ -356,7 +359,7 @@ impl ModelEntry for Entry {
             ],
             kernel: Some(default_kernel()),
             notes: vec![
-                "--loss 1: the default still holds (a lost claim stays an unclaimed receipt)",
+                "--loss 1: progress violated (a lost claim is never resubmitted); the rest holds",
                 "no-replay-guard --replay 0: holds (the double claim needs the replay)",
                 "unfinalized-claim -p reorgs=0: holds (the flaw needs a reorg of the source)",
             ],

@@ -15,12 +15,14 @@
 //! shard has acknowledged, so message loss cannot strand a shard. One transaction (`tx1`).
 //!
 //! What the checker reports, by configuration:
-//! - default (`--loss 1`, no crash): `atomicity`, `deadlock_freedom`, `timeout_revert` hold;
-//!   both witnesses (`can_commit`, `can_abort`) are found.
+//! - default (`--loss 1`, no crash): `atomicity`, `deadlock_freedom`, `progress`,
+//!   `timeout_revert` hold; both witnesses (`can_commit`, `can_abort`) are found.
 //! - `--crashes 1` (crash-stop of the coordinator): `deadlock_freedom` is violated — the
 //!   coordinator crashes after every shard voted yes and the shards stay prepared, holding
 //!   their locks, with nothing left that can happen: 2PC's blocking, not a bug of this model.
-//!   Safety (`atomicity`) still holds.
+//!   `progress` is violated too, in 3 steps (a Prepare delivered, that shard votes yes, the
+//!   coordinator crashes): from there no step decides the prepared shard. Safety
+//!   (`atomicity`) still holds.
 //! - `--crashes 1 --crash-mode recover`: everything holds again; the recovered coordinator
 //!   re-sends its logged decision, or aborts if it had not decided (presumed abort).
 //! - variant `revert-after-vote`: a shard that voted yes keeps its time-out and reverts on it —
@@ -34,7 +36,7 @@
 use serde::Serialize;
 use xshard_properties::{
     Event, Lock, LockMode, NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT,
-    DEADLOCK_FREEDOM, TIMEOUT_REVERT,
+    DEADLOCK_FREEDOM, PROGRESS, TIMEOUT_REVERT,
 };
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -350,6 +352,7 @@ impl Protocol for TwoPhaseCommit {
         vec![
             Property::catalogue(&ATOMICITY),
             Property::catalogue(&DEADLOCK_FREEDOM),
+            Property::catalogue(&PROGRESS),
             Property::catalogue(&TIMEOUT_REVERT),
             Property::catalogue(&CAN_COMMIT),
             Property::catalogue(&CAN_ABORT),
@@ -419,8 +422,8 @@ impl ModelEntry for Entry {
             }],
             kernel: Some(default_kernel()),
             notes: vec![
-                "--crashes 1: deadlock_freedom violated (the coordinator crashes after all votes \
-                 and the shards stay prepared: 2PC blocks); atomicity still holds",
+                "--crashes 1: deadlock_freedom and progress violated (the coordinator crashes \
+                 after all votes and the shards stay prepared: 2PC blocks); atomicity holds",
                 "--crashes 1 --crash-mode recover: everything holds (the decision is logged and \
                  re-sent; an undecided coordinator presumes abort)",
             ],

@@ -32,7 +32,11 @@
 //! never yanked away, never replaced by a free instance). tx1 concerns only the train's shard,
 //! where the room is when it is booked, so that is the one outcome reported. No `can_abort`:
 //! yanking has no abort — the "time-out" is that
-//! anyone may yank the room away again (which the model allows), not a revert.
+//! anyone may yank the room away again (which the model allows), not a revert. No
+//! `progress` either: the booking is the user's option, not an obligation, so tx1 legitimately
+//! stays pending for good — once both shards have used their yanks with the room back on the
+//! hotel's shard, `Book` is never enabled again (the catalogue's `progress` finds such a state
+//! in 4 steps: Yank, Submit, Claim, Yank), and that is not a protocol failure.
 //!
 //! What the checker reports (default kernel: unordered, `--replay 1`, clocked time, Δ = 1,
 //! horizon 3):

@@ -3,10 +3,13 @@
 //! - `begin`: `schema_version`, `command` (`"check"`), `model`, `variant`, `params` (object of
 //!   numbers), `kernel` (object or null: `delivery`, `loss`, `replay`, `crashes`, `crash_mode`,
 //!   `time`, `delta`, `horizon`), `xshard_version`.
-//! - one `property` per property: `name`, `kind` (`always` | `terminal` | `sometimes`),
-//!   `status` (`holds` | `violated` | `witnessed` | `unwitnessed` | `inconclusive`), `length`
-//!   (number of actions of the counterexample or witness path, or null), `path` (the encoded
-//!   action path or null), `explanation` (one sentence, or null).
+//! - one `property` per property: `name`, `kind` (`always` | `terminal` | `sometimes` |
+//!   `progress`), `status` (`holds` | `violated` | `witnessed` | `unwitnessed` |
+//!   `inconclusive`), `length` (number of actions of the counterexample or witness path, or
+//!   null), `path` (the encoded action path or null), `explanation` (one sentence, or null),
+//!   and for a `progress` property judged on the explored graph `stuck_states` (how many
+//!   reachable states can never reach a done state; absent for other kinds and under
+//!   stateright's checker).
 //! - one `counterexample` per violated property: the whole trace (see
 //!   [`crate::trace::Counterexample`]) plus `files`: `json`, `dot` (paths of the written
 //!   files) and `svg` (path or null when no SVG was rendered), or null when no files were
@@ -58,7 +61,7 @@ pub struct Begin<'a> {
 pub struct Property<'a> {
     /// The stable name.
     pub name: &'a str,
-    /// `always`, `terminal` or `sometimes`.
+    /// `always`, `terminal`, `sometimes` or `progress`.
     pub kind: Kind,
     /// The verdict.
     pub status: Status,
@@ -68,6 +71,9 @@ pub struct Property<'a> {
     pub path: Option<&'a [usize]>,
     /// One sentence on what was found.
     pub explanation: Option<&'a str>,
+    /// `progress` only: reachable states from which no done state is reachable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stuck_states: Option<u64>,
 }
 
 /// The files of a counterexample.
@@ -159,6 +165,7 @@ pub fn check(run: &Checked) -> String {
                 length: p.length(),
                 path: p.path.as_deref(),
                 explanation: p.explanation(),
+                stuck_states: p.stuck_states,
             },
         ));
     }

@@ -62,14 +62,15 @@ impl<P: Protocol> Property<P> {
         self.info
     }
 
-    /// Whether the state is fine (`always`, `terminal`) or a witness (`sometimes`).
+    /// Whether the state is fine (`always`, `terminal`), a witness (`sometimes`) or done
+    /// (`progress`).
     pub fn condition(&self, protocol: &P, nodes: &[P::Node], obs: &Observation) -> bool {
         let found = match &self.find {
             Find::Catalogue(spec) => (spec.find)(obs).is_some(),
             Find::Own(f) => f(protocol, nodes, obs).is_some(),
         };
         match self.info.kind {
-            Kind::Always | Kind::Terminal => !found,
+            Kind::Always | Kind::Terminal | Kind::Progress => !found,
             Kind::Sometimes => found,
         }
     }

@@ -230,6 +230,10 @@ impl Locking {
                 let tx = t.index();
                 let h = &mut home[tx];
                 match h.phase {
+                    // Seeded bug: a home shard that waits for the missing proof rather than
+                    // abort, so two transactions each holding one lock retry forever.
+                    Phase::Collecting
+                        if h.proofs != 0 && mutant::on("locking/ignore-cancel-after-proof") => {}
                     Phase::Collecting => Self::home_abort(h, tx, true, out),
                     Phase::Executed => out.send(from, Self::release(h, tx, s)),
                     Phase::Aborted => out.send(from, Msg::Abort(t)),

@@ -44,7 +44,9 @@
 //!   `T`); the home shard decides once, so no two shards can disagree (`atomicity`), and a revert
 //!   happens only for a transaction the home shard will never execute (`timeout_revert`). Every
 //!   held lock keeps a timer armed, so no quiescent state holds a lock, and a waiting request
-//!   either gets the lock (and then a timer) or is aborted (`deadlock_freedom`). Locks are
+//!   either gets the lock (and then a timer) or is aborted (`deadlock_freedom`); from every
+//!   reachable state some path decides both transactions and frees every lock (`progress`,
+//!   which unlike `deadlock_freedom` also sees retry loops). Locks are
 //!   granted only when compatible (`isolation`). None of this depends on timing, so the model
 //!   uses **async time** (a timer may fire at any moment), the weakest assumption: the
 //!   time-out can race every message and the design is still safe. The time-out retries also
@@ -52,7 +54,8 @@
 //! - `no-timeout` — no time-out: `tx1` locks `obj1`, `tx2` locks `obj2`, each waits for the
 //!   other forever (post #22, PROTOCOLS.md S1): `deadlock_freedom` is violated. The
 //!   counterexample has 6 steps: the two winning lock requests, their two proofs delivered and
-//!   the two blocked requests (quiescence needs every message delivered).
+//!   the two blocked requests (quiescence needs every message delivered). `progress` is
+//!   violated in 2 steps, the two winning lock requests: done is unreachable from there.
 //! - `timeout-race` — the lock-holding time-out of post #1 (3a) taken literally: the resource
 //!   shard releases on its own time-out and only then tells the home shard (`Cancel`, which
 //!   aborts the transaction if it has not executed), independently of the home shard, which may
@@ -123,7 +126,7 @@ mod handlers;
 use serde::Serialize;
 use xshard_properties::{
     Lock, LockMode, NodeId, Observation, Outcome, TxEffect, Value, Write, ALL_ABORT, ATOMICITY,
-    CAN_ABORT, CAN_COMMIT, DEADLOCK_FREEDOM, ISOLATION, SERIALIZABILITY, TIMEOUT_REVERT,
+    CAN_ABORT, CAN_COMMIT, DEADLOCK_FREEDOM, ISOLATION, PROGRESS, SERIALIZABILITY, TIMEOUT_REVERT,
 };
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -465,6 +468,7 @@ impl crate::kernel::Protocol for Locking {
         let mut props = vec![
             Property::catalogue(&ATOMICITY),
             Property::catalogue(&DEADLOCK_FREEDOM),
+            Property::catalogue(&PROGRESS),
             Property::catalogue(&TIMEOUT_REVERT),
             Property::catalogue(&ISOLATION),
             Property::catalogue(&SERIALIZABILITY),
@@ -520,8 +524,8 @@ impl ModelEntry for Entry {
                  execution until the release is applied; timeout-race and wound-after-commit \
                  break it with their partial rollback",
                 "default with --loss 1 --replay 1: holds (2,877,669 states, about 30 s)",
-                "wound-wait and repeal-confirm with --loss 1: deadlock_freedom violated (no \
-                 time-out recovers a lost message); with --replay 1 they hold",
+                "wound-wait and repeal-confirm with --loss 1: deadlock_freedom and progress \
+                 violated (no time-out recovers a lost message); with --replay 1 they hold",
             ],
         }
     }
@@ -539,7 +543,7 @@ impl ModelEntry for Entry {
                 value: Variant::NoTimeout,
                 name: "no-timeout",
                 summary: "no lock time-out: each transaction wins one lock and waits forever",
-                expect: Expect::Violates(vec![DEADLOCK_FREEDOM.name]),
+                expect: Expect::Violates(vec![DEADLOCK_FREEDOM.name, PROGRESS.name]),
             },
             VariantSpec {
                 value: Variant::TimeoutRace,

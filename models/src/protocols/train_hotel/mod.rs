@@ -88,7 +88,7 @@ mod handlers;
 use serde::Serialize;
 use xshard_properties::{
     Amount, Ledger, Lock, LockMode, NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT,
-    CONSERVATION, TIMEOUT_REVERT,
+    CONSERVATION, PROGRESS, TIMEOUT_REVERT,
 };
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -426,6 +426,7 @@ impl crate::kernel::Protocol for TrainHotel {
             Property::catalogue(&ATOMICITY),
             Property::catalogue(&TIMEOUT_REVERT),
             Property::catalogue(&CONSERVATION),
+            Property::catalogue(&PROGRESS),
             Property::catalogue(&CAN_COMMIT),
             Property::catalogue(&CAN_ABORT),
         ]

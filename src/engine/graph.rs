@@ -1,0 +1,557 @@
+//! The explored state graph, and `progress` properties (CTL `AG EF done`) judged on it.
+//!
+//! `AG EF done` is not a per-state condition: a state is fine when *some* path of progress
+//! steps from it reaches a done state, which depends on the whole graph below it. Following
+//! the standard explicit-state algorithm for `EF` (Clarke, Grumberg, Peled, *Model Checking*,
+//! MIT Press 1999, §4.1: the states satisfying `E[true U φ]` are those reached backwards from
+//! the φ-states), the pass explores the model once more, sequentially and breadth first,
+//! keeping:
+//!
+//! - dense state ids in BFS order: a fingerprint table whose aux word is the id;
+//! - the BFS tree (parent id, action index per id), for counterexample paths;
+//! - an edge log of the progress steps (source id, destination id), spilled to a temporary
+//!   file once it outgrows [`SPILL_EDGES`] so that memory stays near 8 bytes per edge only up
+//!   to that point;
+//! - then the reverse adjacency in CSR form (in-degree counts, prefix sums, sources).
+//!
+//! Backward reachability from the done states marks every state that can finish. States whose
+//! future the search did not cover (the model's horizon, a successor dropped for the copy cap,
+//! the depth bound, or a run stopped early) are seeds too, as "might finish": a state that
+//! reaches neither a done state nor such a seed provably cannot finish, so every violation is
+//! real; a state that reaches only such seeds makes the verdict inconclusive. The
+//! counterexample is the BFS path to the smallest stuck id: a shortest path to a state from
+//! which done is unreachable.
+//!
+//! [`StateGraph`] is kept apart from the progress verdict so that leads-to properties under
+//! fairness (DESIGN.md, roadmap) can reuse the same ids, tree, edge log and reverse CSR.
+//!
+//! Cost: one more sequential exploration (the same distinct and generated states as the main
+//! run), plus per state 16 bytes of table (fingerprint, id) at most 4/3 loaded, 8 bytes of tree
+//! and a few bits of flags, and per progress edge 8 bytes in the log (or on disk) and 4 in the
+//! CSR.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use xshard_models::{Checkable, Cut};
+use xshard_properties::Kind;
+
+use super::control::Control;
+use super::fingerprint::fingerprint;
+use super::table::{FpTable, Insert};
+use super::{Bound, PropertyResult, Settings, Status};
+
+/// Edges the log keeps in memory before it spills them to a temporary file.
+pub(crate) const SPILL_EDGES: usize = 1 << 22;
+
+/// No parent: an initial state.
+const ROOT: u32 = u32::MAX;
+
+/// A fixed-size set of state ids.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Bits(Vec<u64>);
+
+impl Bits {
+    /// An empty set for ids below `n`.
+    pub fn new(n: usize) -> Self {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    fn grow_to(&mut self, n: usize) {
+        let words = n.div_ceil(64);
+        if self.0.len() < words {
+            self.0.resize(words, 0);
+        }
+    }
+
+    /// Adds `i`; whether it was new.
+    #[inline]
+    pub fn insert(&mut self, i: usize) -> bool {
+        self.grow_to(i + 1);
+        let (w, b) = (i / 64, 1u64 << (i % 64));
+        let new = self.0[w] & b == 0;
+        self.0[w] |= b;
+        new
+    }
+
+    /// Whether `i` is in the set.
+    #[inline]
+    pub fn contains(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
+/// A temporary file removed when dropped.
+#[derive(Debug)]
+struct Spill {
+    path: PathBuf,
+    out: Option<BufWriter<File>>,
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        self.out = None;
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The log of `(source, destination)` edges, in memory up to a threshold and then spilled.
+#[derive(Debug)]
+pub(crate) struct EdgeLog {
+    mem: Vec<(u32, u32)>,
+    spill_at: usize,
+    spill: Option<Spill>,
+    spilled: u64,
+}
+
+impl EdgeLog {
+    /// An empty log that spills to a temporary file whenever `spill_at` edges are in memory.
+    pub fn new(spill_at: usize) -> Self {
+        EdgeLog {
+            mem: Vec::new(),
+            spill_at: spill_at.max(1),
+            spill: None,
+            spilled: 0,
+        }
+    }
+
+    /// Appends an edge.
+    pub fn push(&mut self, src: u32, dst: u32) -> io::Result<()> {
+        self.mem.push((src, dst));
+        if self.mem.len() >= self.spill_at {
+            self.flush_to_disk()?;
+        }
+        Ok(())
+    }
+
+    fn flush_to_disk(&mut self) -> io::Result<()> {
+        if self.spill.is_none() {
+            static SEQ: AtomicU64 = AtomicU64::new(0);
+            let path = std::env::temp_dir().join(format!(
+                "xshard-edges-{}-{}.bin",
+                std::process::id(),
+                SEQ.fetch_add(1, Relaxed)
+            ));
+            let file = File::create(&path)?;
+            self.spill = Some(Spill {
+                path,
+                out: Some(BufWriter::new(file)),
+            });
+        }
+        let Some(out) = self.spill.as_mut().and_then(|s| s.out.as_mut()) else {
+            return Err(io::Error::other("the edge log's spill file is closed"));
+        };
+        for &(s, d) in &self.mem {
+            out.write_all(&s.to_le_bytes())?;
+            out.write_all(&d.to_le_bytes())?;
+        }
+        self.spilled += self.mem.len() as u64;
+        self.mem.clear();
+        Ok(())
+    }
+
+    /// Edges logged.
+    pub fn len(&self) -> u64 {
+        self.spilled + self.mem.len() as u64
+    }
+
+    /// Whether part of the log is on disk.
+    #[cfg(test)]
+    pub fn is_spilled(&self) -> bool {
+        self.spilled > 0
+    }
+
+    /// Calls `f` on every edge, in the order logged.
+    pub fn for_each(&mut self, mut f: impl FnMut(u32, u32)) -> io::Result<()> {
+        if let Some(spill) = self.spill.as_mut() {
+            if let Some(out) = spill.out.as_mut() {
+                out.flush()?;
+            }
+            let mut r = BufReader::with_capacity(1 << 16, File::open(&spill.path)?);
+            let mut buf = [0u8; 8];
+            for _ in 0..self.spilled {
+                r.read_exact(&mut buf)?;
+                let s = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
+                let d = u32::from_le_bytes([buf[4], buf[5], buf[6], buf[7]]);
+                f(s, d);
+            }
+        }
+        for &(s, d) in &self.mem {
+            f(s, d);
+        }
+        Ok(())
+    }
+}
+
+/// Reverse adjacency in compressed sparse row form: the predecessors of `v` are
+/// `sources[offsets[v]..offsets[v + 1]]`.
+#[derive(Debug, Default)]
+struct Csr {
+    offsets: Vec<u64>,
+    sources: Vec<u32>,
+}
+
+/// The explored graph: dense ids in BFS order, the BFS tree, the edge log and (once built)
+/// the reverse adjacency.
+#[derive(Debug)]
+pub(crate) struct StateGraph {
+    /// Per id: the parent's id ([`ROOT`] for an initial state).
+    parent: Vec<u32>,
+    /// Per id: the action index from the parent (the initial-state index for a root).
+    action: Vec<u32>,
+    edges: EdgeLog,
+    reverse: Option<Csr>,
+}
+
+impl StateGraph {
+    /// An empty graph whose edge log spills beyond `spill_at` edges.
+    pub fn new(spill_at: usize) -> Self {
+        StateGraph {
+            parent: Vec::new(),
+            action: Vec::new(),
+            edges: EdgeLog::new(spill_at),
+            reverse: None,
+        }
+    }
+
+    /// States (ids are `0..len`).
+    pub fn len(&self) -> usize {
+        self.parent.len()
+    }
+
+    /// Adds a state reached from `parent` by action index `action` (an initial state: no
+    /// parent, `action` is its initial-state index); its id.
+    pub fn add(&mut self, parent: Option<u32>, action: u32) -> u32 {
+        let id = self.parent.len() as u32;
+        self.parent.push(parent.unwrap_or(ROOT));
+        self.action.push(action);
+        id
+    }
+
+    /// Logs an edge; invalidates the reverse adjacency.
+    pub fn edge(&mut self, src: u32, dst: u32) -> io::Result<()> {
+        self.reverse = None;
+        self.edges.push(src, dst)
+    }
+
+    /// The encoded path of the BFS tree to `id`: initial-state index, then action indices.
+    pub fn tree_path(&self, id: u32) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut v = id as usize;
+        while self.parent[v] != ROOT {
+            out.push(self.action[v] as usize);
+            v = self.parent[v] as usize;
+        }
+        out.push(self.action[v] as usize);
+        out.reverse();
+        out
+    }
+
+    /// Builds the reverse adjacency from the edge log (two passes over it).
+    pub fn build_reverse(&mut self) -> io::Result<()> {
+        let n = self.len();
+        let mut offsets = vec![0u64; n + 1];
+        self.edges.for_each(|_, d| offsets[d as usize + 1] += 1)?;
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill: Vec<u64> = offsets[..n].to_vec();
+        let mut sources = vec![0u32; self.edges.len() as usize];
+        self.edges.for_each(|s, d| {
+            let at = &mut fill[d as usize];
+            sources[*at as usize] = s;
+            *at += 1;
+        })?;
+        self.reverse = Some(Csr { offsets, sources });
+        Ok(())
+    }
+
+    /// The predecessors of `v` along logged edges ([`StateGraph::build_reverse`] first).
+    pub fn predecessors(&self, v: u32) -> &[u32] {
+        match &self.reverse {
+            Some(c) => {
+                let v = v as usize;
+                &c.sources[c.offsets[v] as usize..c.offsets[v + 1] as usize]
+            }
+            None => &[],
+        }
+    }
+
+    /// Every state with a path of logged edges to a state in `seeds` (the seeds included).
+    pub fn reach_backwards(&self, seeds: &Bits) -> Bits {
+        let n = self.len();
+        let mut reached = Bits::new(n);
+        let mut stack: Vec<u32> = (0..n as u32)
+            .filter(|&v| seeds.contains(v as usize))
+            .collect();
+        for &v in &stack {
+            reached.insert(v as usize);
+        }
+        while let Some(v) = stack.pop() {
+            for &u in self.predecessors(v) {
+                if reached.insert(u as usize) {
+                    stack.push(u);
+                }
+            }
+        }
+        reached
+    }
+}
+
+/// What the graph pass explored.
+struct Explored {
+    graph: StateGraph,
+    /// Per progress property (in `props` order), the done states.
+    done: Vec<Bits>,
+    /// States whose future the search did not cover.
+    unknown: Bits,
+    /// Every reachable state was stored and expanded (the depth bound cut nothing).
+    complete: bool,
+}
+
+/// Explores `model` breadth first into a [`StateGraph`], logging the progress steps, with the
+/// run's bounds and symmetry exactly as `bfs.rs` applies them.
+fn explore<M: Checkable>(
+    model: &M,
+    opts: &Settings,
+    ctl: &Control,
+    props: &[usize],
+    spill_at: usize,
+) -> io::Result<Explored> {
+    let sym_on = sym(model, opts);
+    let canon = |s: M::State| {
+        if sym_on {
+            model.representative(&s)
+        } else {
+            s
+        }
+    };
+    let mut table = FpTable::new(Some(u64::MAX));
+    let mut grow_at = table.grow_at();
+    let mut graph = StateGraph::new(spill_at);
+    let mut done: Vec<Bits> = props.iter().map(|_| Bits::default()).collect();
+    let mut unknown = Bits::default();
+    let mut conds = Vec::new();
+    let mut frontier: Vec<M::State> = Vec::new();
+    // The main run's depth bound has already stopped `ctl`; this pass applies it itself.
+    let halt = || ctl.reason().is_some_and(|b| b != Bound::MaxDepth);
+    let mut depth_cut = false;
+    let full = |ctl: &Control, n: usize| {
+        if opts.max_states.is_some_and(|m| n as u64 >= m) || n >= ROOT as usize {
+            ctl.stop(Bound::MaxStates);
+            return true;
+        }
+        false
+    };
+    // Stores a new state (checking it), or finds an old one's id; `None` when the run stops.
+    let mut visit = |graph: &mut StateGraph,
+                     table: &mut FpTable,
+                     done: &mut [Bits],
+                     unknown: &mut Bits,
+                     s: &M::State,
+                     parent: Option<u32>,
+                     action: u32|
+     -> Option<(u32, bool)> {
+        let fp = fingerprint(s);
+        match table.insert::<false>(fp) {
+            Insert::Present(slot) => Some((table.aux(slot).load(Relaxed) as u32, false)),
+            Insert::New(slot) => {
+                if full(ctl, graph.len()) {
+                    return None;
+                }
+                let id = graph.add(parent, action);
+                table.aux(slot).store(u64::from(id), Relaxed);
+                model.evaluate(s, &mut conds);
+                for (d, &p) in done.iter_mut().zip(props) {
+                    if conds.get(p).copied().unwrap_or(true) {
+                        d.insert(id as usize);
+                    }
+                }
+                if model.cut(s) == Some(Cut::Horizon) {
+                    unknown.insert(id as usize);
+                }
+                if graph.len() >= grow_at {
+                    if ctl.would_exceed(table.bytes_after_growth() - table.bytes()) {
+                        return None;
+                    }
+                    table.grow();
+                    grow_at = table.grow_at();
+                }
+                Some((id, true))
+            }
+        }
+    };
+    for (i, init) in model.init_states().into_iter().enumerate() {
+        if !model.within_boundary(&init) {
+            continue;
+        }
+        let c = canon(init);
+        match visit(
+            &mut graph,
+            &mut table,
+            &mut done,
+            &mut unknown,
+            &c,
+            None,
+            i as u32,
+        ) {
+            Some((_, true)) => frontier.push(c),
+            Some((_, false)) => {}
+            None => break,
+        }
+    }
+    // States with ids below `expanded` have every successor stored and every progress edge
+    // logged.
+    let mut expanded = 0u32;
+    let mut depth = 0u64;
+    let mut actions = Vec::new();
+    'levels: while !frontier.is_empty() && !halt() {
+        depth += 1;
+        let last = opts.max_depth.is_some_and(|d| depth >= d);
+        let mut next = Vec::new();
+        for (k, s) in frontier.iter().enumerate() {
+            if k % 256 == 0 && halt() {
+                break 'levels;
+            }
+            let id = expanded;
+            actions.clear();
+            model.actions(s, &mut actions);
+            for (a, act) in actions.drain(..).enumerate() {
+                let step = model.progress_step(&act);
+                let Some(n) = model.next_state(s, act) else {
+                    continue;
+                };
+                if !model.within_boundary(&n) {
+                    continue;
+                }
+                if model.cut(&n) == Some(Cut::CopyCap) {
+                    // Not faithful, never stored: what follows it is unknown.
+                    unknown.insert(id as usize);
+                    continue;
+                }
+                let c = canon(n);
+                if last {
+                    // Checked but not expanded: link what is already known, and leave the
+                    // rest unknown.
+                    match table.find(fingerprint(&c)) {
+                        Some(slot) if step => {
+                            let dst = table.aux(slot).load(Relaxed) as u32;
+                            if dst != id {
+                                graph.edge(id, dst)?;
+                            }
+                        }
+                        Some(_) => {}
+                        None => {
+                            depth_cut = true;
+                            unknown.insert(id as usize);
+                        }
+                    }
+                    continue;
+                }
+                match visit(
+                    &mut graph,
+                    &mut table,
+                    &mut done,
+                    &mut unknown,
+                    &c,
+                    Some(id),
+                    a as u32,
+                ) {
+                    Some((dst, new)) => {
+                        if step && dst != id {
+                            graph.edge(id, dst)?;
+                        }
+                        if new {
+                            next.push(c);
+                        }
+                    }
+                    None => break 'levels,
+                }
+            }
+            expanded += 1;
+        }
+        frontier = next;
+    }
+    ctl.sample();
+    for v in expanded as usize..graph.len() {
+        unknown.insert(v);
+    }
+    Ok(Explored {
+        graph,
+        done,
+        unknown,
+        complete: !depth_cut && !halt(),
+    })
+}
+
+/// Judges the model's `progress` properties on the explored graph and writes their results
+/// into `results` (one per property of the model, in declaration order).
+pub(super) fn run<M: Checkable>(
+    model: &M,
+    opts: &Settings,
+    ctl: &Control,
+    results: &mut [PropertyResult],
+    spill_at: usize,
+) -> io::Result<()> {
+    let props: Vec<usize> = model
+        .property_kinds()
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, k))| *k == Kind::Progress)
+        .map(|(i, _)| i)
+        .collect();
+    if props.is_empty() {
+        return Ok(());
+    }
+    if ctl.reason().is_some_and(|b| b != Bound::MaxDepth) {
+        // The main run stopped early (time, memory, states, interruption): its results for
+        // these properties are already inconclusive, and a second pass would stop too.
+        for &p in &props {
+            results[p].status = Status::Inconclusive;
+        }
+        return Ok(());
+    }
+    let mut ex = explore(model, opts, ctl, &props, spill_at)?;
+    ex.graph.build_reverse()?;
+    let n = ex.graph.len();
+    for (done, &p) in ex.done.iter().zip(&props) {
+        let finishes = ex.graph.reach_backwards(done);
+        let mut maybe = done.clone();
+        for v in 0..n {
+            if ex.unknown.contains(v) {
+                maybe.insert(v);
+            }
+        }
+        let might = ex.graph.reach_backwards(&maybe);
+        let stuck = (0..n).filter(|&v| !might.contains(v)).count() as u64;
+        let first = (0..n).find(|&v| !might.contains(v));
+        let undecided = (0..n).any(|v| !finishes.contains(v));
+        let r = &mut results[p];
+        r.stuck_states = Some(stuck);
+        (r.status, r.path) = match first {
+            Some(v) => (
+                Status::Violated,
+                Some(tree_path(model, sym(model, opts), &ex.graph, v)),
+            ),
+            None if undecided || !ex.complete => (Status::Inconclusive, None),
+            None => (Status::Holds, None),
+        };
+    }
+    Ok(())
+}
+
+fn sym<M: Checkable>(model: &M, opts: &Settings) -> bool {
+    opts.symmetry && model.has_symmetry()
+}
+
+/// The concrete encoded path to `id`: the tree's path, mapped onto concrete states when the
+/// graph holds canonical representatives.
+fn tree_path<M: Checkable>(model: &M, sym: bool, graph: &StateGraph, id: usize) -> Vec<usize> {
+    let path = graph.tree_path(id as u32);
+    if !sym {
+        return path;
+    }
+    super::bfs::concrete_path(model, path[0], &path[1..])
+}

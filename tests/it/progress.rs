@@ -1,0 +1,241 @@
+//! `progress` (AG EF done) judged on the explored graph: a retry loop that `deadlock_freedom`
+//! cannot see, the correct defaults, and the engines agreeing on the verdict.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use xshard::engine::{Engine, EngineKind, Status, Strategy};
+use xshard::models::kernel::{Effects, KernelConfig, Property, Protocol, World};
+use xshard::properties::{NodeId, Observation, Outcome, DEADLOCK_FREEDOM, PROGRESS};
+
+use crate::helpers::{all, first, json_lines, run};
+
+/// A client that asks a server for a decision and retries on a timer until it gets one. With
+/// `answers == false` the server never answers: the client retries forever, a timer is always
+/// armed, so no state is quiescent.
+#[derive(Debug)]
+struct RetryLoop {
+    answers: bool,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+enum Node {
+    Idle,
+    Waiting,
+    Decided,
+    Server,
+}
+
+const CLIENT: NodeId = 0;
+const SERVER: NodeId = 1;
+
+impl Protocol for RetryLoop {
+    type Node = Node;
+    type Msg = &'static str;
+    type Timer = ();
+    type Choice = ();
+
+    fn node_names(&self) -> Vec<String> {
+        vec!["client".into(), "server".into()]
+    }
+
+    fn init(&self, id: NodeId, _out: &mut Effects<Self>) -> Node {
+        if id == CLIENT {
+            Node::Idle
+        } else {
+            Node::Server
+        }
+    }
+
+    fn on_message(
+        &self,
+        _id: NodeId,
+        node: &mut Node,
+        from: NodeId,
+        msg: &&'static str,
+        out: &mut Effects<Self>,
+    ) {
+        match (*msg, &*node) {
+            ("req", Node::Server) if self.answers => out.send(from, "ack"),
+            ("ack", Node::Waiting) => {
+                *node = Node::Decided;
+                out.cancel_timer(());
+            }
+            _ => {}
+        }
+    }
+
+    fn on_timer(&self, _id: NodeId, node: &mut Node, _t: &(), out: &mut Effects<Self>) {
+        if *node == Node::Waiting {
+            out.send(SERVER, "req");
+            out.set_timer((), 1);
+        }
+    }
+
+    fn choices(&self, id: NodeId, node: &Node, _now: u32, out: &mut Vec<()>) {
+        if id == CLIENT && *node == Node::Idle {
+            out.push(());
+        }
+    }
+
+    fn on_choice(&self, _id: NodeId, node: &mut Node, _c: &(), out: &mut Effects<Self>) {
+        *node = Node::Waiting;
+        out.send(SERVER, "req");
+        out.set_timer((), 1);
+    }
+
+    fn observe(&self, nodes: &[Node], obs: &mut Observation) {
+        match nodes[usize::from(CLIENT)] {
+            Node::Waiting => {
+                obs.outcome(0, CLIENT, Outcome::Pending);
+            }
+            Node::Decided => {
+                obs.outcome(0, CLIENT, Outcome::Committed);
+            }
+            _ => {}
+        }
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        vec![(&DEADLOCK_FREEDOM).into(), (&PROGRESS).into()]
+    }
+}
+
+fn retry_loop(answers: bool) -> Arc<World<RetryLoop>> {
+    Arc::new(World::new(RetryLoop { answers }, KernelConfig::default()))
+}
+
+#[test]
+fn a_retry_loop_passes_deadlock_freedom_and_violates_progress() {
+    let report = Engine::new()
+        .check(&retry_loop(false))
+        .expect("xshard's engine checks it");
+    let [deadlock, progress] = &report.properties[..] else {
+        panic!("two properties: {:?}", report.properties);
+    };
+    assert_eq!(deadlock.status, Status::Holds);
+    assert_eq!(progress.status, Status::Violated);
+    // The shortest path: the client's one choice (initial state index, then one action).
+    assert_eq!(progress.path, Some(vec![0, 0]));
+    // Waiting with the request in flight, and waiting after it was delivered and ignored.
+    assert_eq!(progress.stuck_states, Some(2));
+    assert_eq!(report.stats.distinct_states, 3);
+
+    let fixed = Engine::new()
+        .check(&retry_loop(true))
+        .expect("xshard's engine checks it");
+    assert_eq!(fixed.properties[1].status, Status::Holds);
+    assert_eq!(fixed.properties[1].stuck_states, Some(0));
+}
+
+#[test]
+fn progress_is_inconclusive_under_stateright() {
+    let report = Engine::new()
+        .kind(EngineKind::Stateright)
+        .check(&retry_loop(false))
+        .expect("stateright's checker runs it");
+    assert_eq!(report.properties[0].status, Status::Holds);
+    assert_eq!(report.properties[1].status, Status::Inconclusive);
+    assert_eq!(report.properties[1].path, None);
+}
+
+#[test]
+fn the_cli_says_why_progress_is_inconclusive_under_stateright() {
+    let (code, _, stderr) = run(&["check", "train-hotel", "--engine", "stateright"]);
+    assert_eq!(code, 3, "{stderr}");
+    let notes: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("note: progress"))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "note: progress inconclusive: stateright's checker judges states one by one and \
+          cannot compute AG EF; use --engine xshard"
+        ]
+    );
+}
+
+#[test]
+fn the_correct_defaults_hold_progress() {
+    for (model, distinct) in [
+        ("two-phase-commit", 3125),
+        ("locking", 94_355),
+        ("train-hotel", 242),
+        ("receipts", 211),
+        ("merge-blocks", 17),
+    ] {
+        let (code, stdout, stderr) = run(&["check", model, "--format", "json"]);
+        assert_eq!(code, 0, "{model}: {stderr}");
+        let lines = json_lines(&stdout);
+        let progress = all(&lines, "property")
+            .into_iter()
+            .find(|p| p["name"] == "progress")
+            .unwrap_or_else(|| panic!("{model} declares progress"));
+        assert_eq!(progress["kind"], "progress", "{model}");
+        assert_eq!(progress["status"], "holds", "{model}");
+        assert_eq!(progress["stuck_states"], 0, "{model}");
+        assert_eq!(
+            first(&lines, "summary")["distinct_states"],
+            distinct,
+            "{model}"
+        );
+    }
+}
+
+#[test]
+fn a_blocked_2pc_violates_progress_and_the_counterexample_replays() {
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("progress-replay");
+    let out = out.to_str().expect("a UTF-8 path");
+    let (code, stdout, _) = run(&[
+        "check",
+        "two-phase-commit",
+        "--crashes",
+        "1",
+        "--format",
+        "json",
+        "--out",
+        out,
+    ]);
+    assert_eq!(code, 1);
+    let lines = json_lines(&stdout);
+    let progress = all(&lines, "property")
+        .into_iter()
+        .find(|p| p["name"] == "progress")
+        .expect("2PC declares progress");
+    assert_eq!(progress["status"], "violated");
+    // Prepare delivered to shard-a, shard-a votes yes, the coordinator crashes.
+    assert_eq!(progress["length"], 3);
+    let cx = all(&lines, "counterexample")
+        .into_iter()
+        .find(|c| c["property"] == "progress")
+        .expect("a counterexample for progress");
+    assert_eq!(cx["kind"], "progress");
+    let file = cx["files"]["json"].as_str().expect("the file written");
+    let (code, stdout, _) = run(&["replay", file]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.starts_with("progress still violated after replaying 3 steps of "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bfs_dfs_and_two_threads_agree_on_progress() {
+    let model = retry_loop(false);
+    let engines = [
+        Engine::new(),
+        Engine::new().threads(2),
+        Engine::new().strategy(Strategy::Dfs),
+        Engine::new().strategy(Strategy::Dfs).threads(2),
+    ];
+    for e in engines {
+        let r = e.check(&model).expect("xshard's engine checks it");
+        let p = &r.properties[1];
+        assert_eq!(
+            (p.status, p.path.clone(), p.stuck_states),
+            (Status::Violated, Some(vec![0, 0]), Some(2)),
+            "{e:?}"
+        );
+    }
+}
