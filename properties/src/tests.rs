@@ -497,6 +497,8 @@ fn serializability_needs_every_lock_at_execution() {
             shard: 0
         })
     );
+}
+
 #[test]
 fn progress_finds_what_is_pending_quiescent_or_not() {
     let mut o = Observation::default();
