@@ -127,6 +127,7 @@ pub fn rename<P: Protocol>(p: &P, delivery: Delivery, map: &[NodeId], s: &State<
         loss_left: s.loss_left,
         replay_left: s.replay_left,
         crashes_left: s.crashes_left,
+        capped: s.capped,
     }
 }
 

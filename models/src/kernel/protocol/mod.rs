@@ -10,6 +10,7 @@ use xshard_properties::{NodeId, Observation};
 mod effects;
 mod property;
 
+pub(crate) use effects::SendMode;
 pub use effects::Effects;
 pub use property::{FindFn, Property};
 
