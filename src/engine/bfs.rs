@@ -66,7 +66,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
     let cx = Ctx {
         model,
         ctl,
-        kinds: model.property_kinds(),
+        kinds: super::kinds_with_cuts(model),
         sym: opts.symmetry && model.has_symmetry(),
         max_states: opts.max_states,
     };
@@ -157,6 +157,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
         &cx.kinds,
         paths,
         ctl.reason(),
+        Some(ctl.cut_states.each_ref().map(|n| n.load(Relaxed))),
         Counts {
             generated,
             distinct,
@@ -188,7 +189,7 @@ fn note<M: Checkable>(
     conds: &mut Vec<bool>,
     found: &mut [Option<usize>],
 ) {
-    cx.model.evaluate(s, conds);
+    super::judge(cx.model, &cx.kinds, &cx.ctl.cut_states, s, conds);
     for ((f, &(_, kind)), &c) in found.iter_mut().zip(&cx.kinds).zip(conds.iter()) {
         if hit(kind, c) && f.is_none_or(|j| i < j) {
             *f = Some(i);

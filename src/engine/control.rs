@@ -29,6 +29,8 @@ pub(crate) struct Control {
     pub generated: AtomicU64,
     pub distinct: AtomicU64,
     pub depth: AtomicU64,
+    /// States cut short by the model's own bounds, per [`super::CUTS`] entry.
+    pub cut_states: [AtomicU64; 2],
     pub start: Instant,
     timeout: Option<Duration>,
     max_memory: Option<u64>,
@@ -46,6 +48,8 @@ fn code(b: Bound) -> u8 {
         Bound::Timeout => 3,
         Bound::MaxMemory => 4,
         Bound::Interrupted => 5,
+        Bound::Horizon => 6,
+        Bound::CopyCap => 7,
     }
 }
 
@@ -56,6 +60,8 @@ fn bound(c: u8) -> Option<Bound> {
         3 => Bound::Timeout,
         4 => Bound::MaxMemory,
         5 => Bound::Interrupted,
+        6 => Bound::Horizon,
+        7 => Bound::CopyCap,
         _ => return None,
     })
 }
@@ -69,6 +75,7 @@ impl Control {
             generated: AtomicU64::new(0),
             distinct: AtomicU64::new(0),
             depth: AtomicU64::new(0),
+            cut_states: [AtomicU64::new(0), AtomicU64::new(0)],
             start: Instant::now(),
             timeout: s.timeout,
             max_memory: s.max_memory,

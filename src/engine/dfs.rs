@@ -122,7 +122,7 @@ impl<S> Worker<S> {
 
 pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Report {
     let threads = opts.threads.max(1);
-    let kinds = model.property_kinds();
+    let kinds = super::kinds_with_cuts(model);
     let nprops = kinds.len();
     let sh = Shared {
         model,
@@ -244,6 +244,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
         &sh.kinds,
         paths,
         ctl.reason(),
+        Some(ctl.cut_states.each_ref().map(|n| n.load(Relaxed))),
         Counts {
             generated,
             distinct,
@@ -272,7 +273,13 @@ impl<M: Checkable> Shared<'_, M> {
         s: &M::State,
         path: impl FnOnce(&Worker<M::State>) -> Vec<usize>,
     ) {
-        self.model.evaluate(s, &mut w.conds);
+        super::judge(
+            self.model,
+            &self.kinds,
+            &self.ctl.cut_states,
+            s,
+            &mut w.conds,
+        );
         let first = |w: &Worker<M::State>, p: usize| {
             w.found[p].is_none() && hit(self.kinds[p].1, w.conds[p])
         };

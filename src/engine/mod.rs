@@ -91,7 +91,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
-use xshard_models::Checkable;
+use xshard_models::{Checkable, Cut};
 use xshard_properties::Kind;
 
 /// The exploration order.
@@ -563,6 +563,11 @@ pub enum Bound {
     MaxMemory,
     /// The [`StopHandle`] was stopped.
     Interrupted,
+    /// The model's clocked horizon: some state at the last tick still had work pending
+    /// ([`Cut::Horizon`]).
+    Horizon,
+    /// The model's copy cap: some send found its channel full of copies ([`Cut::CopyCap`]).
+    CopyCap,
 }
 
 impl Bound {
@@ -574,6 +579,8 @@ impl Bound {
             Bound::Timeout => "timeout",
             Bound::MaxMemory => "max_memory",
             Bound::Interrupted => "interrupted",
+            Bound::Horizon => "horizon",
+            Bound::CopyCap => "copy_cap",
         }
     }
 }
@@ -678,8 +685,77 @@ pub struct Report {
     pub properties: Vec<PropertyResult>,
     /// Counts, time and memory.
     pub stats: Stats,
-    /// The bound that cut the search short, if one did.
+    /// The bound that cut the search short, if one did. An engine bound (states, depth,
+    /// time, memory, interruption) wins over a model bound (horizon, copy cap).
     pub stopped_by: Option<Bound>,
+    /// The model's own bounds that cut states short ([`Checkable::cut`]): one entry per kind
+    /// of cut that happened, with how many states and an example path.
+    pub cuts: Vec<CutReport>,
+}
+
+/// States a model's own bound cut short ([`Checkable::cut`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CutReport {
+    /// Which bound.
+    pub cut: Cut,
+    /// How many distinct states it cut (`None`: the engine cannot count them, as
+    /// stateright's checker stops evaluating a property once it has a discovery).
+    pub states: Option<u64>,
+    /// The encoded path to one of them (BFS: a shortest one).
+    pub path: Vec<usize>,
+}
+
+/// The bound a cut makes a run stop by.
+fn cut_bound(c: Cut) -> Bound {
+    match c {
+        Cut::Horizon => Bound::Horizon,
+        Cut::CopyCap => Bound::CopyCap,
+    }
+}
+
+/// The model bounds the engines track, in the order of the pseudo-property slots that follow
+/// the model's properties (see [`kinds_with_cuts`]).
+pub(crate) const CUTS: [Cut; 2] = [Cut::Horizon, Cut::CopyCap];
+
+/// The model's property kinds followed by one `sometimes` slot per [`CUTS`] entry, "hit" when a
+/// state is cut that way: the engines then find, count and keep paths to cut states with the
+/// machinery they use for witnesses.
+pub(crate) fn kinds_with_cuts<M: Checkable>(model: &M) -> Vec<(&'static str, Kind)> {
+    let mut kinds = model.property_kinds();
+    kinds.extend(CUTS.map(|c| (c.as_str(), Kind::Sometimes)));
+    kinds
+}
+
+/// Evaluates `state` into `out` (the model's properties, then the [`CUTS`] slots), counting a
+/// cut state in `cut_states`. A state cut by the copy cap is not faithful, so none of the
+/// model's properties is judged on it: its slots read as "fine" / "no witness".
+#[inline]
+pub(crate) fn judge<M: Checkable>(
+    model: &M,
+    kinds: &[(&'static str, Kind)],
+    cut_states: &[std::sync::atomic::AtomicU64; 2],
+    state: &M::State,
+    out: &mut Vec<bool>,
+) {
+    let cut = model.cut(state);
+    if cut == Some(Cut::CopyCap) {
+        out.clear();
+        out.extend(
+            kinds[..kinds.len() - CUTS.len()]
+                .iter()
+                .map(|&(_, k)| k != Kind::Sometimes),
+        );
+    } else {
+        model.evaluate(state, out);
+    }
+    for (i, c) in CUTS.iter().enumerate() {
+        let hit = cut == Some(*c);
+        if hit {
+            cut_states[i].fetch_add(1, Relaxed);
+        }
+        out.push(hit);
+    }
 }
 
 /// A property hit: the condition is false for an invariant, true for a witness.
@@ -714,15 +790,32 @@ struct Counts {
 }
 
 /// Assembles a report: each property's status from whether a path was found and whether the
-/// search was complete, and the statistics every engine reports.
+/// search was complete, and the statistics every engine reports. `kinds` and `paths` end with
+/// the [`CUTS`] slots ([`kinds_with_cuts`]); `cut_states` counts them (`None`: uncounted).
 fn report(
     kinds: &[(&'static str, Kind)],
-    paths: Vec<Option<Vec<usize>>>,
-    stopped_by: Option<Bound>,
+    mut paths: Vec<Option<Vec<usize>>>,
+    engine_stop: Option<Bound>,
+    cut_states: Option<[u64; 2]>,
     c: Counts,
 ) -> Report {
+    let nprops = kinds.len() - CUTS.len();
+    let cut_paths = paths.split_off(nprops.min(paths.len()));
+    let cuts: Vec<CutReport> = CUTS
+        .iter()
+        .zip(cut_paths)
+        .enumerate()
+        .filter_map(|(i, (&cut, path))| {
+            path.map(|path| CutReport {
+                cut,
+                states: cut_states.map(|n| n[i]),
+                path,
+            })
+        })
+        .collect();
+    let stopped_by = engine_stop.or_else(|| cuts.first().map(|c| cut_bound(c.cut)));
     let complete = stopped_by.is_none();
-    let properties = kinds
+    let properties = kinds[..nprops]
         .iter()
         .zip(paths)
         .map(|(&(name, kind), path)| PropertyResult {
@@ -744,6 +837,7 @@ fn report(
             ..Stats::default()
         },
         stopped_by,
+        cuts,
     }
 }
 
@@ -758,6 +852,10 @@ fn successors<M: Checkable>(
     out: &mut Vec<(u32, M::State)>,
 ) {
     actions.clear();
+    if model.cut(state) == Some(Cut::CopyCap) {
+        // Not a faithful state: what follows it would not be either.
+        return;
+    }
     model.actions(state, actions);
     for (i, a) in actions.drain(..).enumerate() {
         if let Some(next) = model.next_state(state, a) {

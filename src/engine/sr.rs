@@ -31,11 +31,16 @@ use super::{report, Bound, Counts, Report, Settings, Strategy};
 const KEEP_GOING: &str = "xshard:explore-everything";
 /// The most properties a model may have under the adapter: the models' own slot table (its
 /// extra property is not one of them).
-pub(super) const MAX_PROPS: usize = xshard_models::MAX_PROPERTIES;
+/// The adapter also carries one pseudo-property per model bound ([`super::CUTS`]).
+pub(super) const MAX_PROPS: usize = xshard_models::MAX_PROPERTIES - super::CUTS.len();
 
 struct Adapter<M: Checkable> {
     inner: Arc<M>,
     halt: Arc<AtomicBool>,
+    /// The model's kinds followed by the cut slots ([`super::kinds_with_cuts`]).
+    kinds: Vec<(&'static str, xshard_properties::Kind)>,
+    /// Counted, but not reported: stateright stops evaluating a slot after its discovery.
+    cut_states: [std::sync::atomic::AtomicU64; 2],
 }
 
 impl<M: Checkable> Model for Adapter<M> {
@@ -47,7 +52,7 @@ impl<M: Checkable> Model for Adapter<M> {
     }
 
     fn actions(&self, state: &Self::State, actions: &mut Vec<Self::Action>) {
-        if !self.halt.load(Relaxed) {
+        if !self.halt.load(Relaxed) && self.inner.cut(state) != Some(xshard_models::Cut::CopyCap) {
             self.inner.actions(state, actions);
         }
     }
@@ -73,11 +78,17 @@ impl<M: Checkable> Model for Adapter<M> {
 /// model's declaration exactly as they do for the model itself.
 impl<M: Checkable> Checkable for Adapter<M> {
     fn property_info(&self) -> Vec<PropertyInfo> {
-        self.inner.property_info()
+        let mut info = self.inner.property_info();
+        info.extend(super::CUTS.map(|c| PropertyInfo {
+            name: c.as_str(),
+            kind: xshard_properties::Kind::Sometimes,
+            statement: "a state cut short by the model's own bound",
+        }));
+        info
     }
 
     fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>) {
-        self.inner.evaluate(state, out);
+        super::judge(&*self.inner, &self.kinds, &self.cut_states, state, out);
     }
 
     fn explain(&self, index: usize, state: &Self::State) -> String {
@@ -99,12 +110,14 @@ impl<M: Checkable> Checkable for Adapter<M> {
 
 pub(super) fn run<M: Checkable>(model: &Arc<M>, opts: &Settings, ctl: &Control) -> Report {
     // `Engine::check` has refused models with more than `MAX_PROPS` properties.
-    let kinds = model.property_kinds();
+    let kinds = super::kinds_with_cuts(&**model);
     // Stopped before it started (a stopped handle): offer no actions at all.
     let halt = Arc::new(AtomicBool::new(ctl.stopped()));
     let adapter = Adapter {
         inner: Arc::clone(model),
         halt: Arc::clone(&halt),
+        kinds: kinds.clone(),
+        cut_states: Default::default(),
     };
     let threads = opts.threads.max(1);
     let mut builder = adapter.checker().threads(threads);
@@ -153,6 +166,7 @@ pub(super) fn run<M: Checkable>(model: &Arc<M>, opts: &Settings, ctl: &Control) 
         &kinds,
         paths,
         ctl.reason(),
+        None,
         Counts {
             generated: checker.state_count() as u64,
             distinct,

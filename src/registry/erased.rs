@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use xshard_models::{Checkable, PropertyInfo, Resolved};
+use xshard_models::{Checkable, Cut, PropertyInfo, Resolved};
 
 use crate::engine::{Engine, EngineError, Report};
 use crate::trace::replay::{ReplayError, ReplayOutcome};
@@ -22,6 +22,8 @@ pub trait AnyModel: Send + Sync {
     fn check(&self, engine: &Engine) -> Result<Report, EngineError>;
     /// Decodes the path the engine found for property `index` into a counterexample.
     fn trace(&self, resolved: &Resolved, index: usize, path: &[usize]) -> Option<Counterexample>;
+    /// Decodes the path to a state cut short by the model's own bound.
+    fn trace_cut(&self, resolved: &Resolved, cut: Cut, path: &[usize]) -> Option<Counterexample>;
     /// Replays a counterexample file's contents (`file` names it in errors).
     fn replay(&self, t: &Counterexample, file: &str) -> Result<ReplayOutcome, ReplayError>;
     /// Whether the model's symmetry reduces anything at these parameters.
@@ -57,6 +59,10 @@ impl<M: Checkable> AnyModel for Erased<M> {
 
     fn trace(&self, resolved: &Resolved, index: usize, path: &[usize]) -> Option<Counterexample> {
         trace::build(&*self.0, resolved, index, path)
+    }
+
+    fn trace_cut(&self, resolved: &Resolved, cut: Cut, path: &[usize]) -> Option<Counterexample> {
+        trace::build_cut(&*self.0, resolved, cut, path)
     }
 
     fn replay(&self, t: &Counterexample, file: &str) -> Result<ReplayOutcome, ReplayError> {

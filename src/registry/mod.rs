@@ -202,6 +202,14 @@ impl Registry {
                 }
             },
         };
+        let mut kernel = kernel;
+        derive_horizon(
+            entry,
+            variant,
+            &params,
+            req.kernel.get("horizon").is_some(),
+            &mut kernel,
+        );
         Ok(Resolved {
             model: info.name,
             variant,
@@ -261,6 +269,31 @@ trait Registered: Send + Sync {
     fn variants(&self) -> Vec<VariantInfo>;
     fn listing(&self) -> Listing;
     fn build(&self, r: &Resolved) -> Result<Box<dyn AnyModel>, ConfigError>;
+    /// The entry's derived horizon ([`ModelEntry::horizon`]) for variant `variant`.
+    fn horizon(
+        &self,
+        variant: &str,
+        params: &BTreeMap<String, u32>,
+        kernel: &KernelConfig,
+    ) -> Option<u32>;
+}
+
+/// Sets the derived horizon in `kernel` when the clock is on and the request leaves `horizon`
+/// to the model.
+fn derive_horizon(
+    entry: &dyn Registered,
+    variant: &str,
+    params: &BTreeMap<String, u32>,
+    explicit: bool,
+    kernel: &mut Option<KernelConfig>,
+) {
+    if let Some(k) = kernel.as_mut() {
+        if k.clocked() && !explicit {
+            if let Some(h) = entry.horizon(variant, params, k) {
+                k.horizon = h.clamp(1, xshard_models::kernel::MAX_HORIZON);
+            }
+        }
+    }
 }
 
 impl<E: ModelEntry> Registered for erased::Adapter<E> {
@@ -285,6 +318,14 @@ impl<E: ModelEntry> Registered for erased::Adapter<E> {
                 .collect(),
             kernel: info.kernel,
         };
+        let mut defaults = defaults;
+        derive_horizon(
+            self,
+            defaults.variant,
+            &defaults.params,
+            false,
+            &mut defaults.kernel,
+        );
         let properties = self
             .build(&defaults)
             .map(|m| m.property_info())
@@ -296,7 +337,7 @@ impl<E: ModelEntry> Registered for erased::Adapter<E> {
             params: info.params,
             variants: self.variants(),
             properties,
-            kernel: info.kernel,
+            kernel: defaults.kernel,
             notes: info.notes,
         }
     }
@@ -325,5 +366,16 @@ impl<E: ModelEntry> Registered for erased::Adapter<E> {
             _ => Vec::new(),
         };
         Ok(Box::new(erased::Erased::new(model, notes)))
+    }
+
+    fn horizon(
+        &self,
+        variant: &str,
+        params: &BTreeMap<String, u32>,
+        kernel: &KernelConfig,
+    ) -> Option<u32> {
+        let variants = self.0.variants();
+        let spec = variants.iter().find(|v| v.name == variant)?;
+        self.0.horizon(spec.value, params, kernel)
     }
 }

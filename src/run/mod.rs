@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use xshard_models::kernel::{KernelConfig, KernelOverrides};
-use xshard_models::{ConfigError, Request, Resolved};
+use xshard_models::{ConfigError, Cut, Request, Resolved};
 use xshard_properties::Kind;
 
 pub use rerun::{bound_text, rerun_command};
@@ -119,6 +119,18 @@ impl Verdict {
     }
 }
 
+/// States a model's own bound cut short, so that the search did not cover what followed them.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct CutOutcome {
+    /// Which bound.
+    pub cut: Cut,
+    /// How many distinct states it cut (`None`: the engine cannot tell).
+    pub states: Option<u64>,
+    /// The path to one of them, decoded.
+    pub example: Counterexample,
+}
+
 /// A finished check.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -131,6 +143,8 @@ pub struct Checked {
     pub stats: Stats,
     /// The bound that cut the search short, if one did.
     pub stopped_by: Option<Bound>,
+    /// States the model's own bounds (horizon, copy cap) cut short, with an example each.
+    pub cuts: Vec<CutOutcome>,
     /// The model's default kernel settings, so the re-run command can leave out what is the
     /// default and still reproduce the check.
     pub default_kernel: Option<KernelConfig>,
@@ -251,11 +265,27 @@ pub fn check_resolved(
             stuck_states: p.stuck_states,
         });
     }
+    let mut cuts = Vec::with_capacity(report.cuts.len());
+    for c in report.cuts {
+        let example =
+            built
+                .trace_cut(resolved, c.cut, &c.path)
+                .ok_or_else(|| RunError::Undecodable {
+                    model: resolved.model.to_string(),
+                    property: c.cut.as_str().to_string(),
+                })?;
+        cuts.push(CutOutcome {
+            cut: c.cut,
+            states: c.states,
+            example,
+        });
+    }
     Ok(Checked {
         resolved: resolved.clone(),
         properties,
         stats: report.stats,
         stopped_by: report.stopped_by,
+        cuts,
         default_kernel: registry.info(resolved.model)?.kernel,
         notes,
     })

@@ -35,6 +35,8 @@ pub fn rerun_command(program: &str, r: &Resolved, defaults: Option<&KernelConfig
 pub fn bound_text(b: Bound) -> String {
     match b {
         Bound::Interrupted => b.as_str().to_string(),
+        Bound::Horizon => "the horizon (--horizon)".to_string(),
+        Bound::CopyCap => "the copy cap (--copies)".to_string(),
         _ => format!("--{}", b.as_str().replace('_', "-")),
     }
 }
@@ -76,6 +78,7 @@ mod tests {
                 time: TimeMode::Clocked,
                 delta: 3,
                 horizon: 9,
+                ..KernelConfig::default()
             },
         ]
     }

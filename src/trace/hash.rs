@@ -115,6 +115,7 @@ mod tests {
                     time: xshard_models::kernel::TimeMode::Async,
                     delta: 1,
                     horizon: 1,
+                    ..xshard_models::kernel::KernelConfig::default()
                 })
             },
         ] {

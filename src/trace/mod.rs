@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use xshard_models::kernel::KernelConfig;
-use xshard_models::{Checkable, Resolved, Step};
+use xshard_models::{Checkable, Cut, PropertyInfo, Resolved, Step};
 use xshard_properties::{Kind, TxOutcome};
 
 use crate::engine::replay_path;
@@ -75,6 +75,46 @@ pub fn build<M: Checkable>(
     path: &[usize],
 ) -> Option<Counterexample> {
     let info = *model.property_info().get(index)?;
+    build_with(model, resolved, info, path, |last| {
+        model.explain(index, last)
+    })
+}
+
+/// The path to a state a model's own bound cut short ([`Cut`]), decoded like a
+/// counterexample: its `property` is the cut's name and its explanation says what to raise.
+pub fn build_cut<M: Checkable>(
+    model: &M,
+    resolved: &Resolved,
+    cut: Cut,
+    path: &[usize],
+) -> Option<Counterexample> {
+    let info = PropertyInfo {
+        name: cut.as_str(),
+        kind: Kind::Sometimes,
+        statement: "a state the model's own bound cut short",
+    };
+    let k = resolved.kernel.unwrap_or_default();
+    build_with(model, resolved, info, path, |_| match cut {
+        Cut::Horizon => format!(
+            "tick {} (the horizon) is reached with work still pending, so what happens next \
+             was not explored; raise --horizon",
+            k.horizon
+        ),
+        Cut::CopyCap => format!(
+            "a send finds {} copies of its message already in flight on the channel (the copy \
+             cap), so the copy cannot be represented; raise --copies",
+            k.copies
+        ),
+    })
+}
+
+fn build_with<M: Checkable>(
+    model: &M,
+    resolved: &Resolved,
+    info: PropertyInfo,
+    path: &[usize],
+    explain: impl FnOnce(&M::State) -> String,
+) -> Option<Counterexample> {
     let states = replay_path(model, path).ok()?;
     let mut steps = Vec::with_capacity(states.len().saturating_sub(1));
     for w in states.windows(2) {
@@ -94,7 +134,7 @@ pub fn build<M: Checkable>(
         property: info.name.to_string(),
         kind: info.kind,
         path: path.to_vec(),
-        explanation: model.explain(index, last),
+        explanation: explain(last),
         nodes: model.lifelines(),
         steps,
         outcomes: obs.outcomes,

@@ -42,6 +42,21 @@ pub trait ModelEntry: Send + Sync + 'static {
     /// ranges and kernel settings within the kernel's; return [`ConfigError::Invalid`] for a
     /// combination the model cannot be built with.
     fn build(&self, config: &Config<'_, Self::Variant>) -> Result<Self::Model, ConfigError>;
+
+    /// Clocked time: the horizon a check needs with these parameters and kernel settings, the
+    /// ticks within which every busy period of the protocol ends (a claim window, a deadline,
+    /// retries times the delivery bound). Used whenever the user does not set `horizon`, so
+    /// that `-p window=…` or `-p deadline=…` never needs a hand-set horizon; `None` keeps the
+    /// kernel setting's value. The kernel reports a run whose horizon still cut a busy state
+    /// as inconclusive, so an estimate that is too small costs a verdict, never a wrong one.
+    fn horizon(
+        &self,
+        _variant: Self::Variant,
+        _params: &std::collections::BTreeMap<String, u32>,
+        _kernel: &crate::kernel::KernelConfig,
+    ) -> Option<u32> {
+        None
+    }
 }
 
 /// The variant type of a model that has only its default.

@@ -49,6 +49,11 @@ pub struct KernelConfig {
     pub crashes: u8,
     /// Whether a crashed node stays down or may recover.
     pub crash_mode: CrashMode,
+    /// The most copies of one message (same sender, receiver and payload) the network holds in
+    /// flight at once. A send beyond it cannot be represented: the run reports the state as
+    /// cut by the copy cap and its verdicts as `inconclusive`, never drops the copy silently.
+    #[serde(default = "default_copies")]
+    pub copies: u8,
     /// Asynchronous time or a discrete global clock.
     pub time: TimeMode,
     /// Clocked time: the delivery bound Δ in ticks.
@@ -65,11 +70,23 @@ impl Default for KernelConfig {
             replay: 0,
             crashes: 0,
             crash_mode: CrashMode::Stop,
+            copies: DEFAULT_COPIES,
             time: TimeMode::Async,
             delta: 1,
             horizon: 4,
         }
     }
+}
+
+/// The default copy cap ([`KernelConfig::copies`]): a message and one duplicate of it in flight.
+pub const DEFAULT_COPIES: u8 = 2;
+
+/// The largest copy cap.
+pub const MAX_COPIES: u8 = 6;
+
+/// Serde's default for files written before the copy cap existed (they had one copy, a set).
+fn default_copies() -> u8 {
+    DEFAULT_COPIES
 }
 
 impl KernelConfig {

@@ -35,7 +35,10 @@ pub mod state;
 pub mod symmetry;
 pub mod world;
 
-pub use config::{CrashMode, Delivery, KernelConfig, TimeMode, MAX_BUDGET, MAX_DELTA, MAX_HORIZON};
+pub use config::{
+    CrashMode, Delivery, KernelConfig, TimeMode, DEFAULT_COPIES, MAX_BUDGET, MAX_COPIES, MAX_DELTA,
+    MAX_HORIZON,
+};
 pub use protocol::{Effects, FindFn, Property, Protocol};
 pub use reach::Reach;
 pub use settings::{KernelOverrides, Kind, Setting, SETTINGS};

@@ -18,7 +18,7 @@
 //! pinned by the files already written.
 
 use super::config::{CrashMode, Delivery, KernelConfig, TimeMode};
-use super::config::{MAX_BUDGET, MAX_DELTA, MAX_HORIZON};
+use super::config::{DEFAULT_COPIES, MAX_BUDGET, MAX_COPIES, MAX_DELTA, MAX_HORIZON};
 use crate::ConfigError;
 
 use std::collections::BTreeMap;
@@ -160,6 +160,21 @@ pub const SETTINGS: &[Setting] = &[
         },
     },
     Setting {
+        name: "copies",
+        doc: "The most copies of one message in flight on a channel (beyond: inconclusive)",
+        kind: Kind::Range {
+            min: 1,
+            max: MAX_COPIES as u32,
+        },
+        clocked_only: false,
+        rerun_omits: Some(COPIES_DEFAULT_TEXT),
+        get: |k| k.copies.to_string(),
+        set: |k, v| {
+            k.copies = v.parse().ok()?;
+            Some(())
+        },
+    },
+    Setting {
         name: CLOCK_SETTING,
         doc:
             "Time: async (timers fire any time) or clocked (global ticks, delivery bound, horizon)",
@@ -215,6 +230,13 @@ pub const SETTINGS: &[Setting] = &[
         },
     },
 ];
+
+/// [`DEFAULT_COPIES`] as the flag spells it (the re-run command leaves the default out).
+const COPIES_DEFAULT_TEXT: &str = "2";
+const _: () = assert!(
+    DEFAULT_COPIES == 2,
+    "COPIES_DEFAULT_TEXT spells DEFAULT_COPIES"
+);
 
 /// The setting that turns the clock on, which messages about clocked-only settings name.
 pub const CLOCK_SETTING: &str = "time";
@@ -414,6 +436,7 @@ mod tests {
             time: TimeMode::Clocked,
             delta: 5,
             horizon: 7,
+            ..KernelConfig::default()
         }
     }
 
@@ -508,6 +531,7 @@ mod tests {
                 time: TimeMode::Async,
                 delta: k.delta,
                 horizon: k.horizon,
+                ..KernelConfig::default()
             };
             assert_eq!(o.apply(start), Ok(k));
         }

@@ -33,8 +33,9 @@ pub struct Armed<T> {
 pub struct WorldState<N, M, T> {
     /// Each node's protocol state, indexed by node id.
     pub nodes: Vec<N>,
-    /// In-flight messages. Unordered delivery: sorted. Ordered delivery: grouped by channel
-    /// (sorted by sender, receiver), in sending order within a channel.
+    /// In-flight messages, a multiset: every copy sent is here until delivered or lost, up to
+    /// the copy cap. Unordered delivery: sorted. Ordered delivery: grouped by channel (sorted
+    /// by sender, receiver), in sending order within a channel.
     pub net: Vec<Envelope<M>>,
     /// Armed timers, sorted, at most one per (node, timer).
     pub timers: Vec<Armed<T>>,
@@ -58,6 +59,10 @@ pub struct WorldState<N, M, T> {
     ///
     /// [`Effects::record`]: super::Effects::record
     pub history: Vec<Event>,
+    /// A send found its channel already holding the copy cap's number of copies of that
+    /// message: this state is missing a copy, so it is not faithful. The engine neither
+    /// checks nor expands it and reports the run as cut by the copy cap.
+    pub capped: bool,
 }
 
 impl<N, M, T> WorldState<N, M, T> {

@@ -130,6 +130,7 @@ pub fn rename<P: Protocol>(p: &P, delivery: Delivery, map: &[NodeId], s: &State<
         replay_left: s.replay_left,
         crashes_left: s.crashes_left,
         history,
+        capped: s.capped,
     }
 }
 

@@ -30,6 +30,7 @@ fn config() -> impl Strategy<Value = KernelConfig> {
                 time,
                 delta,
                 horizon,
+                ..KernelConfig::default()
             },
         )
 }

@@ -4,10 +4,10 @@ use stateright::Model;
 use xshard_properties::{Kind, NodeId, Observation};
 
 use super::config::{CrashMode, Delivery, KernelConfig};
-use super::protocol::{Effects, Property, Protocol};
+use super::protocol::{Effects, Property, Protocol, SendMode};
 use super::state::{node_id, Action, Armed, Envelope, KernelAction, State, WorldState};
 use super::symmetry::Permutations;
-use crate::checkable::{stateright_properties, Checkable, PropertyInfo};
+use crate::checkable::{stateright_properties, Checkable, Cut, PropertyInfo};
 use crate::step::{changes_between, decisions_between, EventKind, MessageInfo, Step};
 
 /// A protocol on the world kernel.
@@ -67,12 +67,27 @@ impl<P: Protocol> World<P> {
     /// Applies `out`, the effects of node `id`, to `state`.
     fn apply_effects(&self, state: &mut State<P>, id: NodeId, out: Effects<P>) {
         let deadline = self.deadline_for_send(state.now);
-        for (dst, msg) in out.sends {
+        for (dst, msg, how) in out.sends {
             if state.replay_left > 0 {
                 let entry = (id, dst, msg.clone());
                 if let Err(pos) = state.sent.binary_search(&entry) {
                     state.sent.insert(pos, entry);
                 }
+            }
+            let copies = state
+                .net
+                .iter()
+                .filter(|e| e.src == id && e.dst == dst && e.msg == msg)
+                .count();
+            if how == SendMode::Resend && copies > 0 {
+                // A retransmission while a copy is on its way: that copy stands for it.
+                continue;
+            }
+            if copies >= usize::from(self.config.copies) {
+                // The network cannot hold another copy: the state is not faithful, and the
+                // engine reports it (never a silent drop).
+                state.capped = true;
+                continue;
             }
             let env = Envelope {
                 src: id,
@@ -80,16 +95,6 @@ impl<P: Protocol> World<P> {
                 msg,
                 deadline,
             };
-            // The network is a set: a copy of a message already in flight on its channel adds
-            // nothing (duplication is the replay budget's job). This keeps retransmission loops
-            // finite.
-            if state
-                .net
-                .iter()
-                .any(|e| e.src == env.src && e.dst == env.dst && e.msg == env.msg)
-            {
-                continue;
-            }
             match self.config.delivery {
                 Delivery::Unordered => {
                     let pos = state.net.partition_point(|e| e <= &env);
@@ -178,6 +183,52 @@ impl<P: Protocol> World<P> {
         true
     }
 
+    /// Clocked time: whether something is scheduled, so that time passing matters: an armed
+    /// timer, a message in flight to a node that is up (or may recover), or a crashed node
+    /// that may recover.
+    fn busy(&self, state: &State<P>) -> bool {
+        let recover = self.config.crash_mode == CrashMode::Recover;
+        !state.timers.is_empty()
+            || (recover && state.down != 0)
+            || state.net.iter().any(|e| recover || !state.is_down(e.dst))
+    }
+
+    /// Whether some node's enabled choices at the next tick differ from those now (a choice
+    /// with an absolute deadline).
+    fn choices_change(&self, state: &State<P>) -> bool {
+        let (mut now, mut next) = (Vec::new(), Vec::new());
+        state.nodes.iter().enumerate().any(|(i, node)| {
+            let id = node_id(i);
+            if state.is_down(id) {
+                return false;
+            }
+            now.clear();
+            next.clear();
+            self.protocol.choices(id, node, state.now, &mut now);
+            self.protocol
+                .choices(id, node, state.now.saturating_add(1), &mut next);
+            now != next
+        })
+    }
+
+    /// Clocked time: whether a tick would change anything but the clock's reading: something
+    /// is scheduled ([`World::busy`]) or a choice's availability changes with the tick. When
+    /// neither holds the system is idle, and a tick would only make every later event happen
+    /// one tick later: the same behaviour shifted in time, provided handlers compare ticks
+    /// only with ticks they recorded or with deadlines their choices expose (the contract of a
+    /// clocked protocol, `Protocol` docs). Idle time is therefore not explored, which keeps
+    /// clocked spaces finite and lets the horizon bound busy periods only.
+    fn time_matters(&self, state: &State<P>) -> bool {
+        self.busy(state) || self.choices_change(state)
+    }
+
+    /// Clocked time: whether `state` is at the horizon while time still matters
+    /// ([`World::time_matters`]), so that what the protocol would do after the last tick was
+    /// not explored.
+    pub fn cut_by_horizon(&self, state: &State<P>) -> bool {
+        self.config.clocked() && state.now >= self.config.horizon && self.time_matters(state)
+    }
+
     /// The observation of `state`.
     pub fn observation(&self, state: &State<P>) -> Observation {
         let mut obs = Observation {
@@ -213,6 +264,7 @@ impl<P: Protocol> Model for World<P> {
             replay_left: self.config.replay,
             crashes_left: self.config.crashes,
             history: Vec::new(),
+            capped: false,
         };
         for i in 0..self.names.len() {
             let id = node_id(i);
@@ -251,7 +303,11 @@ impl<P: Protocol> Model for World<P> {
                 actions.push(KernelAction::Choose { node: id, choice });
             }
         }
-        if clocked && state.now < self.config.horizon && !self.urgent(state) {
+        if clocked
+            && state.now < self.config.horizon
+            && !self.urgent(state)
+            && self.time_matters(state)
+        {
             actions.push(KernelAction::Tick);
         }
         if self.config.crash_mode == CrashMode::Recover {
@@ -411,6 +467,16 @@ impl<P: Protocol> Checkable for World<P> {
 
     fn reach(&self) -> Option<super::Reach> {
         Some(World::reach(self))
+    }
+
+    fn cut(&self, state: &Self::State) -> Option<Cut> {
+        if state.capped {
+            Some(Cut::CopyCap)
+        } else if self.cut_by_horizon(state) {
+            Some(Cut::Horizon)
+        } else {
+            None
+        }
     }
 
     fn lifelines(&self) -> Vec<String> {

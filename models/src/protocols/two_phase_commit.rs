@@ -172,7 +172,11 @@ impl TwoPhaseCommit {
                 && s + 1 == self.shards
                 && mutant::on("two-phase-commit/skip-last-retransmit");
             if c.acks & (1 << s) == 0 && !skipped {
-                out.send(s, msg);
+                if retransmit {
+                    out.resend(s, msg);
+                } else {
+                    out.send(s, msg);
+                }
             }
         }
         if c.acks != self.all() {
@@ -236,7 +240,9 @@ impl Protocol for TwoPhaseCommit {
                         *s = ShardState::Aborted;
                     }
                     out.cancel_timer(Timer::ShardTimeout);
-                    out.send(from, Msg::Ack);
+                    // A reply to a decision that may be a retransmission: one Ack in flight
+                    // stands for all of them.
+                    out.resend(from, Msg::Ack);
                 }
                 _ => {}
             },

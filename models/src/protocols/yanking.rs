@@ -426,6 +426,27 @@ impl ModelEntry for Entry {
         }
     }
 
+    /// Each of the `yanks` yanks per shard opens a busy period: a claim in flight (Δ) and, with
+    /// a claim window, the window's timer (`window` + Δ); with two shards the room can travel
+    /// `yanks` times each way. Measured minimal horizons (Δ = 1) are 2·yanks + 1 without a
+    /// window and (2·window + 2)·yanks + 2 with one; the formula is exact there and above it
+    /// for larger Δ.
+    fn horizon(
+        &self,
+        variant: Variant,
+        params: &std::collections::BTreeMap<String, u32>,
+        kernel: &KernelConfig,
+    ) -> Option<u32> {
+        let yanks = params.get("yanks").copied().unwrap_or(1);
+        let window = params.get("window").copied().unwrap_or(1);
+        let d = kernel.delta;
+        Some(if variant == Variant::ClaimWindow {
+            (2 * window + 2 * d) * yanks + 2 * d
+        } else {
+            2 * d * yanks + d
+        })
+    }
+
     fn variants(&self) -> Vec<VariantSpec<Variant>> {
         vec![
             VariantSpec {

@@ -121,6 +121,23 @@ pub fn check(run: &Checked, program: &str) -> String {
             out.push_str(&files_text(f, program));
         }
     }
+    for c in &run.cuts {
+        let _ = writeln!(out);
+        let count = c
+            .states
+            .map_or_else(|| "some states".to_string(), |n| format!("{n} states"));
+        let _ = writeln!(
+            out,
+            "cut by the {}: {count} not explored further; for example, after {} steps {}",
+            match c.cut {
+                xshard_models::Cut::Horizon => "horizon",
+                xshard_models::Cut::CopyCap => "copy cap",
+            },
+            c.example.len(),
+            c.example.explanation
+        );
+        out.push_str(&steps_text(&c.example));
+    }
     let verdict = run.verdict();
     let _ = writeln!(out);
     match verdict {
@@ -170,6 +187,13 @@ fn trace_header(t: &Counterexample) -> String {
 /// A trace as numbered steps.
 pub fn trace_text(t: &Counterexample) -> String {
     let mut out = trace_header(t);
+    out.push_str(&steps_text(t));
+    out
+}
+
+/// A trace's steps, numbered, one per line.
+fn steps_text(t: &Counterexample) -> String {
+    let mut out = String::new();
     for (i, s) in t.steps.iter().enumerate() {
         let node = s.node.as_deref().unwrap_or("-");
         let msg = s

@@ -14,9 +14,15 @@
 //!   [`crate::trace::Counterexample`]) plus `files`: `json`, `dot` (paths of the written
 //!   files) and `svg` (path or null when no SVG was rendered), or null when no files were
 //!   written.
+//! - one `cut` per kind of state the model's own bounds cut short (absent when none was):
+//!   `cut` (`horizon`: a state at the clocked horizon with work pending; `copy_cap`: a send
+//!   beyond `copies` copies of one message in flight), `states` (how many distinct states, or
+//!   null when the engine cannot count them), `length` and `path` of an example (a shortest
+//!   one under BFS), `explanation`, and `steps` (the example, decoded as a counterexample's).
+//!   A cut makes every undecided verdict `inconclusive`, with `stopped_by` naming it.
 //! - `summary`: `model`, `variant`, `params`, `verdict` (`holds` | `violated` |
 //!   `inconclusive`), `stopped_by` (null or `max_states` | `max_depth` | `timeout` |
-//!   `max_memory` | `interrupted`), `distinct_states`, `generated_states`, `max_depth`,
+//!   `max_memory` | `interrupted` | `horizon` | `copy_cap`), `distinct_states`, `generated_states`, `max_depth`,
 //!   `elapsed_secs`, `states_per_sec`, `peak_memory_bytes`, `bytes_per_state` (memory the run
 //!   added per distinct state, or null), `symmetry` (true: the counts are up to symmetry),
 //!   `engine` (`xshard` | `stateright`), `strategy`, `threads`,
@@ -95,6 +101,23 @@ pub struct CounterexampleLine<'a> {
     pub trace: &'a Counterexample,
     /// The files written, or null.
     pub files: Option<Files<'a>>,
+}
+
+/// `cut`: states the model's own bound cut short.
+#[derive(Debug, Serialize)]
+pub struct CutLine<'a> {
+    /// `horizon` or `copy_cap`.
+    pub cut: xshard_models::Cut,
+    /// Distinct states cut, when the engine counts them.
+    pub states: Option<u64>,
+    /// Actions of the example path.
+    pub length: usize,
+    /// The example's encoded action path.
+    pub path: &'a [usize],
+    /// What was cut and what to raise.
+    pub explanation: &'a str,
+    /// The example, decoded.
+    pub steps: &'a [xshard_models::Step],
 }
 
 /// `summary`: the verdict and the statistics.
@@ -185,6 +208,19 @@ pub fn check(run: &Checked) -> String {
                 &CounterexampleLine { trace: t, files },
             ));
         }
+    }
+    for c in &run.cuts {
+        out.push_str(&line(
+            "cut",
+            &CutLine {
+                cut: c.cut,
+                states: c.states,
+                length: c.example.len(),
+                path: &c.example.path,
+                explanation: &c.example.explanation,
+                steps: &c.example.steps,
+            },
+        ));
     }
     let s = &run.stats;
     out.push_str(&line(

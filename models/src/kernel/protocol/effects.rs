@@ -5,11 +5,20 @@ use xshard_properties::{Event, NodeId};
 
 use super::Protocol;
 
+/// How a message was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SendMode {
+    /// A new copy, always (up to the copy cap).
+    Copy,
+    /// A retransmission: a copy only if none of this message is in flight on the channel.
+    Resend,
+}
+
 /// The effects of a handler: messages to send, timers to arm or cancel, events to record.
 #[derive(Debug)]
 pub struct Effects<P: Protocol> {
     pub(crate) now: u32,
-    pub(crate) sends: Vec<(NodeId, P::Msg)>,
+    pub(crate) sends: Vec<(NodeId, P::Msg, SendMode)>,
     pub(crate) arm: Vec<(P::Timer, u32)>,
     pub(crate) cancel: Vec<P::Timer>,
     pub(crate) events: Vec<Event>,
@@ -33,9 +42,22 @@ impl<P: Protocol> Effects<P> {
         self.now
     }
 
-    /// Sends `msg` to `to` over the network.
+    /// Sends `msg` to `to` over the network: one more copy in flight, even when identical
+    /// copies are already on their way (the network is a multiset; the loss budget is the
+    /// only way a copy disappears). A channel holds at most the configured number of copies
+    /// of one message (`copies`); a send beyond it makes the run inconclusive (copy cap).
     pub fn send(&mut self, to: NodeId, msg: P::Msg) {
-        self.sends.push((to, msg));
+        self.sends.push((to, msg, SendMode::Copy));
+    }
+
+    /// Retransmits `msg` to `to`: sends a copy only if no copy of `msg` is in flight on the
+    /// channel. Use it for a retransmission timer (a re-sent decision, a repeated request), so
+    /// that a timer firing again and again while a copy is still on its way does not pile up
+    /// copies: the copy in flight already stands for the retransmission, and a duplicate
+    /// delivery is what the replay budget explores. A state space with a retransmission loop
+    /// stays finite this way; with plain [`Effects::send`] it would hit the copy cap.
+    pub fn resend(&mut self, to: NodeId, msg: P::Msg) {
+        self.sends.push((to, msg, SendMode::Resend));
     }
 
     /// Arms (or re-arms) `timer` to fire `after` ticks from now in clocked time; in async time
@@ -46,9 +68,12 @@ impl<P: Protocol> Effects<P> {
         self.arm.push((timer, after));
     }
 
-    /// The messages sent so far, in order: (receiver, message).
-    pub fn sent(&self) -> &[(NodeId, P::Msg)] {
-        &self.sends
+    /// The messages sent (and resent) so far, in order: (receiver, message).
+    pub fn sent(&self) -> Vec<(NodeId, P::Msg)> {
+        self.sends
+            .iter()
+            .map(|(to, m, _)| (*to, m.clone()))
+            .collect()
     }
 
     /// The timers armed so far: (timer, ticks from now).

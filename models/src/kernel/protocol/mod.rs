@@ -11,6 +11,7 @@ mod effects;
 mod property;
 
 pub use effects::Effects;
+pub(crate) use effects::SendMode;
 pub use property::{FindFn, Property};
 
 /// A protocol: its nodes' state, messages, timers and local choices, and its handlers.

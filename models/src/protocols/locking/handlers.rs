@@ -178,7 +178,8 @@ impl Locking {
             self.undo(usize::from(id), res, tx, out);
             out.send(HOME, Msg::Cancel(t));
         } else {
-            out.send(HOME, Msg::Cancel(t));
+            // Retried until answered: one Cancel in flight stands for every retry.
+            out.resend(HOME, Msg::Cancel(t));
             out.set_timer(Timer::LockTimeout(t), 1);
         }
     }
@@ -235,8 +236,9 @@ impl Locking {
                     Phase::Collecting
                         if h.proofs != 0 && mutant::on("locking/ignore-cancel-after-proof") => {}
                     Phase::Collecting => Self::home_abort(h, tx, true, out),
-                    Phase::Executed => out.send(from, Self::release(h, tx, s)),
-                    Phase::Aborted => out.send(from, Msg::Abort(t)),
+                    // Answers to a retried Cancel.
+                    Phase::Executed => out.resend(from, Self::release(h, tx, s)),
+                    Phase::Aborted => out.resend(from, Msg::Abort(t)),
                 }
             }
             Msg::Wound(t) => {

@@ -486,6 +486,20 @@ impl ModelEntry for Entry {
         }
     }
 
+    /// Everything is decided by the deadline D (or the naive hold timer), then the decision
+    /// travels to the shards and their answers back: D + 2Δ + 1 ticks, the measured minimum
+    /// for every D and Δ tried.
+    fn horizon(
+        &self,
+        _variant: Variant,
+        params: &std::collections::BTreeMap<String, u32>,
+        kernel: &KernelConfig,
+    ) -> Option<u32> {
+        let deadline = params.get("deadline").copied().unwrap_or(2);
+        let hold = params.get("hold").copied().unwrap_or(1);
+        Some(deadline.max(hold) + 2 * kernel.delta + 1)
+    }
+
     fn variants(&self) -> Vec<VariantSpec<Variant>> {
         vec![
             VariantSpec {
