@@ -204,7 +204,7 @@ fn the_kernel_line_uses_the_flags_spellings() {
     };
     assert_eq!(
         kernel_line(&[]),
-        "kernel: network unordered, loss 1, replay 0, crashes 0, crash-mode stop, time async"
+        "kernel: network unordered, loss 1, replay 0, crashes 0, crash-mode stop, copies 2, time async"
     );
     assert_eq!(
         kernel_line(&[

@@ -67,7 +67,7 @@ impl Protocol for RetryLoop {
 
     fn on_timer(&self, _id: NodeId, node: &mut Node, _t: &(), out: &mut Effects<Self>) {
         if *node == Node::Waiting {
-            out.send(SERVER, "req");
+            out.resend(SERVER, "req");
             out.set_timer((), 1);
         }
     }
@@ -161,7 +161,7 @@ fn the_correct_defaults_hold_progress() {
     for (model, distinct) in [
         ("two-phase-commit", 3125),
         ("locking", 94_355),
-        ("train-hotel", 242),
+        ("train-hotel", 234),
         ("receipts", 211),
         ("merge-blocks", 17),
     ] {

@@ -150,7 +150,7 @@ fn locking_wound_wait_is_deadlock_free_but_needs_a_reliable_network() {
     expect("locking", "wound-wait", &["--replay", "1"], 7813, &props);
     // A read-only third transaction: a shared read lock lets a younger transaction overtake a
     // waiting older one, which must wound it then too.
-    expect("locking", "wound-wait", &["-p", "reader=1"], 118659, &props);
+    expect("locking", "wound-wait", &["-p", "reader=1"], 163162, &props);
     // No time-out recovers a lost message: a waiting transaction waits forever.
     let mut lossy = props;
     lossy[1].1 = V(6);
@@ -212,7 +212,7 @@ fn train_hotel_default_holds_with_both_witnesses() {
         ("can_commit", W(8)),
         ("can_abort", W(7)),
     ];
-    expect("train-hotel", "default", &[], 242, &props);
+    expect("train-hotel", "default", &[], 234, &props);
     // Replayed messages change nothing: every status is final.
     expect("train-hotel", "default", &["--replay", "1"], 956, &props);
     // Safety does not depend on timing at all: async time, lossy and replaying network (the
@@ -240,7 +240,7 @@ fn train_hotel_deadline_bound_needs_synchrony() {
         573,
         &[
             ("atomicity", H),
-            ("timeout_revert", V(11)),
+            ("timeout_revert", V(12)),
             ("conservation", H),
             // A lost Commit is never re-sent: the train stays held for good.
             ("progress", V(7)),
@@ -256,7 +256,7 @@ fn train_hotel_naive_timeout_breaks_atomicity() {
         "train-hotel",
         "naive-timeout",
         &[],
-        421,
+        409,
         &[
             ("atomicity", V(8)),
             ("timeout_revert", V(8)),
@@ -275,7 +275,7 @@ fn train_hotel_sender_clock_timeout_refunds_a_sale() {
         "train-hotel",
         "sender-clock-timeout",
         &[],
-        420,
+        409,
         &[
             ("atomicity", V(10)),
             ("timeout_revert", V(10)),

@@ -96,7 +96,7 @@ fn receipts_default_holds_under_replay_loss_and_reorgs() {
         ("progress", "holds", None),
         ("can_commit", "witnessed", Some(3)),
     ];
-    assert_check(&["receipts"], HOLDS, 211, &props);
+    assert_check(&["receipts"], HOLDS, 323, &props);
     // A lost claim is never resubmitted: safe, but the transfer stays pending on B.
     assert_check(
         &["receipts", "--loss", "1"],
@@ -124,7 +124,7 @@ fn receipts_without_replay_guard_double_claim_by_replay() {
     let c = assert_check(
         &["receipts", "--variant", "no-replay-guard"],
         VIOLATED,
-        257,
+        396,
         &[
             ("conservation", "violated", Some(4)),
             ("no_double_spend", "violated", Some(4)),
@@ -163,7 +163,7 @@ fn receipts_claimed_against_a_non_final_root_inflate_on_reorg() {
     let c = assert_check(
         &["receipts", "--variant", "unfinalized-claim"],
         VIOLATED,
-        246,
+        366,
         &[
             ("conservation", "violated", Some(3)),
             ("no_double_spend", "holds", None),
@@ -283,7 +283,7 @@ fn yanking_default_keeps_the_room_in_one_place() {
         ("booking_integrity", "holds", None),
         ("can_commit", "witnessed", Some(4)),
     ];
-    assert_check(&["yanking"], HOLDS, 344, &props);
+    assert_check(&["yanking"], HOLDS, 54, &props);
     assert_check(&["yanking", "--loss", "1"], HOLDS, 506, &props);
     assert_check(&["yanking", "-p", "yanks=2"], HOLDS, 1975, &props);
 }
@@ -293,7 +293,7 @@ fn yanking_without_claimed_set_instantiates_twice() {
     let c = assert_check(
         &["yanking", "--variant", "no-claimed-set"],
         VIOLATED,
-        584,
+        94,
         &[
             ("unique_location", "violated", Some(5)),
             ("conservation", "violated", Some(5)),
@@ -359,7 +359,7 @@ fn yanking_claim_window_loses_an_unclaimed_room() {
     let c = assert_check(
         &["yanking", "--variant", "claim-window"],
         VIOLATED,
-        482,
+        245,
         &props,
     );
     assert_eq!(

@@ -314,7 +314,7 @@ mod tests {
             let mut out = Effects::new(0);
             p.lock_timeout(0, &mut res, Tx(1), &mut out);
             assert_eq!(res.txs[1].at == At::Reverted, released, "{variant:?}");
-            assert_eq!(out.sends, vec![(HOME, Msg::Cancel(Tx(1)))], "{variant:?}");
+            assert_eq!(out.sent(), vec![(HOME, Msg::Cancel(Tx(1)))], "{variant:?}");
         }
     }
 
@@ -333,12 +333,12 @@ mod tests {
         let mut out = Effects::new(0);
         p.home_message(&mut home, 0, Msg::Cancel(Tx(0)), &mut out);
         assert_eq!(home[0].phase, Phase::Executed);
-        assert_eq!(out.sends, vec![(0, Msg::Release(Tx(0), Some(1)))]);
+        assert_eq!(out.sent(), vec![(0, Msg::Release(Tx(0), Some(1)))]);
         let mut out = Effects::new(0);
         p.home_message(&mut home, 1, Msg::Cancel(Tx(1)), &mut out);
         assert_eq!(home[1].phase, Phase::Aborted);
         assert_eq!(
-            out.sends,
+            out.sent(),
             vec![(0, Msg::Abort(Tx(1))), (1, Msg::Abort(Tx(1)))]
         );
     }
