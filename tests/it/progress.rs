@@ -162,7 +162,7 @@ fn the_correct_defaults_hold_progress() {
         ("two-phase-commit", 3125),
         ("locking", 94_355),
         ("train-hotel", 234),
-        ("receipts", 211),
+        ("receipts", 323),
         ("merge-blocks", 17),
     ] {
         let (code, stdout, stderr) = run(&["check", model, "--format", "json"]);

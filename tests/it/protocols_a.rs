@@ -214,7 +214,7 @@ fn train_hotel_default_holds_with_both_witnesses() {
     ];
     expect("train-hotel", "default", &[], 234, &props);
     // Replayed messages change nothing: every status is final.
-    expect("train-hotel", "default", &["--replay", "1"], 956, &props);
+    expect("train-hotel", "default", &["--replay", "1"], 940, &props);
     // Safety does not depend on timing at all: async time, lossy and replaying network (the
     // deadline fires at once, so the shortest revert is shorter).
     let mut untimed = props;
@@ -237,7 +237,7 @@ fn train_hotel_deadline_bound_needs_synchrony() {
         "train-hotel",
         "default",
         &["--loss", "1"],
-        573,
+        547,
         &[
             ("atomicity", H),
             ("timeout_revert", V(12)),

@@ -101,7 +101,7 @@ fn receipts_default_holds_under_replay_loss_and_reorgs() {
     assert_check(
         &["receipts", "--loss", "1"],
         VIOLATED,
-        507,
+        772,
         &[
             ("conservation", "holds", None),
             ("no_double_create", "holds", None),
@@ -110,11 +110,11 @@ fn receipts_default_holds_under_replay_loss_and_reorgs() {
         ],
     );
     // Async is the model's choice; a clock only multiplies states.
-    assert_check(&["receipts", "--time", "clocked"], HOLDS, 2763, &props);
+    assert_check(&["receipts", "--time", "clocked"], HOLDS, 2411, &props);
     assert_check(
         &["receipts", "-p", "transfers=3", "--replay", "2"],
         HOLDS,
-        2025,
+        4139,
         &props,
     );
 }
@@ -147,7 +147,7 @@ fn receipts_without_replay_guard_double_claim_by_replay() {
     assert_check(
         &["receipts", "--variant", "no-replay-guard", "--replay", "0"],
         HOLDS,
-        79,
+        120,
         &[
             ("conservation", "holds", None),
             ("no_double_spend", "holds", None),
@@ -284,8 +284,8 @@ fn yanking_default_keeps_the_room_in_one_place() {
         ("can_commit", "witnessed", Some(4)),
     ];
     assert_check(&["yanking"], HOLDS, 54, &props);
-    assert_check(&["yanking", "--loss", "1"], HOLDS, 506, &props);
-    assert_check(&["yanking", "-p", "yanks=2"], HOLDS, 1975, &props);
+    assert_check(&["yanking", "--loss", "1"], HOLDS, 86, &props);
+    assert_check(&["yanking", "-p", "yanks=2"], HOLDS, 400, &props);
 }
 
 #[test]
@@ -336,7 +336,7 @@ fn yanking_without_claimed_set_instantiates_twice() {
     assert_check(
         &["yanking", "--variant", "no-claimed-set", "--replay", "0"],
         HOLDS,
-        120,
+        18,
         &[
             ("unique_location", "holds", None),
             ("conservation", "holds", None),
@@ -374,7 +374,7 @@ fn yanking_claim_window_loses_an_unclaimed_room() {
     assert_check(
         &["yanking", "--variant", "claim-window", "--replay", "0"],
         VIOLATED,
-        186,
+        98,
         &props,
     );
 }

@@ -94,8 +94,7 @@ fn crashes_change_every_kernel_model() {
             "{model} crash-stop"
         );
         assert_eq!(code, if stop.is_empty() { 0 } else { 1 }, "{model}");
-        let (code, n, mut failed, _) =
-            check(&[model, "--crashes", "1", "--crash-mode", "recover"]);
+        let (code, n, mut failed, _) = check(&[model, "--crashes", "1", "--crash-mode", "recover"]);
         failed.sort();
         assert_eq!(
             (n, &failed[..]),

@@ -436,6 +436,21 @@ impl ModelEntry for Entry {
         }
     }
 
+    /// Clocked time: prepare, vote and decision each take up to Δ around the time-outs, and
+    /// every fault (a lost or replayed message, a crash) can cost one more retransmission
+    /// period. Measured minimal horizons with two shards are 5Δ + 1 + 3Δ per lost message
+    /// (6, 9, 12 at Δ = 1; 11, 17, 23 at Δ = 2) and 10 with one replay; this allows 4Δ per
+    /// fault of any kind.
+    fn horizon(
+        &self,
+        _variant: Variant,
+        _params: &std::collections::BTreeMap<String, u32>,
+        kernel: &KernelConfig,
+    ) -> Option<u32> {
+        let faults = u32::from(kernel.loss) + u32::from(kernel.replay) + u32::from(kernel.crashes);
+        Some(kernel.delta * (5 + 4 * faults) + 1)
+    }
+
     fn variants(&self) -> Vec<VariantSpec<Variant>> {
         vec![
             VariantSpec {
