@@ -51,9 +51,7 @@ fn crashes_change_every_kernel_model() {
     // (model, distinct states with crashes 0 / crashes 1 stop / crashes 1 recover, what
     // fails with crash-stop, what fails with crash-recover, the crash-recover exit code). A
     // node that stays crashed can never decide what it holds, so crash-stop breaks `progress`
-    // wherever a crashable node holds something; in clocked time a crashed node that may
-    // recover keeps time running, so yanking's crash-recover run reaches its horizon busy and
-    // is inconclusive (exit 3), never `holds`.
+    // wherever a crashable node holds something.
     let cases: &[(&str, [u64; 3], &[&str], &[&str], i32)] = &[
         (
             "two-phase-commit",
@@ -71,12 +69,12 @@ fn crashes_change_every_kernel_model() {
         ),
         (
             "train-hotel",
-            [234, 1002, 1640],
+            [234, 1002, 1412],
             &["progress", "timeout_revert"],
             &["progress", "timeout_revert"],
             1,
         ),
-        ("yanking", [54, 162, 611], &[], &[], 3),
+        ("yanking", [54, 162, 248], &[], &[], 0),
         ("receipts", [323, 969, 1292], &["progress"], &[], 0),
         ("merge-blocks", [17, 51, 68], &["progress"], &[], 0),
     ];
@@ -124,7 +122,7 @@ fn symmetry_reduces_and_keeps_every_verdict_and_length() {
         (
             "train-hotel",
             &["--crashes", "1", "--crash-mode", "recover"],
-            [1640, 897],
+            [1412, 771],
         ),
     ];
     for (model, extra, counts) in cases {

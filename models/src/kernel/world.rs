@@ -184,13 +184,12 @@ impl<P: Protocol> World<P> {
     }
 
     /// Clocked time: whether something is scheduled, so that time passing matters: an armed
-    /// timer, a message in flight to a node that is up (or may recover), or a crashed node
-    /// that may recover.
+    /// timer, or a message in flight to a node that is up (or may recover).
     fn busy(&self, state: &State<P>) -> bool {
+        // A crashed node that may recover is not scheduled work: with nothing else pending,
+        // recovering a tick later is the same behaviour shifted in time (like a choice).
         let recover = self.config.crash_mode == CrashMode::Recover;
-        !state.timers.is_empty()
-            || (recover && state.down != 0)
-            || state.net.iter().any(|e| recover || !state.is_down(e.dst))
+        !state.timers.is_empty() || state.net.iter().any(|e| recover || !state.is_down(e.dst))
     }
 
     /// Whether some node's enabled choices at the next tick differ from those now (a choice

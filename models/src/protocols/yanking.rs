@@ -440,11 +440,17 @@ impl ModelEntry for Entry {
         let yanks = params.get("yanks").copied().unwrap_or(1);
         let window = params.get("window").copied().unwrap_or(1);
         let d = kernel.delta;
-        Some(if variant == Variant::ClaimWindow {
-            (2 * window + 2 * d) * yanks + 2 * d
-        } else {
-            2 * d * yanks + d
-        })
+        // A recovering shard re-arms its window timers: one more Δ (measured: 4 and 7 with
+        // crash-recover against 3 and 6 without).
+        let recovery = if kernel.crashes > 0 { d } else { 0 };
+        Some(
+            recovery
+                + if variant == Variant::ClaimWindow {
+                    (2 * window + 2 * d) * yanks + 2 * d
+                } else {
+                    2 * d * yanks + d
+                },
+        )
     }
 
     fn variants(&self) -> Vec<VariantSpec<Variant>> {
