@@ -104,6 +104,7 @@ fn receipts_default_holds_under_replay_loss_and_reorgs() {
         772,
         &[
             ("conservation", "holds", None),
+            ("no_double_spend", "holds", None),
             ("no_double_create", "holds", None),
             ("progress", "violated", Some(3)),
             ("can_commit", "witnessed", Some(3)),
