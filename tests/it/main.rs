@@ -6,6 +6,7 @@ mod cli_check;
 mod cli_output;
 mod engine;
 mod gate;
+mod honesty;
 mod layout;
 mod manifest;
 #[cfg(feature = "mutants")]
