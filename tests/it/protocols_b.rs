@@ -111,7 +111,7 @@ fn receipts_default_holds_under_replay_loss_and_reorgs() {
         ],
     );
     // Async is the model's choice; a clock only multiplies states.
-    assert_check(&["receipts", "--time", "clocked"], HOLDS, 2411, &props);
+    assert_check(&["receipts", "--time", "clocked"], HOLDS, 2450, &props);
     assert_check(
         &["receipts", "-p", "transfers=3", "--replay", "2"],
         HOLDS,

@@ -366,6 +366,21 @@ impl ModelEntry for Entry {
         }
     }
 
+    /// Clocked time: each transfer is sent, finalized and claimed within 2Δ, and each reorg
+    /// or lost claim can cost every transfer another Δ. Measured minimal horizons are
+    /// Δ·transfers·(2 + reorgs) + 1 for every transfers 1–3, reorgs 0–2 and Δ 1–2 tried.
+    fn horizon(
+        &self,
+        _variant: Flaw,
+        params: &std::collections::BTreeMap<String, u32>,
+        kernel: &KernelConfig,
+    ) -> Option<u32> {
+        let transfers = params.get("transfers").copied().unwrap_or(2);
+        let reorgs = params.get("reorgs").copied().unwrap_or(1);
+        let faults = u32::from(kernel.loss) + u32::from(kernel.crashes);
+        Some(kernel.delta * transfers * (2 + reorgs + faults) + 1)
+    }
+
     fn variants(&self) -> Vec<VariantSpec<Flaw>> {
         vec![
             VariantSpec {
