@@ -147,7 +147,7 @@ mod tests {
         };
         assert_eq!(
             k.to_string(),
-            "network unordered, loss 1, replay 0, crashes 0, crash-mode stop, time async"
+            "network unordered, loss 1, replay 0, crashes 0, crash-mode stop, copies 2, time async"
         );
         k = KernelConfig {
             delivery: Delivery::Ordered,
@@ -161,8 +161,8 @@ mod tests {
         };
         assert_eq!(
             k.to_string(),
-            "network ordered, loss 1, replay 2, crashes 1, crash-mode recover, time clocked, \
-             delta 2, horizon 5"
+            "network ordered, loss 1, replay 2, crashes 1, crash-mode recover, copies 2, time \
+             clocked, delta 2, horizon 5"
         );
     }
 

@@ -433,10 +433,10 @@ mod tests {
             replay: 2,
             crashes: 3,
             crash_mode: CrashMode::Recover,
+            copies: 3,
             time: TimeMode::Clocked,
             delta: 5,
             horizon: 7,
-            ..KernelConfig::default()
         }
     }
 
@@ -505,7 +505,7 @@ mod tests {
         }
         assert_eq!(
             line,
-            "network ordered, loss 1, replay 2, crashes 3, crash-mode recover, time clocked, delta 5, horizon 7"
+            "network ordered, loss 1, replay 2, crashes 3, crash-mode recover, copies 3, time clocked, delta 5, horizon 7"
         );
         assert_eq!(
             KernelConfig {
@@ -513,7 +513,7 @@ mod tests {
                 ..KernelConfig::default()
             }
             .to_string(),
-            "network unordered, loss 1, replay 0, crashes 0, crash-mode stop, time async"
+            "network unordered, loss 1, replay 0, crashes 0, crash-mode stop, copies 2, time async"
         );
     }
 
