@@ -102,7 +102,8 @@ pub fn build_cut<M: Checkable>(
         ),
         Cut::CopyCap => format!(
             "a send finds {} copies of its message already in flight on the channel (the copy \
-             cap), so the copy cannot be represented; raise --copies",
+             cap), so the copy cannot be represented; raise --copies, or send a retransmission \
+             with Effects::resend",
             k.copies
         ),
     })
