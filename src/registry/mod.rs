@@ -59,6 +59,10 @@ pub struct Listing {
     pub kernel: Option<KernelConfig>,
     /// Notes on notable configurations.
     pub notes: Vec<&'static str>,
+    /// What a check at the defaults catches.
+    pub catches: Vec<&'static str>,
+    /// What a check at the defaults cannot catch, and the model's abstraction limits.
+    pub misses: Vec<&'static str>,
 }
 
 /// Why a registry cannot serve (a programming error of the binary that built it).
@@ -170,20 +174,21 @@ impl Registry {
         let entry = self.entry(name)?;
         let info = entry.info();
         let variants = entry.variants();
-        let variant = match &req.variant {
-            None => variants.first().map_or("default", |v| v.name),
-            Some(v) => variants
-                .iter()
-                .find(|s| s.name == v)
-                .map(|s| s.name)
-                .ok_or_else(|| ConfigError::UnknownVariant {
+        let spec = match &req.variant {
+            None => variants.first(),
+            Some(v) => Some(variants.iter().find(|s| s.name == v).ok_or_else(|| {
+                ConfigError::UnknownVariant {
                     model: name.to_string(),
                     name: v.clone(),
                     valid: join(variants.iter().map(|s| s.name)),
-                })?,
+                }
+            })?),
         };
+        let variant = spec.map_or("default", |v| v.name);
         let params = resolve_params(&info, req)?;
-        let kernel = match info.kernel {
+        // A variant's own kernel defaults stand in for the model's; the request overrides
+        // either.
+        let kernel = match info.kernel.map(|k| spec.and_then(|v| v.kernel).unwrap_or(k)) {
             Some(k) => Some(req.kernel.apply(k)?),
             None => match req.kernel.first_setting() {
                 None => None,
@@ -203,18 +208,14 @@ impl Registry {
             },
         };
         let mut kernel = kernel;
-        derive_horizon(
-            entry,
-            variant,
-            &params,
-            req.kernel.get("horizon").is_some(),
-            &mut kernel,
-        );
+        let horizon_explicit = req.kernel.get("horizon").is_some();
+        derive_horizon(entry, variant, &params, horizon_explicit, &mut kernel);
         Ok(Resolved {
             model: info.name,
             variant,
             params,
             kernel,
+            horizon_explicit,
         })
     }
 
@@ -317,6 +318,7 @@ impl<E: ModelEntry> Registered for erased::Adapter<E> {
                 .map(|p| (p.name.to_string(), p.default))
                 .collect(),
             kernel: info.kernel,
+            horizon_explicit: false,
         };
         let mut defaults = defaults;
         derive_horizon(
@@ -339,6 +341,8 @@ impl<E: ModelEntry> Registered for erased::Adapter<E> {
             properties,
             kernel: defaults.kernel,
             notes: info.notes,
+            catches: info.catches,
+            misses: info.misses,
         }
     }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
-use xshard_models::kernel::{KernelConfig, KernelOverrides};
+use xshard_models::kernel::{KernelConfig, KernelOverrides, MAX_HORIZON};
 use xshard_models::{ConfigError, Cut, Request, Resolved};
 use xshard_properties::Kind;
 
@@ -240,7 +240,17 @@ pub fn check_resolved(
             resolved.model
         ));
     }
-    let report = built.check(engine)?;
+    let mut resolved = resolved.clone();
+    let (built, report, raised) = deepen(registry, built, &mut resolved, engine)?;
+    let resolved = &resolved;
+    if let Some((from, cut)) = raised {
+        notes.push(format!(
+            "the derived horizon {from} left work pending in {cut} state(s), so the search \
+             was repeated with horizon {}, which leaves none; the verdict covers every \
+             tick at which anything can happen",
+            resolved.kernel.map_or(0, |k| k.horizon)
+        ));
+    }
     let infos = built.property_info();
     let mut properties = Vec::with_capacity(report.properties.len());
     for (index, (p, info)) in report.properties.into_iter().zip(infos).enumerate() {
@@ -289,6 +299,52 @@ pub fn check_resolved(
         default_kernel: registry.info(resolved.model)?.kernel,
         notes,
     })
+}
+
+/// Builds and checks `resolved`; when its horizon is the model's derived one (not set by the
+/// request) and the search reached it with work pending, doubles the horizon and searches
+/// again, up to [`MAX_HORIZON`]. A state at the horizon without pending work has nothing
+/// after it, so the first horizon without such a cut gives the verdict of every larger one:
+/// a designer never has to hand-set `--horizon` for a parameter value, and a protocol that
+/// keeps time busy forever still ends `inconclusive` at the largest horizon. Returns the
+/// model, its report and, when raised, the first horizon and how many states it cut.
+fn deepen(
+    registry: &Registry,
+    built: Box<dyn crate::registry::AnyModel>,
+    resolved: &mut Resolved,
+    engine: &Engine,
+) -> Result<(Box<dyn crate::registry::AnyModel>, crate::engine::Report, Option<(u32, u64)>), RunError>
+{
+    let mut first: Option<(u32, u64)> = None;
+    let mut built = built;
+    loop {
+        if first.is_some() {
+            built = registry.build(resolved)?;
+        }
+        let report = built.check(engine)?;
+        // Stateright's checker cannot count its cut states (`None`): one is enough.
+        let horizon_cut: u64 = report
+            .cuts
+            .iter()
+            .filter(|c| c.cut == Cut::Horizon)
+            .map(|c| c.states.unwrap_or(1).max(1))
+            .sum();
+        let engine_stopped = report
+            .stopped_by
+            .is_some_and(|b| !matches!(b, Bound::Horizon | Bound::CopyCap));
+        match resolved.kernel.as_mut() {
+            Some(k)
+                if !resolved.horizon_explicit
+                    && horizon_cut > 0
+                    && !engine_stopped
+                    && k.horizon < MAX_HORIZON =>
+            {
+                first.get_or_insert((k.horizon, horizon_cut));
+                k.horizon = (k.horizon * 2).min(MAX_HORIZON);
+            }
+            _ => return Ok((built, report, first)),
+        }
+    }
 }
 
 /// Replays the counterexample `t` (read from `file`) on the model it names.

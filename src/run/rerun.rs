@@ -58,6 +58,7 @@ mod tests {
             variant: "default",
             params: BTreeMap::from([("shards".to_string(), 2)]),
             kernel: Some(kernel),
+            horizon_explicit: false,
         }
     }
 

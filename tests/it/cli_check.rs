@@ -82,6 +82,8 @@ fn two_phase_commit_verdicts() {
     let (code, out, _) = run(&[
         "check",
         "two-phase-commit",
+        "-p",
+        "shards=2",
         "--variant",
         "revert-after-vote",
         "--format",
@@ -102,6 +104,8 @@ fn coordinator_crash_blocks_but_stays_safe() {
     let (code, out, _) = run(&[
         "check",
         "two-phase-commit",
+        "-p",
+        "shards=2",
         "--crashes",
         "1",
         "--format",
@@ -121,6 +125,8 @@ fn coordinator_crash_blocks_but_stays_safe() {
     let (code, _) = summary(&[
         "check",
         "two-phase-commit",
+        "-p",
+        "shards=2",
         "--crashes",
         "1",
         "--crash-mode",

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use crate::helpers::run;
 
 /// A counterexample file of the reference set (a violation: `replay` exits 1).
-const REFERENCE: &str = "counterexamples/two-phase-commit/atomicity-8e3b85447c6f.json";
+const REFERENCE: &str = "counterexamples/two-phase-commit/atomicity-8afdc8856491.json";
 
 fn reference() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -73,6 +73,8 @@ fn check_ends_quietly_when_the_reader_goes() {
     let violated = [
         "check",
         "two-phase-commit",
+        "-p",
+        "shards=2",
         "--variant",
         "revert-after-vote",
         "--render",

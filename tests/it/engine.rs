@@ -11,6 +11,7 @@ use xshard::engine::{self, Engine, EngineError, EngineKind, Report, Status, Stra
 use xshard::run::RunError;
 use xshard::Registry;
 use xshard_models::tla::two_phase::{self, TwoPhase};
+use xshard_models::kernel::KernelOverrides;
 use xshard_models::{Checkable, Config, ModelEntry, Request};
 
 use crate::helpers::{first, json_lines, run, xshard};
@@ -40,12 +41,25 @@ fn opts(engine: EngineKind, strategy: Strategy, threads: usize, symmetry: bool) 
         .symmetry(symmetry)
 }
 
+/// The request the cross-engine comparison runs for `model`: its defaults, made smaller where
+/// they take more than a moment in a debug build (2PC's third shard, locking's lost message),
+/// since the comparison runs every variant under six engines and twice; the defaults
+/// themselves are pinned in `protocols_a.rs` and gated in release by `xshard.toml`.
+fn comparison_request(model: &str, variant: &str) -> Request {
+    let req = Request::new().variant(variant);
+    match model {
+        "two-phase-commit" => req.param("shards", 2),
+        "locking" => req.kernel(KernelOverrides::new().with("loss", 0)),
+        _ => req,
+    }
+}
+
 /// Runs one model under several engines and hands back the reports (`None`: refused because
 /// stateright's checker cannot reduce this model by symmetry).
 fn reports(model: &str, variant: &str, opts: &[Engine]) -> Vec<Option<Report>> {
     let registry = Registry::builtin();
     let r = registry
-        .resolve(model, &Request::new().variant(variant))
+        .resolve(model, &comparison_request(model, variant))
         .expect("a registered variant");
     let built = registry.build(&r).expect("registered model builds");
     opts.iter()

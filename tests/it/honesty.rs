@@ -195,8 +195,36 @@ fn a_claim_window_gets_the_horizon_it_needs() {
     let cut = all(&lines, "cut");
     assert_eq!(cut.len(), 1);
     assert_eq!(cut[0]["cut"], "horizon");
-    assert_eq!(cut[0]["states"], 58);
+    assert_eq!(cut[0]["states"], 63);
     assert_eq!(cut[0]["length"], 4);
+}
+
+/// Finding 2, for a model that derives no horizon (locking) or derives too small a one: the
+/// run that reaches the horizon with work pending is repeated with a larger one and says so,
+/// where a hand-set horizon is kept and makes the run inconclusive.
+#[test]
+fn a_horizon_that_leaves_work_pending_is_raised_unless_set_by_hand() {
+    let args = ["check", "locking", "--variant", "wound-wait", "--time", "clocked"];
+    let (code, out, err) = run(&[&args[..], &["--format", "json"]].concat());
+    let lines = json_lines(&out);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(first(&lines, "summary")["verdict"], "holds");
+    assert_eq!(first(&lines, "summary")["distinct_states"], 5446);
+    assert!(all(&lines, "cut").is_empty());
+    assert_eq!(first(&lines, "begin")["kernel"]["horizon"], 8);
+    let (_, human, _) = run(&args);
+    assert!(
+        human.contains(
+            "note: the derived horizon 4 left work pending in 27 state(s), so the search was \
+             repeated with horizon 8, which leaves none"
+        ),
+        "{human}"
+    );
+    let (code, out, _) = run(&[&args[..], &["--horizon", "4", "--format", "json"]].concat());
+    let lines = json_lines(&out);
+    assert_eq!(code, 3);
+    assert_eq!(first(&lines, "summary")["stopped_by"], "horizon");
+    assert_eq!(all(&lines, "cut")[0]["states"], 27);
 }
 
 /// Finding 2's second case: 2PC's revert-after-vote at horizon 2 stops with timers armed.

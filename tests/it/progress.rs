@@ -159,9 +159,9 @@ fn the_cli_says_why_progress_is_inconclusive_under_stateright() {
 #[test]
 fn the_correct_defaults_hold_progress() {
     for (model, distinct) in [
-        ("two-phase-commit", 3125),
-        ("locking", 94_355),
-        ("train-hotel", 234),
+        ("two-phase-commit", 115_108),
+        ("locking", 335_353),
+        ("train-hotel", 940),
         ("receipts", 323),
         ("merge-blocks", 17),
     ] {

@@ -65,6 +65,8 @@ fn revert_after_vote(extra: &[&str]) -> (tempfile::TempDir, String, String) {
     let mut args = vec![
         "check",
         "two-phase-commit",
+        "-p",
+        "shards=2",
         "--variant",
         "revert-after-vote",
     ];
@@ -152,6 +154,8 @@ fn json_lines_name_the_files() {
         &[
             "check",
             "two-phase-commit",
+            "-p",
+            "shards=2",
             "--variant",
             "revert-after-vote",
             "--format",
@@ -385,6 +389,8 @@ fn an_unwritable_out_directory_exits_2() {
         &[
             "check",
             "two-phase-commit",
+            "-p",
+            "shards=2",
             "--variant",
             "revert-after-vote",
             "--out",
@@ -409,6 +415,8 @@ fn without_graphviz_check_notes_it_and_writes_no_svg() {
         .args([
             "check",
             "two-phase-commit",
+            "-p",
+            "shards=2",
             "--variant",
             "revert-after-vote",
         ])

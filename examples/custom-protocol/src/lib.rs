@@ -334,6 +334,8 @@ impl ModelEntry for Entry {
         .kernel(default_kernel())
         .note("--replay 0: every variant holds (a double mint needs a replayed receipt)")
         .note("volatile-guard --crashes 0: holds (the guard is lost only in a crash)")
+        .catches("a receipt minted twice by a replay, and a processed set lost in a crash: conservation, mint_backed")
+        .misses("bugs needing two replays or two crashes (--replay 2, --crashes 2), or more tokens (-p burns=…)")
     }
 
     fn variants(&self) -> Vec<VariantSpec<Flaw>> {

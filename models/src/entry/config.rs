@@ -60,6 +60,13 @@ pub struct Resolved {
     pub params: BTreeMap<String, u32>,
     /// The kernel settings, for kernel models.
     pub kernel: Option<KernelConfig>,
+    /// The request set the horizon itself (`--horizon`, `kernel = { horizon = … }`). When it
+    /// did not, the horizon is the model's derived one, and a run that reaches it with work
+    /// pending is run again with a larger one (see the run layer); an explicit horizon is
+    /// kept, and reaching it makes the run inconclusive. Not recorded in files: they record
+    /// the horizon the run ended with.
+    #[serde(skip)]
+    pub horizon_explicit: bool,
 }
 
 impl Resolved {

@@ -60,9 +60,23 @@ pub struct VariantSpec<V> {
     pub summary: &'static str,
     /// The verdict at the defaults; the project's suites pin it.
     pub expect: Expect,
+    /// The variant's own default kernel settings, when they differ from the model's
+    /// ([`VariantSpec::kernel`]); `None`: the model's.
+    pub kernel: Option<KernelConfig>,
 }
 
 impl<V> VariantSpec<V> {
+    /// Gives the variant its own default kernel settings in place of the model's: for a
+    /// variant whose protocol assumes less of the network than the model's default exercises
+    /// (say a reliable network, where the model's default loses a message), so that its
+    /// default run checks what it is for. `xshard list` shows them beside the variant, and
+    /// command-line settings override them as they do the model's.
+    #[must_use]
+    pub fn kernel(mut self, k: KernelConfig) -> Self {
+        self.kernel = Some(k);
+        self
+    }
+
     /// A variant expected to hold.
     pub fn holds(value: V, name: &'static str, summary: &'static str) -> Self {
         VariantSpec {
@@ -70,6 +84,7 @@ impl<V> VariantSpec<V> {
             name,
             summary,
             expect: Expect::Holds,
+            kernel: None,
         }
     }
 
@@ -85,6 +100,7 @@ impl<V> VariantSpec<V> {
             name,
             summary,
             expect: Expect::Violates(properties.to_vec()),
+            kernel: None,
         }
     }
 
@@ -94,6 +110,7 @@ impl<V> VariantSpec<V> {
             name: self.name,
             summary: self.summary,
             expect: self.expect.clone(),
+            kernel: self.kernel,
         }
     }
 }
@@ -107,6 +124,8 @@ pub struct VariantInfo {
     pub summary: &'static str,
     /// The verdict at the defaults.
     pub expect: Expect,
+    /// The variant's own default kernel settings; `None` (JSON `null`): the model's.
+    pub kernel: Option<KernelConfig>,
 }
 
 /// A model's description: everything `xshard list` shows except the variants and the
@@ -128,6 +147,13 @@ pub struct ModelInfo {
     pub kernel: Option<KernelConfig>,
     /// What the checker reports in notable configurations (e.g. with crashes).
     pub notes: Vec<&'static str>,
+    /// What a check at the defaults can catch: the kinds of bug its nodes, faults and
+    /// properties are enough to show.
+    pub catches: Vec<&'static str>,
+    /// What a check at the defaults cannot catch, and the abstraction limits behind it (a bug
+    /// that needs more nodes, another fault, or a behaviour the model abstracts away), with
+    /// the settings that reach it where some do.
+    pub misses: Vec<&'static str>,
 }
 
 impl ModelInfo {
@@ -141,6 +167,8 @@ impl ModelInfo {
             params: Vec::new(),
             kernel: None,
             notes: Vec::new(),
+            catches: Vec::new(),
+            misses: Vec::new(),
         }
     }
 
@@ -169,6 +197,21 @@ impl ModelInfo {
     #[must_use]
     pub fn note(mut self, n: &'static str) -> Self {
         self.notes.push(n);
+        self
+    }
+
+    /// Adds a kind of bug a check at the defaults catches (`xshard list`: "default catches").
+    #[must_use]
+    pub fn catches(mut self, what: &'static str) -> Self {
+        self.catches.push(what);
+        self
+    }
+
+    /// Adds something a check at the defaults cannot catch, or an abstraction limit of the
+    /// model (`xshard list`: "default misses").
+    #[must_use]
+    pub fn misses(mut self, what: &'static str) -> Self {
+        self.misses.push(what);
         self
     }
 }

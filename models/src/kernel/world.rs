@@ -223,9 +223,14 @@ impl<P: Protocol> World<P> {
 
     /// Clocked time: whether `state` is at the horizon while time still matters
     /// ([`World::time_matters`]), so that what the protocol would do after the last tick was
-    /// not explored.
+    /// not explored: exactly the states that would tick but for the horizon. A state with
+    /// something due ([`World::urgent`]) cannot tick anyway; its due deliveries and firings
+    /// are explored at this tick and their successors are judged in turn.
     pub fn cut_by_horizon(&self, state: &State<P>) -> bool {
-        self.config.clocked() && state.now >= self.config.horizon && self.time_matters(state)
+        self.config.clocked()
+            && state.now >= self.config.horizon
+            && !self.urgent(state)
+            && self.time_matters(state)
     }
 
     /// The observation of `state`.

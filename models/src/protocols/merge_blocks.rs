@@ -45,6 +45,9 @@
 //! witnesses (the post's main subject), block contents other than T, finality (modelled in
 //! `receipts`), inclusion brittleness and censorship (liveness, not safety).
 //!
+//! What a check at the defaults can and cannot catch is declared in the entry
+//! (`ModelInfo::catches`, `ModelInfo::misses`) and printed by `xshard list`.
+//!
 //! Crashes. Both shards may crash (a halted chain) and keep their chain — blocks, forks, the
 //! reorg budget — which is what a chain is (PROTOCOLS.md §2.2: the merged block is part of
 //! both chains; §0.3, "crash-recover with durable storage"). There are no timers to re-arm.
@@ -297,12 +300,20 @@ impl ModelEntry for Entry {
                 "-p reorgs=0 (either variant): atomicity holds and can_abort is unwitnessed (only \
                  a reorg reverts T), so the verdict is violated",
             ],
+            catches: vec![
+                "a merged pair split by a reorg of one shard: atomicity (one reorg per shard, one replay)",
+            ],
+            misses: vec![
+                "a lost merge proposal: nothing re-proposes it, so --loss 1 violates progress (inclusion brittleness, a liveness failure)",
+                "execution, access lists and finality (abstracted away); more than one transaction or a deeper reorg (-p reorgs=…)",
+            ],
         }
     }
 
     fn variants(&self) -> Vec<VariantSpec<Variant>> {
         vec![
             VariantSpec {
+                kernel: None,
                 value: Variant::Default,
                 name: "default",
                 summary: "coupled fork choice: a merged block is canonical only with its \
@@ -310,6 +321,7 @@ impl ModelEntry for Entry {
                 expect: Expect::Holds,
             },
             VariantSpec {
+                kernel: None,
                 value: Variant::IndependentReorg,
                 name: "independent-reorg",
                 summary: "the naive synchronous transaction: each shard's fork choice ignores \

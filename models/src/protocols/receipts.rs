@@ -52,6 +52,9 @@
 //! of root it is proven against), values other than 1, calldata, the hibernation use, more than
 //! one destination, the relayer's identity.
 //!
+//! What a check at the defaults can and cannot catch is declared in the entry
+//! (`ModelInfo::catches`, `ModelInfo::misses`) and printed by `xshard list`.
+//!
 //! Crashes. Both shards may crash (a halted chain) and keep their whole state — sent and
 //! finalized receipts, sequence numbers, the destination's processed set and balances —
 //! because each is chain state that a Merkle proof is made against (PROTOCOLS.md §3.1: the
@@ -363,6 +366,13 @@ impl ModelEntry for Entry {
                 "no-replay-guard --replay 0: holds (the double claim needs the replay)",
                 "unfinalized-claim -p reorgs=0: holds (the flaw needs a reorg of the source)",
             ],
+            catches: vec![
+                "double claims by replay, claims against non-final roots undone by a reorg: conservation, no_double_spend, no_double_create (one replay, one reorg, two transfers)",
+            ],
+            misses: vec![
+                "a lost claim: nobody resubmits it, so --loss 1 violates progress by design of the model (the relayer's liveness)",
+                "bugs needing more transfers, reorgs or destinations (-p transfers=…, -p reorgs=…; one destination only), crashes (--crashes 1)",
+            ],
         }
     }
 
@@ -384,12 +394,14 @@ impl ModelEntry for Entry {
     fn variants(&self) -> Vec<VariantSpec<Flaw>> {
         vec![
             VariantSpec {
+                kernel: None,
                 value: Flaw::None,
                 name: "default",
                 summary: "B credits a claim proven against a crosslinked root whose bit is clear",
                 expect: Expect::Holds,
             },
             VariantSpec {
+                kernel: None,
                 value: Flaw::NoReplayGuard,
                 name: "no-replay-guard",
                 summary: "B credits without consulting its claimed bitfield (double claim by \
@@ -401,6 +413,7 @@ impl ModelEntry for Entry {
                 ]),
             },
             VariantSpec {
+                kernel: None,
                 value: Flaw::UnfinalizedClaim,
                 name: "unfinalized-claim",
                 summary: "B accepts a proof against A's non-final head; A then reorgs (supply \

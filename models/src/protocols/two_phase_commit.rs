@@ -15,7 +15,8 @@
 //! shard has acknowledged, so message loss cannot strand a shard. One transaction (`tx1`).
 //!
 //! What the checker reports, by configuration:
-//! - default (`--loss 1`, no crash): `atomicity`, `deadlock_freedom`, `progress`,
+//! - default (3 shards, so a bug that serves every shard but the last shows; `--loss 1`, no
+//!   crash): `atomicity`, `deadlock_freedom`, `progress`,
 //!   `timeout_revert` hold; both witnesses (`can_commit`, `can_abort`) are found.
 //! - `--crashes 1` (crash-stop of the coordinator): `deadlock_freedom` is violated — the
 //!   coordinator crashes after every shard voted yes and the shards stay prepared, holding
@@ -29,6 +30,9 @@
 //!   "hold and reserve, revert on time-out" taken literally. `atomicity` is violated (committed
 //!   on one shard, reverted on another) and so is `timeout_revert` (a revert of a transaction
 //!   that committed elsewhere).
+//!
+//! What a check at the defaults can and cannot catch is declared in the entry
+//! (`ModelInfo::catches`, `ModelInfo::misses`) and printed by `xshard list`.
 //!
 //! Abstracted away: the client (the coordinator starts the transaction), the data itself,
 //! shard crashes (the issue's failure model crashes only the coordinator).
@@ -421,7 +425,7 @@ impl ModelEntry for Entry {
                      PROTOCOLS.md 4.2",
             params: vec![ParamSpec {
                 name: "shards",
-                default: 2,
+                default: 3,
                 min: 1,
                 max: 5,
                 doc: "number of shards (participants)",
@@ -432,6 +436,15 @@ impl ModelEntry for Entry {
                  after all votes and the shards stay prepared: 2PC blocks); atomicity holds",
                 "--crashes 1 --crash-mode recover: everything holds (the decision is logged and \
                  re-sent; an undecided coordinator presumes abort)",
+            ],
+            catches: vec![
+                "a coordinator that decides without every vote, or a shard that reverts after voting: atomicity, timeout_revert",
+                "a lost Prepare, vote or decision that no time-out or retransmission recovers, or a retransmission that skips a shard: progress (one lost message, and three shards, so a skip-the-last bug leaves a shard out while others are served)",
+                "a retry loop that never decides: progress, which unlike deadlock_freedom sees armed timers",
+            ],
+            misses: vec![
+                "duplicated or replayed votes and decisions (--replay 1), crashes and 2PC's blocking (--crashes 1, with --crash-mode recover for the log), a bug needing two lost messages (--loss 2) or a fourth shard (-p shards=4)",
+                "deadline bounds on locks (--time clocked); concurrent transactions: the model runs one",
             ],
         }
     }
@@ -454,6 +467,7 @@ impl ModelEntry for Entry {
     fn variants(&self) -> Vec<VariantSpec<Variant>> {
         vec![
             VariantSpec {
+                kernel: None,
                 value: Variant::Default,
                 name: "default",
                 summary: "shards time out only before voting; the coordinator retransmits its \
@@ -461,6 +475,7 @@ impl ModelEntry for Entry {
                 expect: Expect::Holds,
             },
             VariantSpec {
+                kernel: None,
                 value: Variant::RevertAfterVote,
                 name: "revert-after-vote",
                 summary: "a shard that voted yes reverts on its own time-out",

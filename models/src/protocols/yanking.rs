@@ -38,10 +38,10 @@
 //! hotel's shard, `Book` is never enabled again (the catalogue's `progress` finds such a state
 //! in 4 steps: Yank, Submit, Claim, Yank), and that is not a protocol failure.
 //!
-//! What the checker reports (default kernel: unordered, `--replay 1`, clocked time, Δ = 1,
-//! horizon 3):
+//! What the checker reports (default kernel: unordered, `--replay 1`, `--loss 1`, clocked
+//! time, Δ = 1, horizon derived from `yanks` and `window`):
 //! - default (claimed set kept forever): everything holds, `can_commit` is witnessed in 4 steps
-//!   (Yank, Submit, Claim, Book). Holds with `--loss 1` too (a lost claim leaves the receipt
+//!   (Yank, Submit, Claim, Book). Holds with `--loss 0` too (a lost claim leaves the receipt
 //!   in transit for good — a liveness issue; the model does not resubmit).
 //! - `no-claimed-set`: a replay of the claim instantiates the room again — `no_double_create`
 //!   violated in 4 steps (Yank, Submit, Claim, replayed Claim); once the train's shard has
@@ -64,6 +64,9 @@
 //! a claim delivered after `stamp + window`. Abstracted away: Merkle proofs and crosslinks
 //! (receipts are final: finality is modelled in `receipts`), the contract's state other than
 //! booked/free, yank rules other than "not once booked", more rooms or shards.
+//!
+//! What a check at the defaults can and cannot catch is declared in the entry
+//! (`ModelInfo::catches`, `ModelInfo::misses`) and printed by `xshard list`.
 //!
 //! Crashes. Both shards may crash (a halted chain) and keep their chain state — the room, the
 //! receipts with their stamps, the claimed set, the booking — because yanks, receipts and
@@ -376,6 +379,7 @@ fn booking_broken(_: &Yanking, nodes: &[Shard], _: &Observation) -> Option<Strin
 pub fn default_kernel() -> KernelConfig {
     KernelConfig {
         replay: 1,
+        loss: 1,
         time: TimeMode::Clocked,
         delta: 1,
         horizon: 3,
@@ -416,12 +420,19 @@ impl ModelEntry for Entry {
             ],
             kernel: Some(default_kernel()),
             notes: vec![
-                "--loss 1: the default still holds",
+                "--loss 0: the default holds as well (54 states against the default's 86)",
                 "booking_integrity: no-claimed-set breaks it too (a replayed claim re-creates \
                  the room free over the booked one, 5 steps)",
                 "no-claimed-set --replay 0: holds (the double instantiation needs the replay)",
                 "--time async: claim-window fails in 2 steps (the window's end races the claim); \
                  the other variants keep their verdicts",
+            ],
+            catches: vec![
+                "double instantiation by a replayed claim, a room yanked from its booking, a receipt lost past its claim window: unique_location, conservation, no_double_create, booking_integrity (one replay, one lost message)",
+            ],
+            misses: vec![
+                "bugs needing two yanks per shard (-p yanks=2) or longer windows (-p window=…), crashes (--crashes 1)",
+                "liveness of claims: the booking is the user's option, so the model has no progress property, and a lost claim is never resubmitted",
             ],
         }
     }
@@ -456,12 +467,14 @@ impl ModelEntry for Entry {
     fn variants(&self) -> Vec<VariantSpec<Variant>> {
         vec![
             VariantSpec {
+                kernel: None,
                 value: Variant::Correct,
                 name: "default",
                 summary: "every shard remembers every claimed receipt forever",
                 expect: Expect::Holds,
             },
             VariantSpec {
+                kernel: None,
                 value: Variant::NoClaimedSet,
                 name: "no-claimed-set",
                 summary: "a shard instantiates every claim it receives (double instantiation \
@@ -474,6 +487,7 @@ impl ModelEntry for Entry {
                 ]),
             },
             VariantSpec {
+                kernel: None,
                 value: Variant::ClaimWindow,
                 name: "claim-window",
                 summary: "a claim counts only within a window of its yank; an unclaimed receipt \

@@ -235,6 +235,12 @@ impl ModelEntry for Entry {
                 "its two terminal states (all committed, all aborted) are expected, as with TLC's \
                  CHECK_DEADLOCK FALSE",
             ],
+            catches: vec![
+                "TLC's exact state counts; atomicity of the abstract commit rule",
+            ],
+            misses: vec![
+                "anything about messages, the coordinator or faults: the spec abstracts them all (see tla-two-phase and two-phase-commit)",
+            ],
         }
     }
 

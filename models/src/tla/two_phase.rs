@@ -443,36 +443,47 @@ impl ModelEntry for Entry {
                  rms=5 8,832 / 58,146 / 17; rms=6 50,816 / 402,306 / 20",
                 "no deadlock property: receive actions stay enabled as self-loops, as in the spec",
             ],
+            catches: vec![
+                "TLC's exact state counts for every rms, and each seeded flaw of the TM's rules (commit without every vote, abort after commit, a prepared RM aborting, a forged vote): atomicity",
+            ],
+            misses: vec![
+                "message loss, replay, crashes and time-outs: the spec has none (its messages are a set that is never emptied); use two-phase-commit for those",
+            ],
         }
     }
 
     fn variants(&self) -> Vec<VariantSpec<Variant>> {
         vec![
             VariantSpec {
+                kernel: None,
                 value: Variant::Default,
                 name: "default",
                 summary: "the spec as published",
                 expect: Expect::Holds,
             },
             VariantSpec {
+                kernel: None,
                 value: Variant::CommitWithoutVotes,
                 name: "commit-without-votes",
                 summary: "TMCommit is enabled without every RM in tmPrepared",
                 expect: Expect::Violates(vec![ATOMICITY.name]),
             },
             VariantSpec {
+                kernel: None,
                 value: Variant::AbortAfterCommit,
                 name: "abort-after-commit",
                 summary: "TMAbort is also enabled when tmState = committed",
                 expect: Expect::Violates(vec![ATOMICITY.name]),
             },
             VariantSpec {
+                kernel: None,
                 value: Variant::RevertAfterVote,
                 name: "revert-after-vote",
                 summary: "a prepared RM may abort on its own (revert on time-out after voting)",
                 expect: Expect::Violates(vec![ATOMICITY.name]),
             },
             VariantSpec {
+                kernel: None,
                 value: Variant::ForgedVote,
                 name: "forged-vote",
                 summary: "the TM may add an RM to tmPrepared without its Prepared message",

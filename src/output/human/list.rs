@@ -35,6 +35,9 @@ pub fn list(models: &[Listing]) -> String {
                 Expect::Violates(p) => format!("expected: violates {}", p.join(", ")),
             };
             let _ = writeln!(out, "    {:<22} {} [{expect}]", v.name, v.summary);
+            if let Some(k) = v.kernel {
+                let _ = writeln!(out, "    {:<22} kernel defaults of this variant: {k}", "");
+            }
         }
         let _ = writeln!(out, "  properties:");
         for p in &m.properties {
@@ -45,6 +48,12 @@ pub fn list(models: &[Listing]) -> String {
                 p.kind.as_str(),
                 p.statement
             );
+        }
+        for c in &m.catches {
+            let _ = writeln!(out, "  default catches: {c}");
+        }
+        for c in &m.misses {
+            let _ = writeln!(out, "  default misses: {c}");
         }
         for n in &m.notes {
             let _ = writeln!(out, "  note: {n}");

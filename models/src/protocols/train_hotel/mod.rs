@@ -79,9 +79,13 @@
 //! Abstracted away: other bookings competing for the items, prices, blocks and proofs (a
 //! delivered message is a final, verified proof).
 //!
-//! With `--loss 1` the default keeps `atomicity` and `conservation`, but a lost decision leaves
-//! a hold past `D + Δ`: `timeout_revert` (its clocked clause) is violated — the deadline bound
-//! needs synchrony, which a lossy link breaks. With `--replay 1` everything holds.
+//! Defaults: one replayed message (`--replay 1`), no loss. With `--loss 1` the default keeps
+//! `atomicity` and `conservation`, but a lost decision leaves a hold past `D + Δ`:
+//! `timeout_revert` (its clocked clause) is violated — the deadline bound needs synchrony,
+//! which a lossy link breaks — and so is `progress` (nothing re-sends the decision). With
+//! `--replay 0` everything holds too (234 states against the default's 940).//!
+//! What a check at the defaults can and cannot catch is declared in the entry
+//! (`ModelInfo::catches`, `ModelInfo::misses`) and printed by `xshard list`.
 
 mod handlers;
 
@@ -433,12 +437,15 @@ impl crate::kernel::Protocol for TrainHotel {
     }
 }
 
-/// The default kernel configuration: clocked, Δ = 1, horizon 4, reliable network.
+/// The default kernel configuration: clocked, Δ = 1, horizon 4 (the derived one replaces
+/// it), no loss (the deadline bound needs synchrony, see the module doc) and one replayed
+/// message.
 pub fn default_kernel() -> KernelConfig {
     KernelConfig {
         time: TimeMode::Clocked,
         delta: 1,
         horizon: 4,
+        replay: 1,
         ..KernelConfig::default()
     }
 }
@@ -477,11 +484,21 @@ impl ModelEntry for Entry {
             ],
             kernel: Some(default_kernel()),
             notes: vec![
-                "default with --loss 1: timeout_revert violated (a lost decision leaves a hold past \
-                 its deadline plus delta: the bound needs synchrony); atomicity and conservation hold",
-                "default with --replay 1: holds; with --time async --loss 1 --replay 1: holds \
-                 (safety needs no clock)",
+                "default with --loss 1: timeout_revert and progress violated (a lost decision \
+                 leaves a hold past its deadline plus delta: the bound needs synchrony, and \
+                 nothing re-sends it); atomicity and conservation hold",
+                "default with --replay 0: holds (234 states against the default's 940); with \
+                 --time async --loss 1: atomicity, timeout_revert and conservation hold \
+                 (safety needs no clock), progress is violated (the lost decision)",
                 "naive-timeout with --time async: violated as well (atomicity, timeout_revert)",
+            ],
+            catches: vec![
+                "reverts on a shard's own timer or the requester's clock, a sale and a refund of one booking: atomicity, timeout_revert, conservation",
+                "a hold that outlives the deadline plus delta, and a replayed reserve, decision or proof (one replay)",
+            ],
+            misses: vec![
+                "message loss: the deadline bound needs synchrony, so --loss 1 violates timeout_revert by design (a lost decision); its safety under loss is checked with --time async --loss 1",
+                "deadlines and hold times other than D = 2, hold = 1 (-p deadline=…, -p hold=…; the horizon follows), more items or bookings: the model has one of each, crashes (--crashes 1)",
             ],
         }
     }
@@ -503,6 +520,7 @@ impl ModelEntry for Entry {
     fn variants(&self) -> Vec<VariantSpec<Variant>> {
         vec![
             VariantSpec {
+                kernel: None,
                 value: Variant::Default,
                 name: "default",
                 summary: "the escrow shard decides once, by the deadline, on the hold proofs it \
@@ -510,12 +528,14 @@ impl ModelEntry for Entry {
                 expect: Expect::Holds,
             },
             VariantSpec {
+                kernel: None,
                 value: Variant::NaiveTimeout,
                 name: "naive-timeout",
                 summary: "each shard reverts its hold on its own timer, unrelated to the deadline",
                 expect: Expect::Violates(vec![ATOMICITY.name, TIMEOUT_REVERT.name]),
             },
             VariantSpec {
+                kernel: None,
                 value: Variant::SenderClockTimeout,
                 name: "sender-clock-timeout",
                 summary: "the escrow refunds at the deadline on its own clock when sales are not \
