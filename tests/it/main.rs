@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod actor_port;
 mod cli_check;
 mod cli_output;
 mod engine;
