@@ -212,13 +212,13 @@ fn a_horizon_that_leaves_work_pending_is_raised_unless_set_by_hand() {
     assert_eq!(first(&lines, "summary")["distinct_states"], 5446);
     assert!(all(&lines, "cut").is_empty());
     assert_eq!(first(&lines, "begin")["kernel"]["horizon"], 8);
-    let (_, human, _) = run(&args);
+    let (_, _, notes) = run(&args);
     assert!(
-        human.contains(
+        notes.contains(
             "note: the derived horizon 4 left work pending in 27 state(s), so the search was \
              repeated with horizon 8, which leaves none"
         ),
-        "{human}"
+        "{notes}"
     );
     let (code, out, _) = run(&[&args[..], &["--horizon", "4", "--format", "json"]].concat());
     let lines = json_lines(&out);
