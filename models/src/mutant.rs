@@ -151,6 +151,72 @@ pub const MUTANTS: &[Mutant] = &[
                   so two transactions each holding one lock time out and retry forever",
         expect: Expect::Killed(&["progress"]),
     },
+    Mutant {
+        name: "locking/write-shares-read",
+        args: &["locking", "--variant", "wound-wait"],
+        summary: "two locks conflict only when both are writes, so a read lock is granted next \
+                  to a write lock: both transactions execute on the initial values (a lost \
+                  update); nothing ever waits, so nothing is wounded and nothing aborts",
+        expect: Expect::Killed(&["can_abort", "isolation", "serializability"]),
+    },
+    Mutant {
+        name: "locking/revert-skips-waiting",
+        args: &["locking", "--variant", "wound-wait"],
+        summary: "undoing a lock (here a wounded transaction's) does not pass it on to the \
+                  transaction waiting for it, which waits for good",
+        expect: Expect::Killed(&["deadlock_freedom", "progress"]),
+    },
+    Mutant {
+        name: "locking/abort-executed-on-cancel",
+        args: &["locking"],
+        summary: "the home shard answers a Cancel of a transaction it already executed with \
+                  Abort, and the resource shard reverts an executed transaction",
+        expect: Expect::Killed(&["atomicity", "serializability", "timeout_revert"]),
+    },
+    Mutant {
+        name: "locking/resend-other-release",
+        args: &["locking"],
+        summary: "the release the home shard re-sends in answer to a Cancel is the other \
+                  resource shard's, so a shard installs the wrong value (or none) and the \
+                  original release, arriving later, is ignored",
+        expect: Expect::Killed(&["serializability"]),
+    },
+    Mutant {
+        name: "locking/cancel-not-retried",
+        args: &["locking", "--loss", "1"],
+        summary: "a lock time-out sends Cancel once and is not re-armed, so a lost Cancel (or a \
+                  lost answer) leaves the lock held for good",
+        expect: Expect::Killed(&["deadlock_freedom", "progress"]),
+    },
+    Mutant {
+        name: "locking/wound-after-execute",
+        args: &["locking", "--variant", "wound-wait"],
+        summary: "the home shard accepts a wound after it executed the wounded transaction (no \
+                  point of no return) and aborts it: a resource shard the release has not \
+                  reached yet reverts it",
+        expect: Expect::Killed(&["atomicity", "serializability", "timeout_revert"]),
+    },
+    Mutant {
+        name: "locking/silent-abort",
+        args: &["locking"],
+        summary: "the home shard aborts a transaction on a Cancel without sending Abort to the \
+                  resource shards",
+        expect: Expect::Equivalent(
+            "every lock of the aborted transaction keeps its time-out, whose retried Cancel the \
+             home shard answers with Abort, and a waiting request gets its lock (and so its \
+             time-out) once the conflicting lock goes: the notification only saves a round trip",
+        ),
+    },
+    Mutant {
+        name: "locking/keep-timeout-after-release",
+        args: &["locking"],
+        summary: "a resource shard does not cancel the lock time-out when it applies the \
+                  release",
+        expect: Expect::Equivalent(
+            "the lock time-out's handler acts only on a lock still held, so the left-over timer \
+             fires as a no-op: more states, the same verdicts",
+        ),
+    },
     // yanking
     Mutant {
         name: "yanking/yank-booked",
