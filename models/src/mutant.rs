@@ -217,6 +217,67 @@ pub const MUTANTS: &[Mutant] = &[
              fires as a no-op: more states, the same verdicts",
         ),
     },
+    // train-hotel
+    Mutant {
+        name: "train-hotel/commit-on-one-hold",
+        args: &["train-hotel"],
+        summary: "the escrow commits on the first Held proof: the other item expires at the \
+                  deadline, or is held after its Commit went by and stays held",
+        expect: Expect::Killed(&["atomicity", "progress"]),
+    },
+    Mutant {
+        name: "train-hotel/mint-without-debit",
+        args: &["train-hotel"],
+        summary: "the escrow issues the payment receipts without debiting the escrow (value \
+                  minted twice)",
+        expect: Expect::Killed(&["conservation"]),
+    },
+    Mutant {
+        name: "train-hotel/commit-copy-paste",
+        args: &["train-hotel"],
+        summary: "the hotel's Commit is sent to the train (a copy-and-paste slip): the hotel \
+                  keeps its hold past the deadline and never sells",
+        expect: Expect::Killed(&["can_commit", "progress", "timeout_revert"]),
+    },
+    Mutant {
+        name: "train-hotel/refund-keeps-escrow",
+        args: &["train-hotel"],
+        summary: "the refund at the deadline pays the user back without emptying the escrow",
+        expect: Expect::Killed(&["conservation"]),
+    },
+    Mutant {
+        name: "train-hotel/deadline-one-late",
+        args: &["train-hotel"],
+        summary: "the escrow's deadline timer fires a tick after D, so its Abort reaches a hold \
+                  after D plus delta",
+        expect: Expect::Killed(&["timeout_revert"]),
+    },
+    Mutant {
+        name: "train-hotel/abort-forgets-request",
+        args: &["train-hotel"],
+        summary: "an Abort that reaches an unheld request cancels its expiry but does not mark \
+                  it expired, so the request stays open for good",
+        expect: Expect::Killed(&["progress"]),
+    },
+    Mutant {
+        name: "train-hotel/keep-deadline-after-commit",
+        args: &["train-hotel"],
+        summary: "the escrow does not cancel its deadline timer when it commits",
+        expect: Expect::Equivalent(
+            "the deadline's handler refunds only an open booking, so the left-over timer fires \
+             at D as a no-op: more states, the same verdicts",
+        ),
+    },
+    Mutant {
+        name: "train-hotel/hold-at-deadline",
+        args: &["train-hotel"],
+        summary: "a resource shard may still hold its item at tick D itself (`<=` for `<`)",
+        expect: Expect::Equivalent(
+            "the escrow decides at D on the proofs it has: a hold made at D either counts (its \
+             Held arrives at D, before the deadline fires) or is answered by the Abort sent at \
+             D, which reaches it by D plus delta, so no hold outlives its bound",
+        ),
+    },
     // yanking
     Mutant {
         name: "yanking/yank-booked",
