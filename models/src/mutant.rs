@@ -285,4 +285,59 @@ pub const MUTANTS: &[Mutant] = &[
         summary: "the room may be yanked while booked, taking it away from its booking",
         expect: Expect::Killed(&["booking_integrity"]),
     },
+    Mutant {
+        name: "yanking/forget-claimed-insert",
+        args: &["yanking", "--replay", "1"],
+        summary: "the target instantiates a claimed room but does not add the receipt to its \
+                  claimed set, so a replayed claim instantiates it again",
+        expect: Expect::Killed(&[
+            "booking_integrity",
+            "conservation",
+            "no_double_create",
+            "unique_location",
+        ]),
+    },
+    Mutant {
+        name: "yanking/book-without-room",
+        args: &["yanking"],
+        summary: "the booking does not check that the room is on the train's shard and free, \
+                  so it books (and instantiates) a room that is elsewhere",
+        expect: Expect::Killed(&["booking_integrity", "conservation", "unique_location"]),
+    },
+    Mutant {
+        name: "yanking/yank-keeps-room",
+        args: &["yanking"],
+        summary: "a yank emits its receipt but does not delete the room, which is then both \
+                  on its shard and in transit",
+        expect: Expect::Killed(&["conservation", "unique_location"]),
+    },
+    Mutant {
+        name: "yanking/claim-to-source",
+        args: &["yanking"],
+        summary: "the claim is submitted to the receipt's own shard, which re-creates the room \
+                  there: it never reaches the train's shard and nothing can be booked",
+        expect: Expect::Killed(&["can_commit"]),
+    },
+    Mutant {
+        name: "yanking/volatile-claimed-set",
+        args: &["yanking", "--crashes", "1", "--crash-mode", "recover"],
+        summary: "the claimed set is not persisted, so a shard that crashes and recovers \
+                  honours a replayed claim again",
+        expect: Expect::Killed(&[
+            "booking_integrity",
+            "conservation",
+            "no_double_create",
+            "unique_location",
+        ]),
+    },
+    Mutant {
+        name: "yanking/claimed-unsorted",
+        args: &["yanking", "-p", "yanks=3"],
+        summary: "a claimed receipt is appended to the claimed set instead of inserted in order",
+        expect: Expect::Equivalent(
+            "each shard claims only the other shard's receipts, and claims them in yank order \
+             (the room must come back before its next yank), whose ids increase: appending \
+             keeps the set sorted, and the state graph is identical",
+        ),
+    },
 ];
