@@ -340,4 +340,61 @@ pub const MUTANTS: &[Mutant] = &[
              keeps the set sorted, and the state graph is identical",
         ),
     },
+    // receipts
+    Mutant {
+        name: "receipts/forget-bit",
+        args: &["receipts"],
+        summary: "the destination credits a receipt without setting its bit, so every copy of \
+                  the claim is credited and no transfer is ever recorded as done",
+        expect: Expect::Killed(&[
+            "can_commit",
+            "conservation",
+            "no_double_create",
+            "no_double_spend",
+            "progress",
+        ]),
+    },
+    Mutant {
+        name: "receipts/bit-by-credit-count",
+        args: &["receipts"],
+        summary: "the destination sets the bit of its credit count, not of the receipt's \
+                  sequence number (the same while claims arrive in order): a receipt credited \
+                  out of order can be credited again, and the one whose bit it took never is",
+        expect: Expect::Killed(&["no_double_create", "no_double_spend", "progress"]),
+    },
+    Mutant {
+        name: "receipts/claim-next-block",
+        args: &["receipts"],
+        summary: "the crosslink's claim names the block after the one finalized (off by one): \
+                  a receipt not final, or not sent, is credited and the first is never claimed",
+        expect: Expect::Killed(&["conservation", "progress"]),
+    },
+    Mutant {
+        name: "receipts/finalize-claims-head",
+        args: &["receipts", "--copies", "3"],
+        summary: "the relayer proves the claim against the head again after the crosslink, so \
+                  the destination refuses every claim and nothing is ever transferred",
+        expect: Expect::Killed(&["can_commit", "progress"]),
+    },
+    Mutant {
+        name: "receipts/volatile-bitfield",
+        args: &["receipts", "--crashes", "1", "--crash-mode", "recover"],
+        summary: "the claimed bitfield is not persisted, so after a crash the destination \
+                  credits a replayed claim again",
+        expect: Expect::Killed(&[
+            "conservation",
+            "no_double_create",
+            "no_double_spend",
+            "progress",
+        ]),
+    },
+    // Found by this suite: the total of the ledger stays equal to the supply (A's balance
+    // goes to -1), so `conservation` held until it also flagged a negative holding.
+    Mutant {
+        name: "receipts/overdraft",
+        args: &["receipts"],
+        summary: "the source may send with its balance at zero (`<=` for `<`): it overdraws \
+                  and the destination is credited more than the supply",
+        expect: Expect::Killed(&["conservation"]),
+    },
 ];
