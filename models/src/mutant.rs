@@ -397,4 +397,47 @@ pub const MUTANTS: &[Mutant] = &[
                   and the destination is credited more than the supply",
         expect: Expect::Killed(&["conservation"]),
     },
+    // merge-blocks
+    Mutant {
+        name: "merge-blocks/b-ignores-partner",
+        args: &["merge-blocks"],
+        summary: "the fork choice keeps B's half canonical whether or not its partner is on A: \
+                  after A reorgs, the hotel is booked and the train is not",
+        expect: Expect::Killed(&["atomicity"]),
+    },
+    Mutant {
+        name: "merge-blocks/a-ignores-reference",
+        args: &["merge-blocks"],
+        summary: "the fork choice keeps A's half canonical whether or not B's canonical chain \
+                  references it: after B reorgs, the train is booked and the hotel is not",
+        expect: Expect::Killed(&["atomicity"]),
+    },
+    Mutant {
+        name: "merge-blocks/partner-off-by-one",
+        args: &["merge-blocks"],
+        summary: "the merge proposal names the block below A's new one (off by one), so B's \
+                  half never finds its partner and neither half is ever canonical",
+        expect: Expect::Killed(&["can_commit"]),
+    },
+    Mutant {
+        name: "merge-blocks/has-ignores-fork",
+        args: &["merge-blocks", "-p", "reorgs=2"],
+        summary: "looking a partner up on A compares the height but not the fork",
+        expect: Expect::Equivalent(
+            "A holds at most one block, its half of T, and a reorg replaces it by an empty \
+             block, which the lookup's `tx` test already rejects: the lookup gives the same \
+             answer in every state",
+        ),
+    },
+    Mutant {
+        name: "merge-blocks/reference-whole-chain",
+        args: &["merge-blocks", "-p", "reorgs=2", "--replay", "2"],
+        summary: "A's half counts as referenced by any block of B, not only by B's canonical \
+                  prefix",
+        expect: Expect::Equivalent(
+            "every half B includes names A's one block: if A holds it, no half of B is cut and \
+             the prefix is the whole chain; if not, A has no half to reference: the fork \
+             choice gives the same answer in every state",
+        ),
+    },
 ];
