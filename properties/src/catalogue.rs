@@ -104,11 +104,13 @@ pub const TIMEOUT_REVERT: PropertySpec = PropertySpec {
     find: find_timeout_revert,
 };
 
-/// Total value is constant (A4).
+/// Total value is constant (A4), and no holding is negative: an overdraft pays out value the
+/// holder did not have, and the total, which counts the negative holding, would hide it.
 pub const CONSERVATION: PropertySpec = PropertySpec {
     name: "conservation",
     kind: Kind::Always,
-    statement: "total value (balances + escrow + in-flight receipts + burnt) equals the supply",
+    statement: "total value (balances + escrow + in-flight receipts + burnt) equals the supply, \
+                and no holding is negative",
     find: find_conservation,
 };
 
@@ -319,10 +321,20 @@ fn find_timeout_revert(obs: &Observation) -> Option<Finding> {
 fn find_conservation(obs: &Observation) -> Option<Finding> {
     let ledger = obs.ledger.as_ref()?;
     let total = ledger.total();
-    (total != ledger.supply).then_some(Finding::Imbalance {
-        total,
-        supply: ledger.supply,
-    })
+    if total != ledger.supply {
+        return Some(Finding::Imbalance {
+            total,
+            supply: ledger.supply,
+        });
+    }
+    ledger
+        .amounts
+        .iter()
+        .find(|a| a.value < 0)
+        .map(|a| Finding::Overdrawn {
+            holder: a.holder.clone(),
+            value: a.value,
+        })
 }
 
 fn find_double_spend(obs: &Observation) -> Option<Finding> {

@@ -95,6 +95,14 @@ pub enum Finding {
         /// The constant supply the total should equal.
         supply: i64,
     },
+    /// A holding is negative: value was paid out that its holder did not have (the total may
+    /// still equal the supply, the negative holding making up for the value created).
+    Overdrawn {
+        /// The holder, as the ledger names it.
+        holder: String,
+        /// What it holds, below zero.
+        value: i64,
+    },
     /// An object was consumed twice.
     DoubleSpend {
         /// The object consumed twice.
@@ -265,6 +273,9 @@ impl Finding {
             ),
             Finding::Imbalance { total, supply } => {
                 format!("total value is {total} but the supply is {supply}")
+            }
+            Finding::Overdrawn { ref holder, value } => {
+                format!("{holder} holds {value}: value was paid out that was not there")
             }
             Finding::DoubleSpend {
                 object,

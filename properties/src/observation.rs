@@ -153,7 +153,8 @@ pub enum Location {
 pub struct Amount {
     /// What holds the value, e.g. `"balance shard-a"`, `"escrow"`, `"in-flight receipt 1"`.
     pub holder: String,
-    /// The value it holds, in the model's units of value (may be 0).
+    /// The value it holds, in the model's units of value (may be 0, never below:
+    /// `conservation` flags a negative holding).
     pub value: i64,
 }
 
@@ -162,7 +163,8 @@ pub struct Amount {
 pub struct Ledger {
     /// The constant total (what was minted at the start).
     pub supply: i64,
-    /// Every place value can be; their sum must equal `supply` (`conservation`).
+    /// Every place value can be; their sum must equal `supply` and none may be negative
+    /// (`conservation`).
     pub amounts: Vec<Amount>,
 }
 

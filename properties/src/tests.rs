@@ -190,6 +190,39 @@ fn conservation_compares_ledger_to_supply() {
 }
 
 #[test]
+fn conservation_flags_an_overdraft_that_the_total_hides() {
+    // receipts' overdraft mutant: A sends 3 of its 2, B is credited 3; the total is 2.
+    let mut o = Observation {
+        ledger: Some(Ledger {
+            supply: 2,
+            amounts: vec![
+                Amount {
+                    holder: "balance shard-a".into(),
+                    value: -1,
+                },
+                Amount {
+                    holder: "balance shard-b".into(),
+                    value: 3,
+                },
+            ],
+        }),
+        ..Observation::default()
+    };
+    assert_eq!(
+        explain(&CONSERVATION, &o).as_deref(),
+        Some("balance shard-a holds -1: value was paid out that was not there")
+    );
+    if let Some(l) = o.ledger.as_mut() {
+        l.amounts[1].value = 4;
+    }
+    assert_eq!(
+        explain(&CONSERVATION, &o).as_deref(),
+        Some("total value is 3 but the supply is 2"),
+        "an imbalance is reported first, as before"
+    );
+}
+
+#[test]
 fn double_spend_and_double_create_read_the_history() {
     let mut o = Observation::default();
     o.history.push(Event::Consume { object: 0, tx: 0 });
@@ -315,18 +348,26 @@ fn names_are_unique_and_stable() {
     assert!(by_name("nope").is_none());
 }
 
-/// A ledger after applying transfers between accounts: balanced ones keep the total.
+/// A ledger after applying transfers between accounts: balanced ones keep the total. A
+/// transfer that would overdraw an account is refused, as a ledger does.
 fn ledger_after(start: &[i64], transfers: &[(usize, usize, i64)], leak: i64) -> Observation {
     let mut balances = start.to_vec();
     let n = balances.len();
     for &(from, to, v) in transfers {
-        balances[from % n] -= v;
-        balances[to % n] += v;
+        let (from, to) = (from % n, to % n);
+        if from != to && balances[from] >= v && balances[to] >= -v {
+            balances[from] -= v;
+            balances[to] += v;
+        }
     }
     balances[0] += leak;
+    ledger_of(start.iter().sum(), balances)
+}
+
+fn ledger_of(supply: i64, balances: Vec<i64>) -> Observation {
     Observation {
         ledger: Some(Ledger {
-            supply: start.iter().sum(),
+            supply,
             amounts: balances
                 .into_iter()
                 .enumerate()
@@ -356,6 +397,21 @@ proptest! {
         leak in prop_oneof![-100i64..0, 1i64..100],
     ) {
         prop_assert!(!CONSERVATION.condition(&ledger_after(&start, &transfers, leak)));
+    }
+
+    #[test]
+    fn conservation_fails_for_any_overdraft_even_when_balanced(
+        start in prop::collection::vec(0i64..1000, 2..6),
+        from in 0usize..6,
+        over in 1i64..100,
+    ) {
+        // Account `from` pays the next one more than it holds: the total is unchanged.
+        let mut balances = start.clone();
+        let (from, to) = (from % start.len(), (from + 1) % start.len());
+        let v = balances[from] + over;
+        balances[from] -= v;
+        balances[to] += v;
+        prop_assert!(!CONSERVATION.condition(&ledger_of(start.iter().sum(), balances)));
     }
 
     #[test]

@@ -60,6 +60,7 @@ use xshard_properties::{NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
 use crate::kernel::{Effects, KernelConfig, Property, Protocol, World};
+use crate::mutant;
 
 /// The registry name.
 pub const NAME: &str = "merge-blocks";
@@ -101,9 +102,12 @@ impl Chain {
 
     fn has(&self, id: BlockId) -> bool {
         let index = usize::from(id.0).wrapping_sub(1);
+        // Seeded mutant (equivalent): the fork is not compared; a reorganised block at that
+        // height is always empty, so the `tx` test alone tells it apart.
+        let any_fork = mutant::on("merge-blocks/has-ignores-fork");
         self.blocks
             .get(index)
-            .is_some_and(|b| b.fork == id.1 && b.tx)
+            .is_some_and(|b| (b.fork == id.1 || any_fork) && b.tx)
     }
 }
 
@@ -138,14 +142,24 @@ impl MergeBlocks {
         if self.independent {
             return (a.blocks.len(), b.blocks.len());
         }
+        // Seeded bugs: one half of the coupling is missing (B's half is canonical whatever A
+        // holds; A's half is canonical whatever B references).
+        let b_free = mutant::on("merge-blocks/b-ignores-partner");
+        let a_free = mutant::on("merge-blocks/a-ignores-reference");
         let b_cut = b
             .blocks
             .iter()
-            .position(|blk| blk.tx && !blk.partner.is_some_and(|p| a.has(p)))
+            .position(|blk| blk.tx && !b_free && !blk.partner.is_some_and(|p| a.has(p)))
             .unwrap_or(b.blocks.len());
-        let referenced = |id: BlockId| b.blocks[..b_cut].iter().any(|y| y.partner == Some(id));
+        // Seeded mutant (equivalent): A's blocks may be referenced from B's whole chain.
+        let seen = if mutant::on("merge-blocks/reference-whole-chain") {
+            b.blocks.len()
+        } else {
+            b_cut
+        };
+        let referenced = |id: BlockId| b.blocks[..seen].iter().any(|y| y.partner == Some(id));
         let a_cut = (0..a.blocks.len())
-            .find(|&i| a.blocks[i].tx && !referenced(a.id_of(i)))
+            .find(|&i| a.blocks[i].tx && !a_free && !referenced(a.id_of(i)))
             .unwrap_or(a.blocks.len());
         (a_cut, b_cut)
     }
@@ -213,7 +227,10 @@ impl Protocol for MergeBlocks {
                 });
                 c.submitted = true;
                 c.ever = true;
-                out.send(B, Merge(c.id_of(c.blocks.len() - 1)));
+                let (height, fork) = c.id_of(c.blocks.len() - 1);
+                // Seeded bug (off by one): the proposal names the block below the new one.
+                let below = u8::from(mutant::on("merge-blocks/partner-off-by-one"));
+                out.send(B, Merge((height - below, fork)));
             }
             Choice::Reorg => {
                 c.forks += 1;

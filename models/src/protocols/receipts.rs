@@ -72,6 +72,7 @@ use xshard_properties::{
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
 use crate::kernel::{Effects, KernelConfig, Property, Protocol, World};
+use crate::mutant;
 
 /// The registry name.
 pub const NAME: &str = "receipts";
@@ -197,7 +198,16 @@ impl Protocol for Receipts {
         let root_ok = m.root == Root::Crosslinked || self.flaw == Flaw::UnfinalizedClaim;
         let unspent = d.bits & (1 << m.seq) == 0 || self.flaw == Flaw::NoReplayGuard;
         if root_ok && unspent {
-            d.bits |= 1 << m.seq;
+            // Seeded bugs: the bit is not set; the bit set is the credit count's, not the
+            // receipt's (the same while receipts arrive in order).
+            let bit = if mutant::on("receipts/bit-by-credit-count") {
+                d.balance
+            } else {
+                m.seq
+            };
+            if !mutant::on("receipts/forget-bit") {
+                d.bits |= 1 << bit;
+            }
             d.balance = d.balance.saturating_add(1);
             // The credit spends receipt `seq` (the bit guards it) and creates B's output.
             out.record(Event::Consume {
@@ -215,7 +225,9 @@ impl Protocol for Receipts {
 
     fn choices(&self, _id: NodeId, node: &Node, _now: u32, out: &mut Vec<Choice>) {
         if let Node::Source(s) = node {
-            if s.sent < self.transfers {
+            // Seeded bug (off by one): a send is allowed with the balance at zero.
+            let room = u8::from(mutant::on("receipts/overdraft"));
+            if s.sent < self.transfers + room {
                 out.push(Choice::Send);
             }
             if s.finalized < s.sent {
@@ -242,15 +254,16 @@ impl Protocol for Receipts {
                 );
             }
             Choice::Finalize => {
-                let seq = s.finalized;
+                // Seeded bug (off by one): the claim names the block after the finalized one.
+                let seq = s.finalized + u8::from(mutant::on("receipts/claim-next-block"));
                 s.finalized += 1;
-                out.send(
-                    B,
-                    Claim {
-                        seq,
-                        root: Root::Crosslinked,
-                    },
-                );
+                // Seeded bug: the relayer proves the claim against the head again.
+                let root = if mutant::on("receipts/finalize-claims-head") {
+                    Root::Head
+                } else {
+                    Root::Crosslinked
+                };
+                out.send(B, Claim { seq, root });
             }
             Choice::Reorg => {
                 s.sent = s.finalized;
@@ -263,7 +276,17 @@ impl Protocol for Receipts {
         true
     }
 
-    // `persisted` keeps the whole node (the default): all of it is chain state.
+    /// The whole node survives: all of it is chain state (only the seeded bug loses some).
+    fn persisted(&self, _id: NodeId, node: &Node) -> Node {
+        match node {
+            // Seeded bug: the claimed bitfield is kept in memory only, and a crash forgets it.
+            Node::Dest(d) if mutant::on("receipts/volatile-bitfield") => Node::Dest(Dest {
+                bits: 0,
+                balance: d.balance,
+            }),
+            other => other.clone(),
+        }
+    }
 
     fn observe(&self, nodes: &[Node], obs: &mut Observation) {
         let (Some(Node::Source(s)), Some(Node::Dest(d))) = (nodes.first(), nodes.get(1)) else {

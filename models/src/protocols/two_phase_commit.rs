@@ -159,7 +159,11 @@ impl TwoPhaseCommit {
 
     fn decide(&self, c: &mut Coordinator, phase: Phase, out: &mut Effects<Self>) {
         c.phase = phase;
-        out.cancel_timer(Timer::VoteTimeout);
+        // Seeded mutant (equivalent): the vote time-out is left armed; its handler acts only
+        // while collecting, so it fires as a no-op.
+        if !mutant::on("two-phase-commit/keep-vote-timeout") {
+            out.cancel_timer(Timer::VoteTimeout);
+        }
         self.send_decision(c, false, out);
     }
 
@@ -183,7 +187,8 @@ impl TwoPhaseCommit {
                 }
             }
         }
-        if c.acks != self.all() {
+        // Seeded bug: the decision is sent once and never retransmitted.
+        if c.acks != self.all() && !mutant::on("two-phase-commit/no-retransmit-timer") {
             out.set_timer(Timer::Retransmit, TIMEOUT);
         }
     }
@@ -231,6 +236,13 @@ impl Protocol for TwoPhaseCommit {
         match node {
             Node::Shard(s) => match msg {
                 Msg::Prepare if *s == ShardState::Working => *s = ShardState::Asked,
+                // Seeded bug: a (late or replayed) Prepare revives a shard that already aborted.
+                Msg::Prepare
+                    if *s == ShardState::Aborted
+                        && mutant::on("two-phase-commit/prepare-after-abort") =>
+                {
+                    *s = ShardState::Asked;
+                }
                 Msg::Commit | Msg::Abort => {
                     if *msg == Msg::Commit && *s == ShardState::Prepared {
                         *s = ShardState::Committed;
@@ -251,9 +263,14 @@ impl Protocol for TwoPhaseCommit {
                 _ => {}
             },
             Node::Coordinator(c) => match msg {
-                Msg::Vote(true) if c.phase == Phase::Collecting => {
+                // Seeded bug: yes votes are still counted after the decision.
+                Msg::Vote(true)
+                    if c.phase == Phase::Collecting
+                        || mutant::on("two-phase-commit/count-vote-after-decision") =>
+                {
                     c.yes |= 1 << from;
-                    if c.yes == self.all() {
+                    // Seeded bug: commit on the first yes vote.
+                    if c.yes == self.all() || mutant::on("two-phase-commit/commit-on-first-yes") {
                         self.decide(c, Phase::Committed, out);
                     }
                 }
@@ -262,7 +279,10 @@ impl Protocol for TwoPhaseCommit {
                 }
                 Msg::Ack if c.phase != Phase::Collecting => {
                     c.acks |= 1 << from;
-                    if c.acks == self.all() {
+                    // Seeded bug: the first Ack stops the retransmissions to every shard.
+                    if c.acks == self.all()
+                        || mutant::on("two-phase-commit/ack-cancels-retransmit-early")
+                    {
                         out.cancel_timer(Timer::Retransmit);
                     }
                 }
@@ -319,6 +339,20 @@ impl Protocol for TwoPhaseCommit {
 
     fn can_crash(&self, id: NodeId) -> bool {
         id == self.coordinator()
+    }
+
+    /// Everything survives (the decision is logged); only the seeded bug loses the decision.
+    fn persisted(&self, _id: NodeId, node: &Node) -> Node {
+        match node {
+            // Seeded bug: the decision is not logged, so a recovered coordinator presumes abort.
+            Node::Coordinator(c) if mutant::on("two-phase-commit/unlogged-decision") => {
+                Node::Coordinator(Coordinator {
+                    phase: Phase::Collecting,
+                    ..*c
+                })
+            }
+            other => *other,
+        }
     }
 
     fn on_recover(&self, _id: NodeId, node: &mut Node, out: &mut Effects<Self>) {

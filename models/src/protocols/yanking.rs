@@ -215,8 +215,14 @@ impl Protocol for Yanking {
                 object: c.id,
                 shard: id,
             });
-            if guarded {
-                let pos = s.claimed.partition_point(|&r| r <= c.id);
+            // Seeded bug: the claim is honoured but not recorded in the claimed set.
+            if guarded && !mutant::on("yanking/forget-claimed-insert") {
+                // Seeded mutant (equivalent): the id is appended, not inserted in order.
+                let pos = if mutant::on("yanking/claimed-unsorted") {
+                    s.claimed.len()
+                } else {
+                    s.claimed.partition_point(|&r| r <= c.id)
+                };
                 s.claimed.insert(pos, c.id);
             }
         }
@@ -232,7 +238,15 @@ impl Protocol for Yanking {
         true
     }
 
-    // `persisted` keeps the whole shard (the default): all of it is chain state.
+    /// The whole shard survives: all of it is chain state (only the seeded bug loses some).
+    fn persisted(&self, _id: NodeId, s: &Shard) -> Shard {
+        let mut kept = s.clone();
+        // Seeded bug: the claimed set is kept in memory only, and a crash forgets it.
+        if mutant::on("yanking/volatile-claimed-set") {
+            kept.claimed.clear();
+        }
+        kept
+    }
 
     fn on_recover(&self, _id: NodeId, s: &mut Shard, out: &mut Effects<Self>) {
         if !self.windowed() {
@@ -257,7 +271,9 @@ impl Protocol for Yanking {
                 out.push(Choice::Submit(r.id));
             }
         }
-        if id == TRAIN && free && !s.seat_booked {
+        // Seeded bug: the booking does not check that the room is here and free.
+        let bookable = free || mutant::on("yanking/book-without-room");
+        if id == TRAIN && bookable && !s.seat_booked {
             out.push(Choice::Book);
         }
     }
@@ -265,7 +281,10 @@ impl Protocol for Yanking {
     fn on_choice(&self, id: NodeId, s: &mut Shard, choice: &Choice, out: &mut Effects<Self>) {
         match *choice {
             Choice::Yank => {
-                s.room = None;
+                // Seeded bug: the receipt is emitted but the room is not deleted.
+                if !mutant::on("yanking/yank-keeps-room") {
+                    s.room = None;
+                }
                 let n = u8::try_from(s.receipts.len()).unwrap_or(u8::MAX);
                 let rid = 8 * id + n;
                 s.receipts.push(Receipt {
@@ -281,8 +300,14 @@ impl Protocol for Yanking {
             Choice::Submit(rid) => {
                 if let Some(r) = s.receipts.iter_mut().find(|r| r.id == rid) {
                     r.submitted = true;
+                    // Seeded bug: the claim is submitted to the receipt's own shard.
+                    let to = if mutant::on("yanking/claim-to-source") {
+                        id
+                    } else {
+                        other(id)
+                    };
                     out.send(
-                        other(id),
+                        to,
                         Claim {
                             id: rid,
                             stamp: r.stamp,

@@ -19,10 +19,16 @@ impl Locking {
 
     /// Transactions holding a lock on `res` that conflicts with `tx`'s.
     fn conflicts(res: &Resource, r: usize, tx: usize) -> impl Iterator<Item = usize> + '_ {
+        // Seeded bug: a lock conflicts only when both are writes, so a read shares a write.
+        let weak = mutant::on("locking/write-shares-read");
         (0..TXS).filter(move |&j| {
-            j != tx
-                && res.txs[j].at == At::Locked
-                && (mode(tx, r) == LockMode::Write || mode(j, r) == LockMode::Write)
+            let writes = [mode(tx, r), mode(j, r)].map(|m| m == LockMode::Write);
+            let conflict = if weak {
+                writes[0] && writes[1]
+            } else {
+                writes[0] || writes[1]
+            };
+            j != tx && res.txs[j].at == At::Locked && conflict
         })
     }
 
@@ -85,7 +91,10 @@ impl Locking {
                     shard: node_id(r),
                 });
                 out.cancel_timer(Timer::LockTimeout(Tx::of(tx)));
-                self.grant_waiting(r, res, out);
+                // Seeded bug: the freed lock is not passed on to the waiting transactions.
+                if !mutant::on("locking/revert-skips-waiting") {
+                    self.grant_waiting(r, res, out);
+                }
             }
             At::Unknown | At::Waiting => res.txs[tx].at = At::Aborted,
             At::Released | At::Aborted | At::Reverted => {}
@@ -146,7 +155,11 @@ impl Locking {
                 let tx = t.index();
                 if res.txs[tx].at == At::Locked {
                     res.txs[tx].at = At::Released;
-                    out.cancel_timer(Timer::LockTimeout(t));
+                    // Seeded mutant (equivalent): the lock time-out is left armed; its handler
+                    // acts only on a held lock, so it fires as a no-op.
+                    if !mutant::on("locking/keep-timeout-after-release") {
+                        out.cancel_timer(Timer::LockTimeout(t));
+                    }
                     // Seeded bug: the freed lock goes to a waiting transaction before the new
                     // value is installed, so its proof carries the old value (a lost update).
                     let stale = mutant::on("locking/grant-before-write");
@@ -178,9 +191,12 @@ impl Locking {
             self.undo(usize::from(id), res, tx, out);
             out.send(HOME, Msg::Cancel(t));
         } else {
-            // Retried until answered: one Cancel in flight stands for every retry.
+            // Retried until answered: one Cancel in flight stands for every retry. (Seeded
+            // bug: the Cancel is sent once, not retried.)
             out.resend(HOME, Msg::Cancel(t));
-            out.set_timer(Timer::LockTimeout(t), 1);
+            if !mutant::on("locking/cancel-not-retried") {
+                out.set_timer(Timer::LockTimeout(t), 1);
+            }
         }
     }
 
@@ -235,15 +251,30 @@ impl Locking {
                     // abort, so two transactions each holding one lock retry forever.
                     Phase::Collecting
                         if h.proofs != 0 && mutant::on("locking/ignore-cancel-after-proof") => {}
-                    Phase::Collecting => Self::home_abort(h, tx, true, out),
-                    // Answers to a retried Cancel.
-                    Phase::Executed => out.resend(from, Self::release(h, tx, s)),
+                    // Seeded mutant (equivalent): the abort is not announced; every lock of the
+                    // transaction still has its time-out, whose retried Cancel gets the Abort.
+                    Phase::Collecting => {
+                        let notify = !mutant::on("locking/silent-abort");
+                        Self::home_abort(h, tx, notify, out);
+                    }
+                    // Answers to a retried Cancel. (Seeded bugs: an executed transaction is
+                    // aborted; the release re-sent is the other resource shard's.)
+                    Phase::Executed if mutant::on("locking/abort-executed-on-cancel") => {
+                        out.resend(from, Msg::Abort(t));
+                    }
+                    Phase::Executed => {
+                        let other = mutant::on("locking/resend-other-release");
+                        let r = if other { RES - 1 - s } else { s };
+                        out.resend(from, Self::release(h, tx, r));
+                    }
                     Phase::Aborted => out.resend(from, Msg::Abort(t)),
                 }
             }
             Msg::Wound(t) => {
                 let tx = t.index();
-                if home[tx].phase == Phase::Collecting {
+                // Seeded bug: a wound is accepted after the point of no return (execution).
+                if home[tx].phase == Phase::Collecting || mutant::on("locking/wound-after-execute")
+                {
                     Self::home_abort(&mut home[tx], tx, true, out);
                 }
             }

@@ -4,6 +4,7 @@ use xshard_properties::{Event, NodeId};
 
 use super::{Escrow, Item, Msg, Phase, Timer, TrainHotel, Variant, ESCROW, PRICE};
 use crate::kernel::Effects;
+use crate::mutant;
 
 type Out = Effects<TrainHotel>;
 
@@ -30,7 +31,10 @@ impl TrainHotel {
                 out.cancel_timer(Timer::HoldTimeout);
             }
             (Msg::Abort, Item::Idle | Item::Asked) => {
-                *item = Item::Expired;
+                // Seeded bug: the expiry is cancelled but the request is not marked expired.
+                if !mutant::on("train-hotel/abort-forgets-request") {
+                    *item = Item::Expired;
+                }
                 out.cancel_timer(Timer::Expire);
             }
             _ => {}
@@ -65,13 +69,22 @@ impl TrainHotel {
         match msg {
             Msg::Held if e.phase == Phase::Open => {
                 e.held |= bit;
-                if e.held == BOTH {
+                // Seeded bug: commit on the first hold proof.
+                if e.held == BOTH || mutant::on("train-hotel/commit-on-one-hold") {
                     e.phase = Phase::Committed;
-                    e.escrow -= 2 * PRICE;
+                    // Seeded bug: the payment receipts are minted without debiting the escrow.
+                    if !mutant::on("train-hotel/mint-without-debit") {
+                        e.escrow -= 2 * PRICE;
+                    }
                     e.receipts = BOTH;
                     out.send(0, Msg::Commit);
-                    out.send(1, Msg::Commit);
-                    if self.variant != Variant::SenderClockTimeout {
+                    // Seeded bug (copy and paste): the hotel's Commit goes to the train.
+                    let hotel = u8::from(!mutant::on("train-hotel/commit-copy-paste"));
+                    out.send(hotel, Msg::Commit);
+                    // Seeded mutant (equivalent): the deadline is left armed; its handler acts
+                    // only on an open booking, so it fires as a no-op.
+                    let keep = mutant::on("train-hotel/keep-deadline-after-commit");
+                    if self.variant != Variant::SenderClockTimeout && !keep {
                         out.cancel_timer(Timer::Deadline);
                     }
                 }
@@ -89,7 +102,10 @@ impl TrainHotel {
             // Refund the user: the escrow, and (the flaw) the cancelled payment receipts.
             let cancelled = u8::try_from(e.receipts.count_ones()).unwrap_or(0) * PRICE;
             e.user += e.escrow + cancelled;
-            e.escrow = 0;
+            // Seeded bug: the refund does not empty the escrow.
+            if !mutant::on("train-hotel/refund-keeps-escrow") {
+                e.escrow = 0;
+            }
             e.receipts = 0;
             e.phase = Phase::Reverted;
             out.record(Event::Refund {

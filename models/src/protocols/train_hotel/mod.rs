@@ -97,6 +97,7 @@ use xshard_properties::{
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
 use crate::kernel::{KernelConfig, Property, TimeMode, World};
+use crate::mutant;
 
 /// The registry name.
 pub const NAME: &str = "train-hotel";
@@ -312,7 +313,9 @@ impl crate::kernel::Protocol for TrainHotel {
         if id == ESCROW {
             out.send(0, Msg::Reserve);
             out.send(1, Msg::Reserve);
-            out.set_timer(Timer::Deadline, self.deadline);
+            // Seeded bug (off by one): the escrow's deadline timer fires a tick after D.
+            let late = u32::from(mutant::on("train-hotel/deadline-one-late"));
+            out.set_timer(Timer::Deadline, self.deadline + late);
             Node::Escrow(Escrow {
                 phase: Phase::Open,
                 held: 0,
@@ -399,7 +402,10 @@ impl crate::kernel::Protocol for TrainHotel {
     }
 
     fn choices(&self, _id: NodeId, node: &Node, now: u32, out: &mut Vec<Choice>) {
-        if *node == Node::Shard(Item::Asked) && now < self.deadline {
+        // Seeded mutant (off by one): a request may still be held at D itself.
+        let open = now < self.deadline
+            || (now == self.deadline && mutant::on("train-hotel/hold-at-deadline"));
+        if *node == Node::Shard(Item::Asked) && open {
             out.push(Choice::Hold);
         }
     }
