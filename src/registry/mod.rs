@@ -188,7 +188,10 @@ impl Registry {
         let params = resolve_params(&info, req)?;
         // A variant's own kernel defaults stand in for the model's; the request overrides
         // either.
-        let kernel = match info.kernel.map(|k| spec.and_then(|v| v.kernel).unwrap_or(k)) {
+        let kernel = match info
+            .kernel
+            .map(|k| spec.and_then(|v| v.kernel).unwrap_or(k))
+        {
             Some(k) => Some(req.kernel.apply(k)?),
             None => match req.kernel.first_setting() {
                 None => None,

@@ -313,8 +313,14 @@ fn deepen(
     built: Box<dyn crate::registry::AnyModel>,
     resolved: &mut Resolved,
     engine: &Engine,
-) -> Result<(Box<dyn crate::registry::AnyModel>, crate::engine::Report, Option<(u32, u64)>), RunError>
-{
+) -> Result<
+    (
+        Box<dyn crate::registry::AnyModel>,
+        crate::engine::Report,
+        Option<(u32, u64)>,
+    ),
+    RunError,
+> {
     let mut first: Option<(u32, u64)> = None;
     let mut built = built;
     loop {

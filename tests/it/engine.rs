@@ -10,8 +10,8 @@ use stateright::Expectation;
 use xshard::engine::{self, Engine, EngineError, EngineKind, Report, Status, Strategy};
 use xshard::run::RunError;
 use xshard::Registry;
-use xshard_models::tla::two_phase::{self, TwoPhase};
 use xshard_models::kernel::KernelOverrides;
+use xshard_models::tla::two_phase::{self, TwoPhase};
 use xshard_models::{Checkable, Config, ModelEntry, Request};
 
 use crate::helpers::{first, json_lines, run, xshard};

@@ -63,7 +63,11 @@ fn flipped_suite(dir: &Path, model: &str, variant: &str, expect: &str) -> PathBu
             } else {
                 ""
             };
-            format!("{}{params}expect = {expect}{}", &block[..at - "expect = ".len()], &block[end..])
+            format!(
+                "{}{params}expect = {expect}{}",
+                &block[..at - "expect = ".len()],
+                &block[end..]
+            )
         } else if block.starts_with("model = \"tla-") {
             block.to_string()
         } else {

@@ -204,7 +204,14 @@ fn a_claim_window_gets_the_horizon_it_needs() {
 /// where a hand-set horizon is kept and makes the run inconclusive.
 #[test]
 fn a_horizon_that_leaves_work_pending_is_raised_unless_set_by_hand() {
-    let args = ["check", "locking", "--variant", "wound-wait", "--time", "clocked"];
+    let args = [
+        "check",
+        "locking",
+        "--variant",
+        "wound-wait",
+        "--time",
+        "clocked",
+    ];
     let (code, out, err) = run(&[&args[..], &["--format", "json"]].concat());
     let lines = json_lines(&out);
     assert_eq!(code, 0, "{err}");

@@ -140,7 +140,7 @@ fn a_retransmission_that_skips_the_last_shard_can_never_decide() {
     assert_eq!(
         progress_of(
             "two-phase-commit/skip-last-retransmit",
-            &["two-phase-commit", "--loss", "1"]
+            &["two-phase-commit", "-p", "shards=2", "--loss", "1"]
         ),
         ("violated".to_string(), 4, 99)
     );
@@ -151,7 +151,10 @@ fn a_home_shard_ignoring_cancel_deadlocks_two_locks() {
     // Both lock requests granted and both proofs in: each transaction waits for the other's
     // lock, and every Cancel is ignored.
     assert_eq!(
-        progress_of("locking/ignore-cancel-after-proof", &["locking"]),
+        progress_of(
+            "locking/ignore-cancel-after-proof",
+            &["locking", "--loss", "0"]
+        ),
         ("violated".to_string(), 4, 32)
     );
 }

@@ -117,14 +117,29 @@ fn symmetry_reduces_and_keeps_every_verdict_and_length() {
     // (model, extra settings, distinct states without / with symmetry).
     let cases: &[(&str, &[&str], [u64; 2])] = &[
         ("two-phase-commit", &["-p", "shards=2"], [3125, 1599]),
-        ("two-phase-commit", &["-p", "shards=2", "--crashes", "1"], [6250, 3198]),
         (
             "two-phase-commit",
-            &["-p", "shards=2", "--crashes", "1", "--crash-mode", "recover"],
+            &["-p", "shards=2", "--crashes", "1"],
+            [6250, 3198],
+        ),
+        (
+            "two-phase-commit",
+            &[
+                "-p",
+                "shards=2",
+                "--crashes",
+                "1",
+                "--crash-mode",
+                "recover",
+            ],
             [13304, 6780],
         ),
         ("train-hotel", &["--replay", "0"], [234, 137]),
-        ("train-hotel", &["--replay", "0", "--crashes", "1"], [1002, 541]),
+        (
+            "train-hotel",
+            &["--replay", "0", "--crashes", "1"],
+            [1002, 541],
+        ),
         (
             "train-hotel",
             &["--replay", "0", "--crashes", "1", "--crash-mode", "recover"],
