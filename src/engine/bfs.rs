@@ -25,7 +25,7 @@ use xshard_properties::Kind;
 
 use super::control::Control;
 use super::expand::{Expander, Sym};
-use super::level::{states, Cursor, Level, Spill, Tree, CHUNK};
+use super::level::{reserve_gently, states, Cursor, Level, Spill, Tree, CHUNK};
 use super::table::{FpTable, Insert};
 use super::{hit, report, Bound, Counts, Report, Settings, Strategy};
 
@@ -134,7 +134,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> io
             level_seq(
                 &cx,
                 &mut table,
-                &frontier,
+                &mut frontier,
                 last,
                 &mut distinct,
                 (&mut x, &mut actions),
@@ -224,7 +224,7 @@ fn note<M: Checkable>(
 fn level_seq<M: Checkable>(
     cx: &Ctx<'_, M>,
     table: &mut FpTable,
-    frontier: &Level,
+    frontier: &mut Level,
     last: bool,
     distinct: &mut u64,
     (x, actions): (&mut Expander<M>, &mut Vec<M::Action>),
@@ -280,6 +280,7 @@ fn level_seq<M: Checkable>(
                     }
                     *distinct += 1;
                     next.push(&batch_bytes[start as usize..end as usize], &cx.spill)?;
+                    reserve_gently(entries, 1);
                     entries.push(pack(i, a));
                     if *distinct >= grow_at {
                         if cx
@@ -296,6 +297,7 @@ fn level_seq<M: Checkable>(
             batch.clear();
             batch_bytes.clear();
         }
+        frontier.release(k);
     }
     Ok(out)
 }
@@ -520,6 +522,7 @@ fn pipeline_worker<M: Checkable>(
                     }
                     part.winners
                         .push(&batch.bytes[start as usize..end as usize], &cx.spill)?;
+                    reserve_gently(&mut part.keys, 1);
                     part.keys.push(key);
                     unflushed_new += 1;
                     part.table.len += 1;

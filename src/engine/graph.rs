@@ -499,6 +499,7 @@ fn explore<M: Checkable>(
                 }
                 expanded += 1;
             }
+            frontier.release(k);
         }
         next.finish();
         frontier = next;

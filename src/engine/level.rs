@@ -3,9 +3,10 @@
 //! breadth-first search is bounded by disk rather than memory (as TLC's is).
 //!
 //! A [`Level`] holds its states back to back, each as a LEB128 length and its packed bytes,
-//! in chunks of [`CHUNK`] states. The chunk being written is in memory; once the closed chunks
-//! in memory pass the level's budget they are appended to the level's file and only their
-//! offsets stay. Any chunk can be read back by index (`pread`), so the parallel search's
+//! in chunks of [`CHUNK`] states, each chunk one allocation of exactly its size. Once the
+//! closed chunks in memory pass the level's budget they are appended to the level's file and
+//! only their offsets stay. A sequential search frees each chunk of the level it expands as
+//! soon as the chunk is done, so that level shrinks while the next one grows. Any chunk can be read back by index (`pread`), so the parallel search's
 //! workers read the frontier's chunks concurrently. A [`Tree`] keeps each level's tree array
 //! (parent position and action per state) in memory until the arrays pass their budget, then
 //! moves the oldest to a file, read back entry by entry when a counterexample is rebuilt.
@@ -24,6 +25,16 @@ use std::sync::Mutex;
 
 /// States per chunk (also the parallel search's unit of work).
 pub(crate) const CHUNK: usize = 256;
+
+/// Makes room for `extra` more elements, growing by an eighth rather than doubling: a level
+/// or a tree array is the largest allocation of a search, and doubling would leave up to half
+/// of it unused.
+#[inline]
+pub(crate) fn reserve_gently<T>(v: &mut Vec<T>, extra: usize) {
+    if v.capacity() - v.len() < extra {
+        v.reserve_exact((v.capacity() / 8).max(4096) + extra);
+    }
+}
 
 /// A temporary directory removed (with anything left in it) when dropped.
 #[derive(Debug)]
@@ -90,26 +101,23 @@ impl<'a> Spill<'a> {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Debug)]
 enum Loc {
-    Mem(usize),
-    Disk(u64),
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Chunk {
-    loc: Loc,
-    bytes: u32,
+    /// In memory (empty once released).
+    Mem(Box<[u8]>),
+    /// In the level's file, at this offset, this many bytes.
+    Disk(u64, u32),
 }
 
 /// One BFS level of packed states (see the module documentation).
 #[derive(Debug)]
 pub(crate) struct Level {
-    mem: Vec<u8>,
-    chunks: Vec<Chunk>,
-    /// Where the chunk being written starts in `mem`, and its states so far.
-    open_start: usize,
+    chunks: Vec<Loc>,
+    /// The chunk being written, and its states so far.
+    open: Vec<u8>,
     open_states: u32,
+    /// Bytes of closed chunks in memory.
+    mem_bytes: usize,
     states: usize,
     file: Option<File>,
     file_len: u64,
@@ -120,10 +128,10 @@ pub(crate) struct Level {
 impl Level {
     pub fn new(budget: Option<usize>) -> Self {
         Level {
-            mem: Vec::new(),
             chunks: Vec::new(),
-            open_start: 0,
+            open: Vec::new(),
             open_states: 0,
+            mem_bytes: 0,
             states: 0,
             file: None,
             file_len: 0,
@@ -151,35 +159,36 @@ impl Level {
     pub fn push(&mut self, bytes: &[u8], spill: &Spill<'_>) -> io::Result<()> {
         let mut n = bytes.len();
         while n >= 0x80 {
-            self.mem.push((n as u8) | 0x80);
+            self.open.push((n as u8) | 0x80);
             n >>= 7;
         }
-        self.mem.push(n as u8);
-        self.mem.extend_from_slice(bytes);
+        self.open.push(n as u8);
+        self.open.extend_from_slice(bytes);
         self.open_states += 1;
         self.states += 1;
         if self.open_states as usize == CHUNK {
             self.close();
-            if self.budget.is_some_and(|b| self.mem.len() > b) {
+            if self.budget.is_some_and(|b| self.mem_bytes > b) {
                 self.flush(spill)?;
             }
         }
         Ok(())
     }
 
+    /// Closes the chunk being written: one allocation of exactly its size (no slack), which
+    /// [`Level::release`] can free as soon as the chunk is expanded.
     fn close(&mut self) {
         if self.open_states == 0 {
             return;
         }
-        self.chunks.push(Chunk {
-            loc: Loc::Mem(self.open_start),
-            bytes: (self.mem.len() - self.open_start) as u32,
-        });
-        self.open_start = self.mem.len();
+        let chunk: Box<[u8]> = self.open.as_slice().into();
+        self.mem_bytes += chunk.len();
+        self.chunks.push(Loc::Mem(chunk));
+        self.open.clear();
         self.open_states = 0;
     }
 
-    /// Moves every closed chunk in memory to the file (the open chunk must be empty).
+    /// Moves every closed chunk in memory to the file.
     fn flush(&mut self, spill: &Spill<'_>) -> io::Result<()> {
         if self.file.is_none() {
             self.file = Some(spill.file()?);
@@ -187,42 +196,52 @@ impl Level {
         let Some(file) = self.file.as_mut() else {
             return Err(io::Error::other("no spill file"));
         };
-        file.write_all(&self.mem)?;
-        let base = self.file_len;
+        let mut out = io::BufWriter::with_capacity(1 << 20, file);
         for c in &mut self.chunks {
-            if let Loc::Mem(off) = c.loc {
-                c.loc = Loc::Disk(base + off as u64);
+            if let Loc::Mem(b) = c {
+                if b.is_empty() {
+                    continue;
+                }
+                out.write_all(b)?;
+                spill.count(b.len() as u64);
+                let len = b.len() as u32;
+                *c = Loc::Disk(self.file_len, len);
+                self.file_len += u64::from(len);
             }
         }
-        self.file_len += self.mem.len() as u64;
-        spill.count(self.mem.len() as u64);
-        self.mem.clear();
-        self.open_start = 0;
+        out.flush()?;
+        self.mem_bytes = 0;
         Ok(())
     }
 
     /// Closes the last chunk: the level is complete and will only be read.
     pub fn finish(&mut self) {
         self.close();
-        if self.file.is_some() {
-            self.mem.shrink_to_fit();
-        }
+        self.open = Vec::new();
     }
 
     /// The bytes of chunk `k` (read into `buf` if it is on disk).
     #[inline]
     pub fn chunk<'a>(&'a self, k: usize, buf: &'a mut Vec<u8>) -> io::Result<&'a [u8]> {
-        let c = self.chunks[k];
-        match c.loc {
-            Loc::Mem(off) => Ok(&self.mem[off..off + c.bytes as usize]),
-            Loc::Disk(off) => {
+        match &self.chunks[k] {
+            Loc::Mem(b) => Ok(b),
+            Loc::Disk(off, len) => {
                 let Some(file) = self.file.as_ref() else {
                     return Err(io::Error::other("a spilled chunk without its file"));
                 };
-                buf.resize(c.bytes as usize, 0);
-                file.read_exact_at(buf, off)?;
+                buf.resize(*len as usize, 0);
+                file.read_exact_at(buf, *off)?;
                 Ok(buf)
             }
+        }
+    }
+
+    /// Frees chunk `k`'s memory: a sequential search calls it once the chunk is expanded, so
+    /// the level being expanded shrinks while the next one grows.
+    pub fn release(&mut self, k: usize) {
+        if let Loc::Mem(b) = &mut self.chunks[k] {
+            self.mem_bytes -= b.len();
+            *b = Box::default();
         }
     }
 }
@@ -391,6 +410,23 @@ impl Tree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_released_chunk_is_freed_and_the_rest_reads_back() {
+        let spilled = AtomicU64::new(0);
+        let spill = Spill::new(&spilled);
+        let mut level = Level::new(None);
+        for i in 0..1000u32 {
+            level.push(&i.to_le_bytes(), &spill).expect("push");
+        }
+        level.finish();
+        assert_eq!(spilled.load(Relaxed), 0);
+        level.release(0);
+        let mut buf = Vec::new();
+        assert!(level.chunk(0, &mut buf).expect("chunk").is_empty());
+        let c = level.chunk(1, &mut buf).expect("chunk");
+        assert_eq!(states(c).next(), Some(&256u32.to_le_bytes()[..]));
+    }
 
     #[test]
     fn a_spilling_level_reads_back_in_order() {

@@ -8,12 +8,12 @@
 //! ordinary Rust types (`Clone + Hash + Eq` suffice, which `Protocol` already asks for), and a
 //! two-phase-commit state of 5 nodes and a handful of messages packs into about 30 bytes.
 //!
-//! Layout, in this order: `now`, `down`, the three fault budgets and `capped` (one byte each),
+//! Layout, in this order: `now`, `down`, the three fault budgets and `capped` as one number,
 //! each node's number (the node count is the model's), then `net`, `timers`, `sent` and
 //! `history`, each as its length and its entries; an envelope is sender and receiver (one byte
-//! each), the message's number and, in clocked time only, its deadline; a timer is its node,
-//! its number and (clocked) its deadline; a `sent` entry is sender, receiver and message
-//! number. The collections are already sorted in the state, so equal states have equal
+//! for both with at most 16 nodes, else one each), the message's number and, in clocked time
+//! only, its deadline; a timer is its node, its number and (clocked) its deadline; a `sent`
+//! entry is sender, receiver and message number. The collections are already sorted in the state, so equal states have equal
 //! encodings, and the encoding is injective (every list carries its length).
 //!
 //! Interning costs one hash-table look-up per value, and a successor differs from its parent
@@ -39,6 +39,25 @@ use xshard_properties::Event;
 
 use super::protocol::{Effects, Protocol};
 use super::state::{Armed, Envelope, State};
+
+/// What the encoding of a model's states may leave out.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Layout {
+    /// Clocked time: deadlines are written (in async time they are all 0).
+    pub clocked: bool,
+    /// At most 16 nodes: a (sender, receiver) pair is one byte.
+    pub pair: bool,
+}
+
+/// The fault budgets and the copy-cap flag as one number (a varint of one byte while only
+/// the loss budget is non-zero, as it usually is).
+#[inline(always)]
+fn flags<P: Protocol>(s: &State<P>) -> u32 {
+    u32::from(s.loss_left)
+        | u32::from(s.replay_left) << 8
+        | u32::from(s.crashes_left) << 16
+        | u32::from(s.capped) << 24
+}
 
 /// The number of an entry the step changed or added (resolved by `pack`).
 pub(crate) const NEW: u32 = u32::MAX;
@@ -402,6 +421,16 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     #[inline(always)]
+    fn pair(&mut self, one: bool) -> (u8, u8) {
+        if one {
+            let b = self.byte();
+            (b >> 4, b & 15)
+        } else {
+            (self.byte(), self.byte())
+        }
+    }
+
+    #[inline(always)]
     fn byte(&mut self) -> u8 {
         let v = self.b[self.at];
         self.at += 1;
@@ -426,7 +455,7 @@ impl Reader<'_> {
 /// Appends the encoding of `s` to `out`.
 pub(crate) fn pack<P: Protocol>(
     t: &Tables<P>,
-    clocked: bool,
+    lay: Layout,
     sc: &mut Scratch<P>,
     s: &State<P>,
     out: &mut Vec<u8>,
@@ -435,12 +464,12 @@ pub(crate) fn pack<P: Protocol>(
         let start = out.len();
         let mut buf = std::mem::take(&mut sc.buf);
         buf.resize(BUF, 0);
-        let n = pack_known(t, clocked, sc, s, &mut buf);
+        let n = pack_known(t, lay, sc, s, &mut buf);
         out.extend_from_slice(&buf[..n]);
         sc.buf = buf;
         if cfg!(debug_assertions) {
             let mut check = Vec::new();
-            pack_values(t, clocked, sc, s, &mut check);
+            pack_values(t, lay, sc, s, &mut check);
             assert_eq!(
                 out[start..],
                 check[..],
@@ -448,7 +477,7 @@ pub(crate) fn pack<P: Protocol>(
             );
         }
     } else {
-        pack_values(t, clocked, sc, s, out);
+        pack_values(t, lay, sc, s, out);
     }
 }
 
@@ -456,7 +485,7 @@ pub(crate) fn pack<P: Protocol>(
 #[inline(always)]
 fn pack_known<P: Protocol>(
     t: &Tables<P>,
-    clocked: bool,
+    lay: Layout,
     sc: &mut Scratch<P>,
     s: &State<P>,
     buf: &mut [u8],
@@ -465,10 +494,7 @@ fn pack_known<P: Protocol>(
     let n = &mut n;
     var(buf, n, s.now);
     var(buf, n, s.down);
-    byte(buf, n, s.loss_left);
-    byte(buf, n, s.replay_left);
-    byte(buf, n, s.crashes_left);
-    byte(buf, n, u8::from(s.capped));
+    var(buf, n, flags::<P>(s));
     for (i, node) in s.nodes.iter().enumerate() {
         let mut id = sc.child.nodes[i];
         if id == NEW {
@@ -481,15 +507,19 @@ fn pack_known<P: Protocol>(
     }
     var(buf, n, s.net.len() as u32);
     for (e, &id) in s.net.iter().zip(&sc.child.net) {
-        byte(buf, n, e.src);
-        byte(buf, n, e.dst);
+        if lay.pair {
+            byte(buf, n, e.src << 4 | e.dst);
+        } else {
+            byte(buf, n, e.src);
+            byte(buf, n, e.dst);
+        }
         let id = if id == NEW {
             sc.msgs.id(&t.msgs, &e.msg)
         } else {
             id
         };
         var(buf, n, id);
-        if clocked {
+        if lay.clocked {
             var(buf, n, e.deadline);
         }
     }
@@ -502,14 +532,18 @@ fn pack_known<P: Protocol>(
             id
         };
         var(buf, n, id);
-        if clocked {
+        if lay.clocked {
             var(buf, n, a.deadline);
         }
     }
     var(buf, n, s.sent.len() as u32);
     for ((src, dst, msg), &id) in s.sent.iter().zip(&sc.child.sent) {
-        byte(buf, n, *src);
-        byte(buf, n, *dst);
+        if lay.pair {
+            byte(buf, n, *src << 4 | *dst);
+        } else {
+            byte(buf, n, *src);
+            byte(buf, n, *dst);
+        }
         let id = if id == NEW {
             sc.msgs.id(&t.msgs, msg)
         } else {
@@ -532,19 +566,14 @@ fn pack_known<P: Protocol>(
 /// Packs any state, value by value.
 fn pack_values<P: Protocol>(
     t: &Tables<P>,
-    clocked: bool,
+    lay: Layout,
     sc: &mut Scratch<P>,
     s: &State<P>,
     out: &mut Vec<u8>,
 ) {
     put(out, s.now);
     put(out, s.down);
-    out.extend_from_slice(&[
-        s.loss_left,
-        s.replay_left,
-        s.crashes_left,
-        u8::from(s.capped),
-    ]);
+    put(out, flags::<P>(s));
     if sc.node_memo.len() < s.nodes.len() {
         sc.node_memo.resize_with(s.nodes.len(), || None);
     }
@@ -567,10 +596,14 @@ fn pack_values<P: Protocol>(
     }
     put(out, s.net.len() as u32);
     for e in &s.net {
-        out.push(e.src);
-        out.push(e.dst);
+        if lay.pair {
+            out.push(e.src << 4 | e.dst);
+        } else {
+            out.push(e.src);
+            out.push(e.dst);
+        }
         put(out, sc.msgs.id(&t.msgs, &e.msg));
-        if clocked {
+        if lay.clocked {
             put(out, e.deadline);
         }
     }
@@ -578,14 +611,18 @@ fn pack_values<P: Protocol>(
     for a in &s.timers {
         out.push(a.node);
         put(out, sc.timers.id(&t.timers, &a.timer));
-        if clocked {
+        if lay.clocked {
             put(out, a.deadline);
         }
     }
     put(out, s.sent.len() as u32);
     for (src, dst, msg) in &s.sent {
-        out.push(*src);
-        out.push(*dst);
+        if lay.pair {
+            out.push(*src << 4 | *dst);
+        } else {
+            out.push(*src);
+            out.push(*dst);
+        }
         put(out, sc.msgs.id(&t.msgs, msg));
     }
     put(out, s.history.len() as u32);
@@ -598,7 +635,7 @@ fn pack_values<P: Protocol>(
 /// model's node count.
 pub(crate) fn unpack<P: Protocol>(
     t: &Tables<P>,
-    clocked: bool,
+    lay: Layout,
     nodes: usize,
     sc: &mut Scratch<P>,
     b: &[u8],
@@ -610,10 +647,11 @@ pub(crate) fn unpack<P: Protocol>(
     sc.parent.clear();
     s.now = r.var();
     s.down = r.var();
-    s.loss_left = r.byte();
-    s.replay_left = r.byte();
-    s.crashes_left = r.byte();
-    s.capped = r.byte() != 0;
+    let f = r.var();
+    s.loss_left = f as u8;
+    s.replay_left = (f >> 8) as u8;
+    s.crashes_left = (f >> 16) as u8;
+    s.capped = (f >> 24) & 1 != 0;
     s.nodes.truncate(nodes);
     for i in 0..nodes {
         let id = r.var();
@@ -628,12 +666,11 @@ pub(crate) fn unpack<P: Protocol>(
     let n = r.var() as usize;
     s.net.truncate(n);
     for i in 0..n {
-        let src = r.byte();
-        let dst = r.byte();
+        let (src, dst) = r.pair(lay.pair);
         let id = r.var();
         sc.parent.net.push(id);
         let msg = sc.msgs.value(&t.msgs, id);
-        let deadline = if clocked { r.var() } else { 0 };
+        let deadline = if lay.clocked { r.var() } else { 0 };
         match s.net.get_mut(i) {
             Some(e) => {
                 e.src = src;
@@ -656,7 +693,7 @@ pub(crate) fn unpack<P: Protocol>(
         let id = r.var();
         sc.parent.timers.push(id);
         let timer = sc.timers.value(&t.timers, id);
-        let deadline = if clocked { r.var() } else { 0 };
+        let deadline = if lay.clocked { r.var() } else { 0 };
         match s.timers.get_mut(i) {
             Some(a) => {
                 a.node = node;
@@ -673,8 +710,7 @@ pub(crate) fn unpack<P: Protocol>(
     let n = r.var() as usize;
     s.sent.truncate(n);
     for i in 0..n {
-        let src = r.byte();
-        let dst = r.byte();
+        let (src, dst) = r.pair(lay.pair);
         let id = r.var();
         sc.parent.sent.push(id);
         let msg = sc.msgs.value(&t.msgs, id);

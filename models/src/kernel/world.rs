@@ -59,6 +59,14 @@ impl<P: Protocol> World<P> {
         &self.props
     }
 
+    /// What this model's packed states leave out.
+    fn layout(&self) -> pack::Layout {
+        pack::Layout {
+            clocked: self.config.clocked(),
+            pair: self.names.len() <= 16,
+        }
+    }
+
     fn deadline_for_send(&self, now: u32) -> u32 {
         if self.config.clocked() {
             now.saturating_add(self.config.delta)
@@ -525,13 +533,13 @@ impl<P: Protocol> Checkable for World<P> {
     }
 
     fn pack(&self, state: &Self::State, scratch: &mut Self::Scratch, out: &mut Vec<u8>) {
-        pack::pack(&self.tables, self.config.clocked(), scratch, state, out);
+        pack::pack(&self.tables, self.layout(), scratch, state, out);
     }
 
     fn unpack(&self, bytes: &[u8], scratch: &mut Self::Scratch, into: &mut Self::State) {
         pack::unpack(
             &self.tables,
-            self.config.clocked(),
+            self.layout(),
             self.names.len(),
             scratch,
             bytes,
