@@ -21,6 +21,35 @@ pub trait Checkable:
     + Sync
     + 'static
 {
+    /// One engine thread's working memory for [`Checkable::next_into`],
+    /// [`Checkable::pack`] and [`Checkable::unpack`] (reused buffers, memos): the engine
+    /// keeps one per worker and never shares it.
+    type Scratch: Default + Send;
+
+    /// `Model::next_state` into `into`, reusing its allocations and `scratch`'s: writes the
+    /// state `action` leads to from `state` and returns `true`, or returns `false` when there
+    /// is none (then `into` holds no meaningful state). The engine generates every successor
+    /// this way, so that a successor costs no allocation in the steady state.
+    fn next_into(
+        &self,
+        state: &Self::State,
+        action: Self::Action,
+        into: &mut Self::State,
+        scratch: &mut Self::Scratch,
+    ) -> bool;
+
+    /// Appends the compact encoding of `state` to `out`. Equal states must have equal
+    /// encodings and distinct states distinct ones, within one run: the engine fingerprints
+    /// the encoding and stores states only in this form (DESIGN.md, "Kernel state encoding").
+    fn pack(&self, state: &Self::State, scratch: &mut Self::Scratch, out: &mut Vec<u8>);
+
+    /// Rebuilds into `into` (reusing its allocations) the state `bytes` encodes, as written by
+    /// [`Checkable::pack`] in the same run.
+    fn unpack(&self, bytes: &[u8], scratch: &mut Self::Scratch, into: &mut Self::State);
+
+    /// A state to unpack into or generate successors into (its value is never used).
+    fn blank(&self) -> Self::State;
+
     /// The model's properties, declared once: name, kind and statement. Every other list
     /// (stateright's `Model::properties`, the engine's kinds, the listing) derives from it.
     fn property_info(&self) -> Vec<PropertyInfo>;

@@ -3,7 +3,10 @@
 //!
 //! Memory: the visited set (8 bytes per slot), plus per distinct state one `u64` in its level's
 //! tree array — the position of its parent in the previous level and the action index — plus
-//! the states of the current and the next level.
+//! the current and the next level as packed states ([`Checkable::pack`]). Levels and tree
+//! arrays spill to a temporary directory beyond their share of `max_memory` (`level.rs`): each
+//! level being written keeps at most [`LEVEL_SHARE`] of it in memory, the tree
+//! [`TREE_SHARE`].
 //!
 //! Sequentially, a level is expanded in order and each successor is inserted in action order,
 //! so the first discovery of a state is its smallest `(parent position, action index)`, and the
@@ -13,18 +16,23 @@
 //! parallel search computes the same levels, parents and actions as the sequential one,
 //! whatever the thread count or timing.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::io;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::Mutex;
 
-use xshard_models::Checkable;
+use xshard_models::{Checkable, Cut};
 use xshard_properties::Kind;
 
 use super::control::Control;
-use super::fingerprint::fingerprint;
+use super::expand::{Expander, Sym};
+use super::level::{reserve_gently, states, Cursor, Level, Spill, Tree, CHUNK};
 use super::table::{FpTable, Insert};
-use super::{hit, report, successors, Bound, Counts, Report, Settings, Strategy};
+use super::{hit, report, Bound, Counts, Report, Settings, Strategy};
+
+/// The share of `max_memory` (1/n) a level being written keeps in memory before it spills.
+pub(crate) const LEVEL_SHARE: u64 = 8;
+/// The share of `max_memory` (1/n) the tree arrays keep in memory before the oldest spill.
+pub(crate) const TREE_SHARE: u64 = 8;
 
 /// States expanded together, so that the cache misses of their successors' table slots
 /// overlap.
@@ -42,33 +50,24 @@ struct Ctx<'a, M: Checkable> {
     ctl: &'a Control,
     kinds: Vec<(&'static str, Kind)>,
     /// Canonicalise states (symmetry requested and the model has some).
-    sym: bool,
+    sym: Sym,
     max_states: Option<u64>,
+    spill: Spill<'a>,
+    /// In-memory bytes of a level being written (`None`: no bound).
+    level_budget: Option<usize>,
 }
 
-impl<M: Checkable> Ctx<'_, M> {
-    #[inline(always)]
-    fn canon(&self, s: M::State) -> M::State {
-        if self.sym {
-            self.model.representative(&s)
-        } else {
-            s
-        }
-    }
-}
-
-/// The tree: per level, per state, its parent's position and action (`pack`); level 0 holds
-/// initial-state indices.
-type Tree = Vec<Vec<u64>>;
-
-pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Report {
+pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> io::Result<Report> {
     let threads = opts.threads.max(1);
+    let share = |n: u64| ctl.max_memory().map(|m| (m / n) as usize);
     let cx = Ctx {
         model,
         ctl,
         kinds: super::kinds_with_cuts(model),
-        sym: opts.symmetry && model.has_symmetry(),
+        sym: Sym::new(opts.symmetry && model.has_symmetry(), false),
         max_states: opts.max_states,
+        spill: Spill::new(&ctl.spilled),
+        level_budget: share(LEVEL_SHARE),
     };
     let nprops = cx.kinds.len();
     // One table, or one partition per worker (see `level_par`).
@@ -83,22 +82,25 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
     } else {
         Vec::new()
     };
-    let mut tree: Tree = Vec::new();
+    let mut tree = Tree::new(share(TREE_SHARE));
     let mut found: Vec<Option<(usize, usize)>> = vec![None; nprops];
     let mut generated = 0u64;
     let mut distinct = 0u64;
     let mut cut = false;
+    let mut x = Expander::new(model);
+    let mut actions = Vec::new();
 
     // Level 1: the initial states, in order, without duplicates.
-    let mut frontier = Vec::new();
+    let mut frontier = Level::new(cx.level_budget);
     let mut level0 = Vec::new();
+    let mut packed = Vec::new();
     for (i, init) in model.init_states().into_iter().enumerate() {
         if !model.within_boundary(&init) {
             continue;
         }
         generated += 1;
-        let c = cx.canon(init);
-        let fp = fingerprint(&c);
+        packed.clear();
+        let fp = x.pack_into(model, cx.sym, &init, &mut packed);
         let inserted = if parts.is_empty() {
             table.insert::<false>(fp)
         } else {
@@ -113,11 +115,12 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
                 break;
             }
             distinct += 1;
-            frontier.push(c);
+            frontier.push(&packed, &cx.spill)?;
             level0.push(i as u64);
         }
     }
-    tree.push(level0);
+    frontier.finish();
+    tree.push(level0, &cx.spill)?;
 
     let mut depth = 0u64;
     while !frontier.is_empty() && !ctl.stopped() {
@@ -125,10 +128,27 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
         depth = level as u64 + 1;
         ctl.depth.store(depth, Relaxed);
         let last = opts.max_depth.is_some_and(|d| depth >= d);
+        let mut next = Level::new(cx.level_budget);
+        let mut entries = Vec::new();
         let out = if threads == 1 {
-            level_seq(&cx, &mut table, &frontier, last, &mut distinct)
+            level_seq(
+                &cx,
+                &mut table,
+                &mut frontier,
+                last,
+                &mut distinct,
+                (&mut x, &mut actions),
+                (&mut next, &mut entries),
+            )?
         } else {
-            level_par(&cx, &mut parts, &frontier, last, &mut distinct)
+            level_par(
+                &cx,
+                &mut parts,
+                &frontier,
+                last,
+                &mut distinct,
+                (&mut next, &mut entries),
+            )?
         };
         generated += out.generated;
         cut |= out.cut;
@@ -139,21 +159,27 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
         }
         ctl.generated.store(generated, Relaxed);
         ctl.distinct.store(distinct, Relaxed);
-        if out.next.is_empty() {
+        next.finish();
+        if next.is_empty() {
             break;
         }
-        frontier = out.next;
-        tree.push(out.tree);
+        // The frontier's memory (and file) goes before the next level is expanded.
+        frontier = next;
+        tree.push(entries, &cx.spill)?;
     }
+    drop(frontier);
     if cut {
         ctl.stop(Bound::MaxDepth);
     }
     ctl.sample();
-    let paths = found
-        .iter()
-        .map(|at| at.map(|at| path(&cx, &tree, at)))
-        .collect();
-    report(
+    let mut paths = Vec::with_capacity(found.len());
+    for at in &found {
+        paths.push(match at {
+            Some(at) => Some(path(&cx, &tree, *at)?),
+            None => None,
+        });
+    }
+    Ok(report(
         &cx.kinds,
         paths,
         ctl.reason(),
@@ -165,14 +191,11 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
             engine: "xshard",
             strategy: Strategy::Bfs,
         },
-    )
+    ))
 }
 
-/// The outcome of one level.
-struct LevelOut<S> {
-    /// The next level, in order, and its tree entries.
-    next: Vec<S>,
-    tree: Vec<u64>,
+/// The outcome of one level (its states and tree entries go to the caller's buffers).
+struct LevelOut {
     generated: u64,
     /// Per property, the first position in this level that hits it.
     found: Vec<Option<usize>>,
@@ -180,7 +203,7 @@ struct LevelOut<S> {
     cut: bool,
 }
 
-/// Checks the properties on `s`, at position `i`.
+/// Checks the properties on `s`, at position `i`; its cut.
 #[inline]
 fn note<M: Checkable>(
     cx: &Ctx<'_, M>,
@@ -188,107 +211,97 @@ fn note<M: Checkable>(
     i: usize,
     conds: &mut Vec<bool>,
     found: &mut [Option<usize>],
-) {
-    super::judge(cx.model, &cx.kinds, &cx.ctl.cut_states, s, conds);
+) -> Option<Cut> {
+    let cut = super::judge(cx.model, &cx.kinds, &cx.ctl.cut_states, s, conds);
     for ((f, &(_, kind)), &c) in found.iter_mut().zip(&cx.kinds).zip(conds.iter()) {
         if hit(kind, c) && f.is_none_or(|j| i < j) {
             *f = Some(i);
         }
     }
-}
-
-/// Whether some successor of `s` (at the depth bound) was not reached otherwise.
-fn beyond_bound<M: Checkable>(
-    cx: &Ctx<'_, M>,
-    table: &FpTable,
-    s: &M::State,
-    actions: &mut Vec<M::Action>,
-    succ: &mut Vec<(u32, M::State)>,
-) -> (u64, bool) {
-    succ.clear();
-    successors(cx.model, s, actions, succ);
-    let n = succ.len() as u64;
-    let cut = succ
-        .drain(..)
-        .any(|(_, next)| !table.contains(fingerprint(&cx.canon(next))));
-    (n, cut)
+    cut
 }
 
 fn level_seq<M: Checkable>(
     cx: &Ctx<'_, M>,
     table: &mut FpTable,
-    frontier: &[M::State],
+    frontier: &mut Level,
     last: bool,
     distinct: &mut u64,
-) -> LevelOut<M::State> {
+    (x, actions): (&mut Expander<M>, &mut Vec<M::Action>),
+    (next, entries): (&mut Level, &mut Vec<u64>),
+) -> io::Result<LevelOut> {
     let mut out = LevelOut {
-        next: Vec::new(),
-        tree: Vec::new(),
         generated: 0,
         found: vec![None; cx.kinds.len()],
         cut: false,
     };
     let mut conds = Vec::new();
-    let mut actions = Vec::new();
-    let mut succ: Vec<(u32, M::State)> = Vec::new();
-    let mut batch: Vec<(u64, usize, u32, M::State)> = Vec::new();
+    // Successors of a group of states: fingerprint, parent position, action, bytes.
+    let mut batch: Vec<(u64, usize, u32, u32, u32)> = Vec::new();
+    let mut batch_bytes: Vec<u8> = Vec::new();
     let mut grow_at = table.grow_at() as u64;
     let mut flushed = 0u64;
-    'groups: for (g, group) in frontier.chunks(GROUP).enumerate() {
-        let base = g * GROUP;
-        if base.is_multiple_of(256) {
-            if cx.ctl.stopped() {
-                break;
-            }
-            cx.ctl.generated.fetch_add(out.generated - flushed, Relaxed);
-            flushed = out.generated;
-            cx.ctl.distinct.store(*distinct, Relaxed);
+    let mut buf = Vec::new();
+    let mut i = 0usize;
+    'chunks: for k in 0..frontier.chunks() {
+        if cx.ctl.stopped() {
+            break;
         }
-        for (k, s) in group.iter().enumerate() {
-            let i = base + k;
-            note(cx, s, i, &mut conds, &mut out.found);
-            if last {
-                let (n, cut) = beyond_bound(cx, table, s, &mut actions, &mut succ);
-                out.generated += n;
-                out.cut |= cut;
-                continue;
-            }
-            succ.clear();
-            successors(cx.model, s, &mut actions, &mut succ);
-            out.generated += succ.len() as u64;
-            for (a, next) in succ.drain(..) {
-                let c = cx.canon(next);
-                batch.push((fingerprint(&c), i, a, c));
-            }
-        }
-        table.touch_all(batch.iter().map(|e| e.0));
-        for (fp, i, a, c) in batch.drain(..) {
-            if let Insert::New(_) = table.insert::<false>(fp) {
-                if cx.max_states.is_some_and(|m| *distinct >= m) {
-                    cx.ctl.stop(Bound::MaxStates);
-                    break 'groups;
-                }
-                *distinct += 1;
-                out.next.push(c);
-                out.tree.push(pack(i, a));
-                if *distinct >= grow_at {
-                    if cx
-                        .ctl
-                        .would_exceed(table.bytes_after_growth() - table.bytes())
-                    {
-                        break 'groups;
+        cx.ctl.generated.fetch_add(out.generated - flushed, Relaxed);
+        flushed = out.generated;
+        cx.ctl.distinct.store(*distinct, Relaxed);
+        let chunk = frontier.chunk(k, &mut buf)?;
+        let mut it = states(chunk).peekable();
+        while it.peek().is_some() {
+            for s in it.by_ref().take(GROUP) {
+                x.load(cx.model, s);
+                let c = note(cx, &x.state, i, &mut conds, &mut out.found);
+                if c != Some(Cut::CopyCap) {
+                    x.expand(cx.model, cx.sym, false, actions);
+                    out.generated += x.succ.len() as u64;
+                    if last {
+                        out.cut |= x.succ.iter().any(|n| !table.contains(n.fp));
+                    } else {
+                        for (k, n) in x.succ.iter().enumerate() {
+                            let start = batch_bytes.len() as u32;
+                            batch_bytes.extend_from_slice(x.packed(k));
+                            batch.push((n.fp, i, n.action, start, batch_bytes.len() as u32));
+                        }
                     }
-                    table.grow();
-                    grow_at = table.grow_at() as u64;
+                }
+                i += 1;
+            }
+            table.touch_all(batch.iter().map(|e| e.0));
+            for &(fp, i, a, start, end) in &batch {
+                if let Insert::New(_) = table.insert::<false>(fp) {
+                    if cx.max_states.is_some_and(|m| *distinct >= m) {
+                        cx.ctl.stop(Bound::MaxStates);
+                        break 'chunks;
+                    }
+                    *distinct += 1;
+                    next.push(&batch_bytes[start as usize..end as usize], &cx.spill)?;
+                    reserve_gently(entries, 1);
+                    entries.push(pack(i, a));
+                    if *distinct >= grow_at {
+                        if cx
+                            .ctl
+                            .would_exceed(table.bytes_after_growth() - table.bytes())
+                        {
+                            break 'chunks;
+                        }
+                        table.grow();
+                        grow_at = table.grow_at() as u64;
+                    }
                 }
             }
+            batch.clear();
+            batch_bytes.clear();
         }
+        frontier.release(k);
     }
-    out
+    Ok(out)
 }
 
-/// States per chunk of a parallel level.
-const PCHUNK: usize = 256;
 /// Lookups whose cache misses a worker overlaps.
 const TOUCH: usize = 32;
 /// Chunks a partition's queue holds: producers stay at most this far ahead of the slowest
@@ -296,16 +309,18 @@ const TOUCH: usize = 32;
 const WINDOW: usize = 32;
 
 /// Successors routed to one partition from one chunk, in `(position, action)` order.
-struct Batch<S> {
-    /// Fingerprint, tree entry (`pack`) and canonical state.
-    items: Vec<(u64, u64, S)>,
+#[derive(Default)]
+struct Batch {
+    /// Fingerprint, tree entry (`pack`) and the packed state's range in `bytes`.
+    items: Vec<(u64, u64, u32, u32)>,
+    bytes: Vec<u8>,
     /// At the depth bound: fingerprints to look up only.
     probes: Vec<u64>,
 }
 
 /// One partition's queue of batches, indexed by chunk number modulo [`WINDOW`].
-struct Queue<S> {
-    slots: Vec<Mutex<Option<(usize, Batch<S>)>>>,
+struct Queue {
+    slots: Vec<Mutex<Option<(usize, Batch)>>>,
     /// The next chunk this partition's owner will take (cache-line aligned).
     consumed: Padded<AtomicUsize>,
 }
@@ -327,12 +342,12 @@ fn part_of(fp: u64, parts: usize) -> usize {
 }
 
 /// What the workers of one parallel level share.
-struct Level<'a, S> {
-    frontier: &'a [S],
+struct Shared<'a> {
+    frontier: &'a Level,
     nchunks: usize,
     /// The next chunk to expand.
     cursor: AtomicUsize,
-    queues: Vec<Queue<S>>,
+    queues: Vec<Queue>,
     last: bool,
     /// With `max_states`: distinct states accepted so far.
     accepted: AtomicU64,
@@ -340,15 +355,17 @@ struct Level<'a, S> {
 
 /// One worker's part of a level: it owns one partition of the visited set.
 #[repr(align(128))]
-struct Part<'t, S> {
+struct Part<'t> {
     table: &'t mut Partition,
-    /// States new in this level, in key order (`pack`).
-    winners: Vec<(u64, S)>,
+    /// States new in this level, in key order, and their keys (`pack`).
+    winners: Level,
+    keys: Vec<u64>,
     found: Vec<Option<usize>>,
     generated: u64,
     cut: bool,
     /// Emptied batch buffers, for reuse.
-    spare: Vec<Batch<S>>,
+    spare: Vec<Batch>,
+    error: Option<io::Error>,
 }
 
 /// A parallel level: an ordered pipeline over partitions of the visited set.
@@ -363,13 +380,14 @@ struct Part<'t, S> {
 fn level_par<M: Checkable>(
     cx: &Ctx<'_, M>,
     tables: &mut [Partition],
-    frontier: &[M::State],
+    frontier: &Level,
     last: bool,
     distinct: &mut u64,
-) -> LevelOut<M::State> {
+    (next, entries): (&mut Level, &mut Vec<u64>),
+) -> io::Result<LevelOut> {
     let parts = tables.len();
-    let nchunks = frontier.len().div_ceil(PCHUNK);
-    let level = Level {
+    let nchunks = frontier.chunks();
+    let level = Shared {
         frontier,
         nchunks,
         cursor: AtomicUsize::new(0),
@@ -382,24 +400,36 @@ fn level_par<M: Checkable>(
         last,
         accepted: AtomicU64::new(*distinct),
     };
-    let mut outs: Vec<Part<'_, M::State>> = tables
+    let part_budget = cx.level_budget.map(|b| b / parts);
+    let mut outs: Vec<Part<'_>> = tables
         .iter_mut()
         .map(|table| Part {
             table,
-            winners: Vec::new(),
+            winners: Level::new(part_budget),
+            keys: Vec::new(),
             found: vec![None; cx.kinds.len()],
             generated: 0,
             cut: false,
             spare: Vec::new(),
+            error: None,
         })
         .collect();
     {
         let lv = &level;
         std::thread::scope(|s| {
             for (me, part) in outs.iter_mut().enumerate() {
-                s.spawn(move || pipeline_worker(cx, lv, me, part));
+                s.spawn(move || {
+                    if let Err(e) = pipeline_worker(cx, lv, me, part) {
+                        part.error = Some(e);
+                        // The others must not wait for this partition.
+                        cx.ctl.stop(Bound::Interrupted);
+                    }
+                });
             }
         });
+    }
+    if let Some(e) = outs.iter_mut().find_map(|o| o.error.take()) {
+        return Err(e);
     }
     let generated = outs.iter().map(|o| o.generated).sum();
     let cut = outs.iter().any(|o| o.cut);
@@ -413,37 +443,34 @@ fn level_par<M: Checkable>(
             }
         }
     }
-    *distinct += outs.iter().map(|o| o.winners.len() as u64).sum::<u64>();
-    if cx.ctl.stopped() {
-        // A partial level: it will not be expanded.
-        return LevelOut {
-            next: Vec::new(),
-            tree: Vec::new(),
-            generated,
-            found,
-            cut,
-        };
-    }
-    let (next, tree) = merge(outs.into_iter().map(|o| o.winners).collect());
-    LevelOut {
-        next,
-        tree,
+    *distinct += outs.iter().map(|o| o.keys.len() as u64).sum::<u64>();
+    let out = LevelOut {
         generated,
         found,
         cut,
+    };
+    if cx.ctl.stopped() {
+        // A partial level: it will not be expanded.
+        return Ok(out);
     }
+    for o in &mut outs {
+        o.winners.finish();
+    }
+    merge(cx, &outs, next, entries)?;
+    Ok(out)
 }
 
 fn pipeline_worker<M: Checkable>(
     cx: &Ctx<'_, M>,
-    lv: &Level<'_, M::State>,
+    lv: &Shared<'_>,
     me: usize,
-    part: &mut Part<'_, M::State>,
-) {
+    part: &mut Part<'_>,
+) -> io::Result<()> {
     let parts = lv.queues.len();
     let mut conds = Vec::new();
     let mut actions = Vec::new();
-    let mut succ: Vec<(u32, M::State)> = Vec::new();
+    let mut x = Expander::new(cx.model);
+    let mut buf = Vec::new();
     let mut fps: Vec<u64> = Vec::new();
     let mut next = 0usize;
     let mut idle = 0u32;
@@ -455,7 +482,7 @@ fn pipeline_worker<M: Checkable>(
         while next < lv.nchunks {
             let batch = {
                 let Ok(mut slot) = lv.queues[me].slots[next % WINDOW].lock() else {
-                    return;
+                    return Ok(());
                 };
                 match slot.take() {
                     Some((k, b)) if k == next => Some(b),
@@ -480,7 +507,7 @@ fn pipeline_worker<M: Checkable>(
             // Overlap the cache misses of a few dozen lookups at a time: more would evict
             // each other's lines (and translations) before their insertion.
             let mut touched = 0;
-            for (k, (fp, key, c)) in batch.items.drain(..).enumerate() {
+            for (k, &(fp, key, start, end)) in batch.items.iter().enumerate() {
                 if k == touched {
                     let upto = (k + TOUCH).min(batch_len);
                     table.touch_all(fps[k..upto].iter().copied());
@@ -493,11 +520,16 @@ fn pipeline_worker<M: Checkable>(
                             continue;
                         }
                     }
-                    part.winners.push((key, c));
+                    part.winners
+                        .push(&batch.bytes[start as usize..end as usize], &cx.spill)?;
+                    reserve_gently(&mut part.keys, 1);
+                    part.keys.push(key);
                     unflushed_new += 1;
                     part.table.len += 1;
                 }
             }
+            batch.items.clear();
+            batch.bytes.clear();
             batch.probes.clear();
             part.spare.push(batch);
             next += 1;
@@ -510,7 +542,7 @@ fn pipeline_worker<M: Checkable>(
             if part.table.len >= grow_at {
                 let t = &mut part.table.table;
                 if cx.ctl.would_exceed(t.bytes_after_growth() - t.bytes()) {
-                    return;
+                    return Ok(());
                 }
                 t.grow();
                 grow_at = t.grow_at() as u64;
@@ -534,31 +566,32 @@ fn pipeline_worker<M: Checkable>(
                     .compare_exchange(k, k + 1, Relaxed, Relaxed)
                     .is_ok()
             {
-                let mut batches: Vec<Batch<M::State>> = (0..parts)
-                    .map(|_| {
-                        part.spare.pop().unwrap_or_else(|| Batch {
-                            items: Vec::new(),
-                            probes: Vec::new(),
-                        })
-                    })
+                let mut batches: Vec<Batch> = (0..parts)
+                    .map(|_| part.spare.pop().unwrap_or_default())
                     .collect();
-                let start = k * PCHUNK;
-                let end = (start + PCHUNK).min(lv.frontier.len());
                 let mut generated = 0u64;
-                for i in start..end {
-                    let s = &lv.frontier[i];
-                    note(cx, s, i, &mut conds, &mut part.found);
-                    succ.clear();
-                    successors(cx.model, s, &mut actions, &mut succ);
-                    generated += succ.len() as u64;
-                    for (a, n) in succ.drain(..) {
-                        let c = cx.canon(n);
-                        let fp = fingerprint(&c);
-                        let b = &mut batches[part_of(fp, parts)];
+                let chunk = lv.frontier.chunk(k, &mut buf)?;
+                for (j, s) in states(chunk).enumerate() {
+                    let i = k * CHUNK + j;
+                    x.load(cx.model, s);
+                    if note(cx, &x.state, i, &mut conds, &mut part.found) == Some(Cut::CopyCap) {
+                        continue;
+                    }
+                    x.expand(cx.model, cx.sym, false, &mut actions);
+                    generated += x.succ.len() as u64;
+                    for (n, succ) in x.succ.iter().enumerate() {
+                        let b = &mut batches[part_of(succ.fp, parts)];
                         if lv.last {
-                            b.probes.push(fp);
+                            b.probes.push(succ.fp);
                         } else {
-                            b.items.push((fp, pack(i, a), c));
+                            let start = b.bytes.len() as u32;
+                            b.bytes.extend_from_slice(x.packed(n));
+                            b.items.push((
+                                succ.fp,
+                                pack(i, succ.action),
+                                start,
+                                b.bytes.len() as u32,
+                            ));
                         }
                     }
                 }
@@ -584,122 +617,65 @@ fn pipeline_worker<M: Checkable>(
         }
     }
     cx.ctl.distinct.fetch_add(unflushed_new, Relaxed);
+    Ok(())
 }
 
-/// Merges two lists sorted by key into `next` (states) and `tree` (keys).
-fn merge_two<S: Clone>(a: Vec<(u64, S)>, b: Vec<(u64, S)>, next: &mut Vec<S>, tree: &mut Vec<u64>) {
-    if !std::mem::needs_drop::<S>() {
-        // Plain-data states: a branch-free merge (which list comes next is unpredictable)
-        // that copies instead of moving.
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            let take_b = b[j].0 < a[i].0;
-            let e = if take_b { &b[j] } else { &a[i] };
-            tree.push(e.0);
-            next.push(e.1.clone());
-            i += usize::from(!take_b);
-            j += usize::from(take_b);
-        }
-        for e in a[i..].iter().chain(&b[j..]) {
-            tree.push(e.0);
-            next.push(e.1.clone());
-        }
-        return;
-    }
-    let mut a = a.into_iter();
-    let mut b = b.into_iter();
-    let mut x = a.next();
-    let mut y = b.next();
+/// Merges the partitions' new states, each sorted by key, into the next level and its tree
+/// entries.
+fn merge<M: Checkable>(
+    cx: &Ctx<'_, M>,
+    outs: &[Part<'_>],
+    next: &mut Level,
+    entries: &mut Vec<u64>,
+) -> io::Result<()> {
+    let total = outs.iter().map(|o| o.keys.len()).sum();
+    entries.reserve(total);
+    let mut cursors: Vec<Cursor<'_>> = outs.iter().map(|o| Cursor::new(&o.winners)).collect();
+    let mut at = vec![0usize; outs.len()];
     loop {
-        match (x, y) {
-            (Some(p), Some(q)) => {
-                if p.0 <= q.0 {
-                    tree.push(p.0);
-                    next.push(p.1);
-                    x = a.next();
-                    y = Some(q);
-                } else {
-                    tree.push(q.0);
-                    next.push(q.1);
-                    x = Some(p);
-                    y = b.next();
+        // The partition with the smallest next key (few partitions: a scan).
+        let mut best: Option<(u64, usize)> = None;
+        for (p, o) in outs.iter().enumerate() {
+            if let Some(&key) = o.keys.get(at[p]) {
+                if best.is_none_or(|(b, _)| key < b) {
+                    best = Some((key, p));
                 }
             }
-            (Some(p), None) => {
-                tree.push(p.0);
-                next.push(p.1);
-                for (k, s) in a {
-                    tree.push(k);
-                    next.push(s);
-                }
-                return;
-            }
-            (None, Some(q)) => {
-                tree.push(q.0);
-                next.push(q.1);
-                for (k, s) in b {
-                    tree.push(k);
-                    next.push(s);
-                }
-                return;
-            }
-            (None, None) => return,
         }
+        let Some((key, p)) = best else {
+            return Ok(());
+        };
+        at[p] += 1;
+        let Some(s) = cursors[p].next_state()? else {
+            return Err(io::Error::other("a partition's states and keys disagree"));
+        };
+        next.push(s, &cx.spill)?;
+        entries.push(key);
     }
-}
-
-/// Merges lists sorted by key into one level and its tree entries.
-fn merge<S: Clone>(mut lists: Vec<Vec<(u64, S)>>) -> (Vec<S>, Vec<u64>) {
-    lists.retain(|l| !l.is_empty());
-    let total = lists.iter().map(Vec::len).sum();
-    let mut next = Vec::with_capacity(total);
-    let mut tree = Vec::with_capacity(total);
-    if lists.len() <= 2 {
-        let b = lists.pop().unwrap_or_default();
-        let a = lists.pop().unwrap_or_default();
-        merge_two(a, b, &mut next, &mut tree);
-        return (next, tree);
-    }
-    let mut iters: Vec<_> = lists
-        .into_iter()
-        .map(|l| l.into_iter().peekable())
-        .collect();
-    let mut heap = BinaryHeap::new();
-    for (k, it) in iters.iter_mut().enumerate() {
-        if let Some(&(key, _)) = it.peek() {
-            heap.push(Reverse((key, k)));
-        }
-    }
-    while let Some(Reverse((_, k))) = heap.pop() {
-        if let Some((key, s)) = iters[k].next() {
-            next.push(s);
-            tree.push(key);
-        }
-        if let Some(&(key, _)) = iters[k].peek() {
-            heap.push(Reverse((key, k)));
-        }
-    }
-    (next, tree)
 }
 
 /// The encoded action path to the state at `(level, position)`.
-fn path<M: Checkable>(cx: &Ctx<'_, M>, tree: &Tree, (level, pos): (usize, usize)) -> Vec<usize> {
+fn path<M: Checkable>(
+    cx: &Ctx<'_, M>,
+    tree: &Tree,
+    (level, pos): (usize, usize),
+) -> io::Result<Vec<usize>> {
     let mut actions = Vec::with_capacity(level);
     let mut j = pos;
     for l in (1..=level).rev() {
-        let e = tree[l][j];
+        let e = tree.get(l, j)?;
         actions.push((e & 0xffff_ffff) as usize);
         j = (e >> 32) as usize;
     }
     actions.reverse();
-    let init = tree[0][j] as usize;
-    if !cx.sym {
+    let init = tree.get(0, j)? as usize;
+    if cx.sym == Sym::Off {
         let mut path = Vec::with_capacity(level + 1);
         path.push(init);
         path.extend(actions);
-        return path;
+        return Ok(path);
     }
-    concrete_path(cx.model, init, &actions)
+    Ok(concrete_path(cx.model, init, &actions))
 }
 
 /// Maps an encoded path of the canonical search (initial-state index, then action indices

@@ -31,6 +31,8 @@ pub(crate) struct Control {
     pub depth: AtomicU64,
     /// States cut short by the model's own bounds, per [`super::CUTS`] entry.
     pub cut_states: [AtomicU64; 2],
+    /// Bytes written to spill files (BFS levels and tree).
+    pub spilled: AtomicU64,
     pub start: Instant,
     timeout: Option<Duration>,
     max_memory: Option<u64>,
@@ -76,6 +78,7 @@ impl Control {
             distinct: AtomicU64::new(0),
             depth: AtomicU64::new(0),
             cut_states: [AtomicU64::new(0), AtomicU64::new(0)],
+            spilled: AtomicU64::new(0),
             start: Instant::now(),
             timeout: s.timeout,
             max_memory: s.max_memory,
@@ -103,6 +106,11 @@ impl Control {
     /// Why the search stopped, if it did.
     pub fn reason(&self) -> Option<Bound> {
         bound(self.stop.load(Relaxed))
+    }
+
+    /// The memory budget (`max_memory`), if any.
+    pub fn max_memory(&self) -> Option<u64> {
+        self.max_memory
     }
 
     /// Whether allocating `extra` more bytes would break `max_memory`; if so, stops the run.

@@ -1,8 +1,9 @@
 //! Depth-first search, sequential or parallel.
 //!
 //! Memory: only the visited set of fingerprints and, per worker, the current search path with
-//! the not-yet-explored successors of each state on it. A counterexample is the search path
-//! itself (its action indices), so nothing per state is needed to rebuild one.
+//! the not-yet-explored successors of each state on it, as packed states ([`Checkable::pack`])
+//! on one byte stack. A counterexample is the search path itself (its action indices), so
+//! nothing per state is needed to rebuild one.
 //!
 //! A state is inserted into the visited set, and its properties checked, when it is generated;
 //! it is expanded when the search descends into it. Workers keep their own stacks; an idle
@@ -20,34 +21,45 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-use xshard_models::Checkable;
+use xshard_models::{Checkable, Cut};
 use xshard_properties::Kind;
 
 use super::control::Control;
-use super::fingerprint::fingerprint;
+use super::expand::{Expander, Sym};
 use super::table::{FpTable, Insert};
-use super::{hit, report, successors, Bound, Counts, Report, Settings, Strategy};
+use super::{hit, report, Bound, Counts, Report, Settings, Strategy};
 
 /// Beyond-bound fingerprints a worker remembers before assuming the bound cut the search.
 const BEYOND_MAX: usize = 1 << 20;
 
-/// A state on the search path and its unexplored successors.
-struct Frame<S> {
-    state: S,
+/// A state on the search path: the action that led to it, and where its unexplored
+/// successors start in the worker's `kids`.
+struct Frame {
     /// The action index that led here (for a root: its last path entry).
     action: u32,
-    /// Successors still to explore, last first (so they are explored in action order).
-    children: Vec<(u32, S)>,
+    kids: usize,
+}
+
+/// An unexplored successor: its action, its packed bytes in the worker's arena, and whether
+/// it is to be expanded (`false`: cut by the copy cap; `None`: not known, a state visited
+/// before and reached again at a smaller depth).
+#[derive(Clone, Copy)]
+struct Kid {
+    action: u32,
+    start: usize,
+    end: usize,
+    expand: Option<bool>,
 }
 
 /// A visited, unexpanded state handed between workers, with its full encoded path.
-struct Job<S> {
-    state: S,
+struct Job {
+    bytes: Vec<u8>,
     path: Vec<usize>,
+    expand: Option<bool>,
 }
 
-struct Pool<S> {
-    jobs: Vec<Job<S>>,
+struct Pool {
+    jobs: Vec<Job>,
     idle: usize,
     done: bool,
 }
@@ -57,11 +69,11 @@ struct Shared<'a, M: Checkable> {
     model: &'a M,
     ctl: &'a Control,
     kinds: Vec<(&'static str, Kind)>,
-    sym: bool,
+    sym: Sym,
     threads: usize,
     max_states: Option<u64>,
     max_depth: Option<u64>,
-    pool: Mutex<Pool<M::State>>,
+    pool: Mutex<Pool>,
     wake: Condvar,
     hungry: AtomicUsize,
     pause: AtomicBool,
@@ -77,11 +89,17 @@ struct Shared<'a, M: Checkable> {
 /// One worker's search: its stack and its findings (aligned so that two workers' counters never
 /// share a cache line).
 #[repr(align(128))]
-struct Worker<S> {
+struct Worker<M: Checkable> {
     /// The path to the parent of `frames[0]` (empty for a root at an initial state).
     prefix: Vec<usize>,
-    frames: Vec<Frame<S>>,
-    spare: Vec<Vec<(u32, S)>>,
+    frames: Vec<Frame>,
+    /// Unexplored successors of every frame, frame by frame; each frame's last first (so they
+    /// are explored in action order). Their bytes are in `arena` in the same order.
+    kids: Vec<Kid>,
+    arena: Vec<u8>,
+    /// New successors of the state being expanded: index in the expander, and `Kid::expand`.
+    fresh: Vec<(usize, Option<bool>)>,
+    x: Expander<M>,
     found: Vec<Option<Vec<usize>>>,
     generated: u64,
     distinct: u64,
@@ -91,12 +109,23 @@ struct Worker<S> {
     beyond: Vec<u64>,
 }
 
-impl<S> Worker<S> {
-    fn new(nprops: usize) -> Self {
+/// The encoded path to the state of frame `f`.
+fn path_to(prefix: &[usize], frames: &[Frame], f: usize) -> Vec<usize> {
+    let mut p = Vec::with_capacity(prefix.len() + f + 2);
+    p.extend_from_slice(prefix);
+    p.extend(frames[..=f].iter().map(|fr| fr.action as usize));
+    p
+}
+
+impl<M: Checkable> Worker<M> {
+    fn new(model: &M, nprops: usize) -> Self {
         Worker {
             prefix: Vec::new(),
             frames: Vec::new(),
-            spare: Vec::new(),
+            kids: Vec::new(),
+            arena: Vec::new(),
+            fresh: Vec::new(),
+            x: Expander::new(model),
             found: vec![None; nprops],
             generated: 0,
             distinct: 0,
@@ -104,14 +133,6 @@ impl<S> Worker<S> {
             conds: Vec::new(),
             beyond: Vec::new(),
         }
-    }
-
-    /// The encoded path to the state of frame `f`.
-    fn path_to(&self, f: usize) -> Vec<usize> {
-        let mut p = Vec::with_capacity(self.prefix.len() + f + 2);
-        p.extend_from_slice(&self.prefix);
-        p.extend(self.frames[..=f].iter().map(|fr| fr.action as usize));
-        p
     }
 
     /// The depth (states on the path) of frame `f`.
@@ -128,7 +149,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
         model,
         ctl,
         kinds,
-        sym: opts.symmetry && model.has_symmetry(),
+        sym: Sym::new(opts.symmetry && model.has_symmetry(), true),
         threads,
         max_states: opts.max_states,
         max_depth: opts.max_depth,
@@ -148,7 +169,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
     // The depth-bounded search records each state's smallest depth in the aux words.
     let mut table = FpTable::new(opts.max_depth.map(|_| u64::MAX));
     sh.grow_at.store(table.grow_at() as u64, Relaxed);
-    let mut workers: Vec<Worker<M::State>> = (0..threads).map(|_| Worker::new(nprops)).collect();
+    let mut workers: Vec<Worker<M>> = (0..threads).map(|_| Worker::new(model, nprops)).collect();
 
     // Initial states: visited and checked here, expanded by the workers.
     let mut roots = Vec::new();
@@ -159,7 +180,8 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
                 continue;
             }
             w.generated += 1;
-            let fp = fingerprint(&sh.canon_ref(&init));
+            let mut bytes = Vec::new();
+            let fp = w.x.pack_into(model, sh.sym, &init, &mut bytes);
             match table.insert::<false>(fp) {
                 Insert::New(slot) => {
                     if sh.max_states.is_some_and(|m| w.distinct >= m) {
@@ -171,10 +193,12 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
                     }
                     w.distinct += 1;
                     w.depth = 1;
-                    sh.note(w, &init, |_| vec![i]);
+                    // The concrete initial state is judged, as before packing.
+                    let cut = sh.note(&mut w.conds, &mut w.found, &init, || vec![i]);
                     roots.push(Job {
-                        state: init,
+                        bytes,
                         path: vec![i],
+                        expand: Some(cut != Some(Cut::CopyCap)),
                     });
                 }
                 Insert::Present(_) => {}
@@ -256,49 +280,35 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
 }
 
 impl<M: Checkable> Shared<'_, M> {
-    #[inline(always)]
-    fn canon_ref<'s>(&self, s: &'s M::State) -> std::borrow::Cow<'s, M::State> {
-        if self.sym {
-            std::borrow::Cow::Owned(self.model.representative(s))
-        } else {
-            std::borrow::Cow::Borrowed(s)
-        }
-    }
-
     /// Checks the properties on a newly visited state; `path` builds its path on a first hit.
+    /// Returns the state's cut.
     #[inline]
     fn note(
         &self,
-        w: &mut Worker<M::State>,
+        conds: &mut Vec<bool>,
+        found: &mut [Option<Vec<usize>>],
         s: &M::State,
-        path: impl FnOnce(&Worker<M::State>) -> Vec<usize>,
-    ) {
-        super::judge(
-            self.model,
-            &self.kinds,
-            &self.ctl.cut_states,
-            s,
-            &mut w.conds,
-        );
-        let first = |w: &Worker<M::State>, p: usize| {
-            w.found[p].is_none() && hit(self.kinds[p].1, w.conds[p])
+        path: impl FnOnce() -> Vec<usize>,
+    ) -> Option<Cut> {
+        let cut = super::judge(self.model, &self.kinds, &self.ctl.cut_states, s, conds);
+        let first = |found: &[Option<Vec<usize>>], p: usize| {
+            found[p].is_none() && hit(self.kinds[p].1, conds[p])
         };
-        if !(0..self.kinds.len()).any(|p| first(w, p)) {
-            return;
+        if !(0..self.kinds.len()).any(|p| first(found, p)) {
+            return cut;
         }
-        let built = path(w);
+        let built = path();
         for p in 0..self.kinds.len() {
-            if first(w, p) {
-                w.found[p] = Some(built.clone());
+            if first(found, p) {
+                found[p] = Some(built.clone());
             }
         }
+        cut
     }
 
     /// One worker's phase: explore until the search is done, stopped, or paused for growth.
-    fn work<const CONCURRENT: bool>(&self, table: &FpTable, w: &mut Worker<M::State>) {
+    fn work<const CONCURRENT: bool>(&self, table: &FpTable, w: &mut Worker<M>) {
         let mut actions = Vec::new();
-        let mut succ: Vec<(u32, M::State)> = Vec::new();
-        let mut batch: Vec<(u64, u32, M::State)> = Vec::new();
         let mut flushed_gen = w.generated;
         let mut flushed_new = w.distinct;
         let mut steps = 0u32;
@@ -327,42 +337,39 @@ impl<M: Checkable> Shared<'_, M> {
                     self.share(w);
                 }
             }
-            let Some(top) = w.frames.last_mut() else {
-                match self.take_job() {
+            let expand = match w.frames.last() {
+                None => match self.take_job() {
                     Some(job) => {
                         let mut path = job.path;
                         let action = path.pop().unwrap_or(0) as u32;
                         w.prefix = path;
-                        let children = w.spare.pop().unwrap_or_default();
-                        w.frames.push(Frame {
-                            state: job.state,
-                            action,
-                            children,
-                        });
-                        let f = w.frames.len() - 1;
-                        self.expand::<CONCURRENT>(table, w, f, &mut actions, &mut succ, &mut batch);
-                        continue;
+                        w.kids.clear();
+                        w.arena.clear();
+                        w.x.load(self.model, &job.bytes);
+                        w.frames.push(Frame { action, kids: 0 });
+                        job.expand
                     }
                     None => break,
+                },
+                Some(top) if w.kids.len() > top.kids => {
+                    let Some(kid) = w.kids.pop() else {
+                        break;
+                    };
+                    w.x.load(self.model, &w.arena[kid.start..kid.end]);
+                    w.arena.truncate(kid.start);
+                    w.frames.push(Frame {
+                        action: kid.action,
+                        kids: w.kids.len(),
+                    });
+                    kid.expand
+                }
+                Some(_) => {
+                    w.frames.pop();
+                    continue;
                 }
             };
-            match top.children.pop() {
-                Some((action, state)) => {
-                    let children = w.spare.pop().unwrap_or_default();
-                    w.frames.push(Frame {
-                        state,
-                        action,
-                        children,
-                    });
-                    let f = w.frames.len() - 1;
-                    self.expand::<CONCURRENT>(table, w, f, &mut actions, &mut succ, &mut batch);
-                }
-                None => {
-                    if let Some(fr) = w.frames.pop() {
-                        w.spare.push(fr.children);
-                    }
-                }
-            }
+            let expand = expand.unwrap_or_else(|| self.model.cut(&w.x.state) != Some(Cut::CopyCap));
+            self.expand::<CONCURRENT>(table, w, expand, &mut actions);
         }
         self.ctl
             .generated
@@ -373,31 +380,32 @@ impl<M: Checkable> Shared<'_, M> {
         self.ctl.depth.fetch_max(w.depth, Relaxed);
     }
 
-    /// Generates the successors of frame `f`'s state, visits the new ones and keeps them as
-    /// the frame's children.
+    /// Generates the successors of the top frame's state (loaded in the expander), visits the
+    /// new ones and keeps them as the frame's kids.
     #[inline]
     fn expand<const CONCURRENT: bool>(
         &self,
         table: &FpTable,
-        w: &mut Worker<M::State>,
-        f: usize,
+        w: &mut Worker<M>,
+        expand: bool,
         actions: &mut Vec<M::Action>,
-        succ: &mut Vec<(u32, M::State)>,
-        batch: &mut Vec<(u64, u32, M::State)>,
     ) {
+        let f = w.frames.len() - 1;
         let depth = w.depth_of(f);
         w.depth = w.depth.max(depth);
-        succ.clear();
-        successors(self.model, &w.frames[f].state, actions, succ);
-        w.generated += succ.len() as u64;
+        if !expand {
+            // Cut by the copy cap: checked, not expanded (not faithful).
+            return;
+        }
+        w.x.expand(self.model, self.sym, false, actions);
+        w.generated += w.x.succ.len() as u64;
         if self.max_depth.is_some_and(|d| depth >= d) {
             // At the bound: checked, not expanded. Successors not visited yet may still be
             // reached within the bound on another path: decide at the end of the search.
-            for (_, n) in succ.drain(..) {
-                let fp = fingerprint(&self.canon_ref(&n));
-                if !table.contains(fp) {
+            for n in &w.x.succ {
+                if !table.contains(n.fp) {
                     if w.beyond.len() < BEYOND_MAX {
-                        w.beyond.push(fp);
+                        w.beyond.push(n.fp);
                     } else {
                         self.cut.store(true, Relaxed);
                     }
@@ -405,15 +413,12 @@ impl<M: Checkable> Shared<'_, M> {
             }
             return;
         }
-        for (a, n) in succ.drain(..) {
-            let fp = fingerprint(&self.canon_ref(&n));
-            batch.push((fp, a, n));
-        }
-        table.touch_all(batch.iter().map(|e| e.0));
+        table.touch_all(w.x.succ.iter().map(|n| n.fp));
         let child_depth = depth + 1;
-        let mut children = std::mem::take(&mut w.frames[f].children);
-        for (fp, a, n) in batch.drain(..) {
-            match table.insert::<CONCURRENT>(fp) {
+        w.fresh.clear();
+        for k in 0..w.x.succ.len() {
+            let n = w.x.succ[k];
+            match table.insert::<CONCURRENT>(n.fp) {
                 Insert::New(slot) => {
                     if let Some(m) = self.max_states {
                         if self.accepted.fetch_add(1, Relaxed) >= m {
@@ -425,28 +430,46 @@ impl<M: Checkable> Shared<'_, M> {
                         lower(table, slot, child_depth);
                     }
                     w.distinct += 1;
-                    self.note(w, &n, |w| {
-                        let mut p = w.path_to(f);
-                        p.push(a as usize);
+                    let Worker {
+                        x,
+                        conds,
+                        found,
+                        prefix,
+                        frames,
+                        ..
+                    } = w;
+                    let child = x.successor(self.model, k);
+                    let cut = self.note(conds, found, child, || {
+                        let mut p = path_to(prefix, frames, f);
+                        p.push(n.action as usize);
                         p
                     });
-                    children.push((a, n));
+                    w.fresh.push((k, Some(cut != Some(Cut::CopyCap))));
                 }
                 Insert::Present(slot) => {
                     if self.max_depth.is_some() && lower(table, slot, child_depth) {
                         // Reached at a smaller depth than before: explore it again from here.
-                        children.push((a, n));
+                        w.fresh.push((k, None));
                     }
                 }
             }
         }
-        children.reverse();
-        w.frames[f].children = children;
+        // Last first, bytes in the same order.
+        for &(k, expand) in w.fresh.iter().rev() {
+            let start = w.arena.len();
+            w.arena.extend_from_slice(w.x.packed(k));
+            w.kids.push(Kid {
+                action: w.x.succ[k].action,
+                start,
+                end: w.arena.len(),
+                expand,
+            });
+        }
     }
 
     /// Takes a job from the pool, waiting while other workers may still produce one. `None`:
     /// the search is over, stopped, or paused.
-    fn take_job(&self) -> Option<Job<M::State>> {
+    fn take_job(&self) -> Option<Job> {
         let Ok(mut p) = self.pool.lock() else {
             return None;
         };
@@ -474,25 +497,46 @@ impl<M: Checkable> Shared<'_, M> {
     }
 
     /// Hands unexplored successors from the bottom of this worker's stack to the pool.
-    fn share(&self, w: &mut Worker<M::State>) {
-        let Some(f) = w.frames.iter().position(|fr| !fr.children.is_empty()) else {
+    fn share(&self, w: &mut Worker<M>) {
+        let nframes = w.frames.len();
+        let region = |f: usize| {
+            let end = if f + 1 < nframes {
+                w.frames[f + 1].kids
+            } else {
+                w.kids.len()
+            };
+            w.frames[f].kids..end
+        };
+        let Some(f) = (0..nframes).find(|&f| !region(f).is_empty()) else {
             return;
         };
         // Keep the top frame's last child for ourselves.
-        let top = w.frames.len() - 1;
-        let n = w.frames[f].children.len();
+        let top = nframes - 1;
+        let r = region(f);
+        let n = r.len();
         let give = if f == top { n / 2 } else { n.div_ceil(2) };
         if give == 0 {
             return;
         }
-        let base = w.path_to(f);
-        // Children are stored last-first: give the ones explored last.
-        let given: Vec<(u32, M::State)> = w.frames[f].children.drain(..give).collect();
-        let jobs = given.into_iter().map(|(a, state)| {
-            let mut path = base.clone();
-            path.push(a as usize);
-            Job { state, path }
-        });
+        let base = path_to(&w.prefix, &w.frames, f);
+        // Kids are stored last-first: give the ones explored last. Their bytes stay in the
+        // arena as a hole until the stack unwinds below them.
+        let given: Vec<Kid> = w.kids.drain(r.start..r.start + give).collect();
+        for fr in &mut w.frames[f + 1..] {
+            fr.kids -= give;
+        }
+        let jobs: Vec<Job> = given
+            .into_iter()
+            .map(|k| {
+                let mut path = base.clone();
+                path.push(k.action as usize);
+                Job {
+                    bytes: w.arena[k.start..k.end].to_vec(),
+                    path,
+                    expand: k.expand,
+                }
+            })
+            .collect();
         if let Ok(mut p) = self.pool.lock() {
             p.jobs.extend(jobs);
             self.wake.notify_all();

@@ -39,7 +39,8 @@ use xshard_models::{Checkable, Cut};
 use xshard_properties::Kind;
 
 use super::control::Control;
-use super::fingerprint::fingerprint;
+use super::expand::{Expander, Sym};
+use super::level::{self, states, Level};
 use super::table::{FpTable, Insert};
 use super::{Bound, PropertyResult, Settings, Status};
 
@@ -311,6 +312,77 @@ struct Explored {
     complete: bool,
 }
 
+/// The graph pass's visited set and what it records per new state.
+struct Pass<'a, M: Checkable> {
+    model: &'a M,
+    ctl: &'a Control,
+    opts: &'a Settings,
+    props: &'a [usize],
+    table: FpTable,
+    grow_at: usize,
+    graph: StateGraph,
+    done: Vec<Bits>,
+    unknown: Bits,
+    conds: Vec<bool>,
+}
+
+impl<M: Checkable> Pass<'_, M> {
+    /// Stops the run when the graph cannot take another state.
+    fn full(&self) -> bool {
+        let n = self.graph.len();
+        if self.opts.max_states.is_some_and(|m| n as u64 >= m) || n >= ROOT as usize {
+            self.ctl.stop(Bound::MaxStates);
+            return true;
+        }
+        false
+    }
+
+    /// Looks `fp` up: `Some((id, false))` for a known state; for a new one, `state()` gives
+    /// it, it is stored and checked, and `Some((id, true))`; `None` when the run stops.
+    fn visit<'s>(
+        &mut self,
+        fp: u64,
+        state: impl FnOnce() -> &'s M::State,
+        parent: Option<u32>,
+        action: u32,
+    ) -> Option<(u32, bool)>
+    where
+        M::State: 's,
+    {
+        match self.table.insert::<false>(fp) {
+            Insert::Present(slot) => Some((self.table.aux(slot).load(Relaxed) as u32, false)),
+            Insert::New(slot) => {
+                if self.full() {
+                    return None;
+                }
+                let id = self.graph.add(parent, action);
+                self.table.aux(slot).store(u64::from(id), Relaxed);
+                let s = state();
+                self.model.evaluate(s, &mut self.conds);
+                for (d, &p) in self.done.iter_mut().zip(self.props) {
+                    if self.conds.get(p).copied().unwrap_or(true) {
+                        d.insert(id as usize);
+                    }
+                }
+                if self.model.cut(s) == Some(Cut::Horizon) {
+                    self.unknown.insert(id as usize);
+                }
+                if self.graph.len() >= self.grow_at {
+                    if self
+                        .ctl
+                        .would_exceed(self.table.bytes_after_growth() - self.table.bytes())
+                    {
+                        return None;
+                    }
+                    self.table.grow();
+                    self.grow_at = self.table.grow_at();
+                }
+                Some((id, true))
+            }
+        }
+    }
+}
+
 /// Explores `model` breadth first into a [`StateGraph`], logging the progress steps, with the
 /// run's bounds and symmetry exactly as `bfs.rs` applies them.
 fn explore<M: Checkable>(
@@ -320,167 +392,126 @@ fn explore<M: Checkable>(
     props: &[usize],
     spill_at: usize,
 ) -> io::Result<Explored> {
-    let sym_on = sym(model, opts);
-    let canon = |s: M::State| {
-        if sym_on {
-            model.representative(&s)
-        } else {
-            s
-        }
+    let sym = Sym::new(sym(model, opts), false);
+    let spill = level::Spill::new(&ctl.spilled);
+    let budget = ctl
+        .max_memory()
+        .map(|m| (m / super::bfs::LEVEL_SHARE) as usize);
+    let table = FpTable::new(Some(u64::MAX));
+    let mut pass = Pass {
+        model,
+        ctl,
+        opts,
+        props,
+        grow_at: table.grow_at(),
+        table,
+        graph: StateGraph::new(spill_at),
+        done: props.iter().map(|_| Bits::default()).collect(),
+        unknown: Bits::default(),
+        conds: Vec::new(),
     };
-    let mut table = FpTable::new(Some(u64::MAX));
-    let mut grow_at = table.grow_at();
-    let mut graph = StateGraph::new(spill_at);
-    let mut done: Vec<Bits> = props.iter().map(|_| Bits::default()).collect();
-    let mut unknown = Bits::default();
-    let mut conds = Vec::new();
-    let mut frontier: Vec<M::State> = Vec::new();
+    let mut x = Expander::new(model);
+    let mut frontier = Level::new(budget);
     // The main run's depth bound has already stopped `ctl`; this pass applies it itself.
     let halt = || ctl.reason().is_some_and(|b| b != Bound::MaxDepth);
     let mut depth_cut = false;
-    let full = |ctl: &Control, n: usize| {
-        if opts.max_states.is_some_and(|m| n as u64 >= m) || n >= ROOT as usize {
-            ctl.stop(Bound::MaxStates);
-            return true;
-        }
-        false
-    };
-    // Stores a new state (checking it), or finds an old one's id; `None` when the run stops.
-    let mut visit = |graph: &mut StateGraph,
-                     table: &mut FpTable,
-                     done: &mut [Bits],
-                     unknown: &mut Bits,
-                     s: &M::State,
-                     parent: Option<u32>,
-                     action: u32|
-     -> Option<(u32, bool)> {
-        let fp = fingerprint(s);
-        match table.insert::<false>(fp) {
-            Insert::Present(slot) => Some((table.aux(slot).load(Relaxed) as u32, false)),
-            Insert::New(slot) => {
-                if full(ctl, graph.len()) {
-                    return None;
-                }
-                let id = graph.add(parent, action);
-                table.aux(slot).store(u64::from(id), Relaxed);
-                model.evaluate(s, &mut conds);
-                for (d, &p) in done.iter_mut().zip(props) {
-                    if conds.get(p).copied().unwrap_or(true) {
-                        d.insert(id as usize);
-                    }
-                }
-                if model.cut(s) == Some(Cut::Horizon) {
-                    unknown.insert(id as usize);
-                }
-                if graph.len() >= grow_at {
-                    if ctl.would_exceed(table.bytes_after_growth() - table.bytes()) {
-                        return None;
-                    }
-                    table.grow();
-                    grow_at = table.grow_at();
-                }
-                Some((id, true))
-            }
-        }
-    };
+    let mut packed = Vec::new();
     for (i, init) in model.init_states().into_iter().enumerate() {
         if !model.within_boundary(&init) {
             continue;
         }
-        let c = canon(init);
-        match visit(
-            &mut graph,
-            &mut table,
-            &mut done,
-            &mut unknown,
-            &c,
+        packed.clear();
+        let fp = x.pack_into(model, sym, &init, &mut packed);
+        let Expander { scratch, child, .. } = &mut x;
+        let visited = pass.visit(
+            fp,
+            || {
+                model.unpack(&packed, scratch, child);
+                &*child
+            },
             None,
             i as u32,
-        ) {
-            Some((_, true)) => frontier.push(c),
+        );
+        match visited {
+            Some((_, true)) => frontier.push(&packed, &spill)?,
             Some((_, false)) => {}
             None => break,
         }
     }
+    frontier.finish();
     // States with ids below `expanded` have every successor stored and every progress edge
     // logged.
     let mut expanded = 0u32;
     let mut depth = 0u64;
     let mut actions = Vec::new();
+    let mut buf = Vec::new();
     'levels: while !frontier.is_empty() && !halt() {
         depth += 1;
         let last = opts.max_depth.is_some_and(|d| depth >= d);
-        let mut next = Vec::new();
-        for (k, s) in frontier.iter().enumerate() {
-            if k % 256 == 0 && halt() {
+        let mut next = Level::new(budget);
+        for k in 0..frontier.chunks() {
+            if halt() {
                 break 'levels;
             }
-            let id = expanded;
-            actions.clear();
-            model.actions(s, &mut actions);
-            for (a, act) in actions.drain(..).enumerate() {
-                let step = model.progress_step(&act);
-                let Some(n) = model.next_state(s, act) else {
-                    continue;
-                };
-                if !model.within_boundary(&n) {
-                    continue;
-                }
-                if model.cut(&n) == Some(Cut::CopyCap) {
-                    // Not faithful, never stored: what follows it is unknown.
-                    unknown.insert(id as usize);
-                    continue;
-                }
-                let c = canon(n);
-                if last {
-                    // Checked but not expanded: link what is already known, and leave the
-                    // rest unknown.
-                    match table.find(fingerprint(&c)) {
-                        Some(slot) if step => {
-                            let dst = table.aux(slot).load(Relaxed) as u32;
-                            if dst != id {
-                                graph.edge(id, dst)?;
+            let chunk = frontier.chunk(k, &mut buf)?;
+            for s in states(chunk) {
+                let id = expanded;
+                x.load(model, s);
+                x.expand(model, sym, true, &mut actions);
+                for n in 0..x.succ.len() {
+                    let succ = x.succ[n];
+                    if succ.capped {
+                        // Not faithful, never stored: what follows it is unknown.
+                        pass.unknown.insert(id as usize);
+                        continue;
+                    }
+                    if last {
+                        // Checked but not expanded: link what is already known, and leave
+                        // the rest unknown.
+                        match pass.table.find(succ.fp) {
+                            Some(slot) if succ.progress => {
+                                let dst = pass.table.aux(slot).load(Relaxed) as u32;
+                                if dst != id {
+                                    pass.graph.edge(id, dst)?;
+                                }
+                            }
+                            Some(_) => {}
+                            None => {
+                                depth_cut = true;
+                                pass.unknown.insert(id as usize);
                             }
                         }
-                        Some(_) => {}
-                        None => {
-                            depth_cut = true;
-                            unknown.insert(id as usize);
-                        }
+                        continue;
                     }
-                    continue;
-                }
-                match visit(
-                    &mut graph,
-                    &mut table,
-                    &mut done,
-                    &mut unknown,
-                    &c,
-                    Some(id),
-                    a as u32,
-                ) {
-                    Some((dst, new)) => {
-                        if step && dst != id {
-                            graph.edge(id, dst)?;
+                    let visited =
+                        pass.visit(succ.fp, || x.successor(model, n), Some(id), succ.action);
+                    match visited {
+                        Some((dst, new)) => {
+                            if succ.progress && dst != id {
+                                pass.graph.edge(id, dst)?;
+                            }
+                            if new {
+                                next.push(x.packed(n), &spill)?;
+                            }
                         }
-                        if new {
-                            next.push(c);
-                        }
+                        None => break 'levels,
                     }
-                    None => break 'levels,
                 }
+                expanded += 1;
             }
-            expanded += 1;
+            frontier.release(k);
         }
+        next.finish();
         frontier = next;
     }
     ctl.sample();
-    for v in expanded as usize..graph.len() {
+    let mut unknown = pass.unknown;
+    for v in expanded as usize..pass.graph.len() {
         unknown.insert(v);
     }
     Ok(Explored {
-        graph,
-        done,
+        graph: pass.graph,
+        done: pass.done,
         unknown,
         complete: !depth_cut && !halt(),
     })

@@ -77,8 +77,10 @@
 mod bfs;
 mod control;
 mod dfs;
+mod expand;
 pub mod fingerprint;
 mod graph;
+mod level;
 mod sr;
 mod table;
 #[cfg(test)]
@@ -379,7 +381,13 @@ impl Engine {
         let report = self.run(|ctl| {
             let mut report = match (s.kind, s.strategy) {
                 (EngineKind::Stateright, _) => sr::run(model, s, ctl),
-                (EngineKind::Xshard, Strategy::Bfs) => bfs::run(&**model, s, ctl),
+                (EngineKind::Xshard, Strategy::Bfs) => match bfs::run(&**model, s, ctl) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        io_error = Some(e);
+                        return empty_report(&**model);
+                    }
+                },
                 (EngineKind::Xshard, Strategy::Dfs) => dfs::run(&**model, s, ctl),
             };
             match s.kind {
@@ -455,6 +463,7 @@ impl Engine {
             }
             _ => None,
         };
+        st.spilled_bytes = ctl.spilled.load(Relaxed);
         st.symmetry = s.symmetry;
         st.threads = s.threads;
         if let Some(f) = progress {
@@ -532,8 +541,9 @@ pub enum EngineError {
          use symmetry reduction with xshard's engine, or stateright's checker without it"
     )]
     StaterightSymmetry,
-    /// The graph pass of `progress` properties could not write or read its spilled edge log.
-    #[error("cannot spill the state graph's edge log to a temporary file: {0}")]
+    /// A spill file (BFS levels and tree, or the graph pass's edge log) could not be written
+    /// or read.
+    #[error("cannot spill to a temporary file: {0}")]
     Io(#[from] std::io::Error),
     /// stateright's checker runs through an adapter with a fixed number of property slots.
     #[error(
@@ -656,6 +666,10 @@ pub struct Stats {
     /// Memory the run added per distinct state: (peak resident memory − resident memory at
     /// the start of the run) / distinct states.
     pub bytes_per_state: Option<f64>,
+    /// Bytes of BFS levels (and of the counterexample tree) written to temporary files
+    /// because they would have passed their share of `max_memory` (0: nothing spilled; DFS
+    /// never spills).
+    pub spilled_bytes: u64,
     /// Whether the counts are up to symmetry.
     pub symmetry: bool,
     /// `xshard` or `stateright` ([`EngineKind::as_str`]).
@@ -706,6 +720,26 @@ pub struct CutReport {
     pub path: Vec<usize>,
 }
 
+/// The report of a run that failed before it could count anything (its error is returned
+/// instead).
+fn empty_report<M: Checkable>(model: &M) -> Report {
+    let kinds = kinds_with_cuts(model);
+    let paths = vec![None; kinds.len()];
+    report(
+        &kinds,
+        paths,
+        Some(Bound::Interrupted),
+        None,
+        Counts {
+            generated: 0,
+            distinct: 0,
+            depth: 0,
+            engine: "xshard",
+            strategy: Strategy::Bfs,
+        },
+    )
+}
+
 /// The bound a cut makes a run stop by.
 fn cut_bound(c: Cut) -> Bound {
     match c {
@@ -728,8 +762,10 @@ pub(crate) fn kinds_with_cuts<M: Checkable>(model: &M) -> Vec<(&'static str, Kin
 }
 
 /// Evaluates `state` into `out` (the model's properties, then the [`CUTS`] slots), counting a
-/// cut state in `cut_states`. A state cut by the copy cap is not faithful, so none of the
-/// model's properties is judged on it: its slots read as "fine" / "no witness".
+/// cut state in `cut_states`, and returns its cut ([`Checkable::cut`], computed once here: a
+/// state cut by the copy cap is not expanded). A state cut by the copy cap is not faithful,
+/// so none of the model's properties is judged on it: its slots read as "fine" / "no
+/// witness".
 #[inline]
 pub(crate) fn judge<M: Checkable>(
     model: &M,
@@ -737,7 +773,7 @@ pub(crate) fn judge<M: Checkable>(
     cut_states: &[std::sync::atomic::AtomicU64; 2],
     state: &M::State,
     out: &mut Vec<bool>,
-) {
+) -> Option<Cut> {
     let cut = model.cut(state);
     if cut == Some(Cut::CopyCap) {
         out.clear();
@@ -756,6 +792,7 @@ pub(crate) fn judge<M: Checkable>(
         }
         out.push(hit);
     }
+    cut
 }
 
 /// A property hit: the condition is false for an invariant, true for a witness.
@@ -838,31 +875,6 @@ fn report(
         },
         stopped_by,
         cuts,
-    }
-}
-
-/// The successors of `state`: `(action index, next state)` for every action whose next state
-/// exists and is within the model's boundary. Action indices count every action of
-/// `Model::actions`, as stateright's paths do.
-#[inline]
-fn successors<M: Checkable>(
-    model: &M,
-    state: &M::State,
-    actions: &mut Vec<M::Action>,
-    out: &mut Vec<(u32, M::State)>,
-) {
-    actions.clear();
-    if model.cut(state) == Some(Cut::CopyCap) {
-        // Not a faithful state: what follows it would not be either.
-        return;
-    }
-    model.actions(state, actions);
-    for (i, a) in actions.drain(..).enumerate() {
-        if let Some(next) = model.next_state(state, a) {
-            if model.within_boundary(&next) {
-                out.push((i as u32, next));
-            }
-        }
     }
 }
 

@@ -77,6 +77,30 @@ impl<M: Checkable> Model for Adapter<M> {
 /// The adapter is the model as far as properties go, so stateright's properties derive from the
 /// model's declaration exactly as they do for the model itself.
 impl<M: Checkable> Checkable for Adapter<M> {
+    type Scratch = M::Scratch;
+
+    fn next_into(
+        &self,
+        state: &Self::State,
+        action: Self::Action,
+        into: &mut Self::State,
+        scratch: &mut Self::Scratch,
+    ) -> bool {
+        self.inner.next_into(state, action, into, scratch)
+    }
+
+    fn pack(&self, state: &Self::State, scratch: &mut Self::Scratch, out: &mut Vec<u8>) {
+        self.inner.pack(state, scratch, out);
+    }
+
+    fn unpack(&self, bytes: &[u8], scratch: &mut Self::Scratch, into: &mut Self::State) {
+        self.inner.unpack(bytes, scratch, into);
+    }
+
+    fn blank(&self) -> Self::State {
+        self.inner.blank()
+    }
+
     fn property_info(&self) -> Vec<PropertyInfo> {
         let mut info = self.inner.property_info();
         info.extend(super::CUTS.map(|c| PropertyInfo {
@@ -88,7 +112,7 @@ impl<M: Checkable> Checkable for Adapter<M> {
     }
 
     fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>) {
-        super::judge(&*self.inner, &self.kinds, &self.cut_states, state, out);
+        let _ = super::judge(&*self.inner, &self.kinds, &self.cut_states, state, out);
     }
 
     fn explain(&self, index: usize, state: &Self::State) -> String {

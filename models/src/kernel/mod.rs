@@ -28,6 +28,7 @@
 //! choice and, with crash-recover, no crashed node. Faults and ticks are not progress.
 
 pub mod config;
+mod pack;
 pub mod protocol;
 pub mod reach;
 pub mod settings;
@@ -39,6 +40,7 @@ pub use config::{
     CrashMode, Delivery, KernelConfig, TimeMode, DEFAULT_COPIES, MAX_BUDGET, MAX_COPIES, MAX_DELTA,
     MAX_HORIZON,
 };
+pub use pack::Scratch;
 pub use protocol::{Effects, FindFn, Property, Protocol};
 pub use reach::Reach;
 pub use settings::{KernelOverrides, Kind, Setting, SETTINGS};

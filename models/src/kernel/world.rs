@@ -4,6 +4,7 @@ use stateright::Model;
 use xshard_properties::{Kind, NodeId, Observation};
 
 use super::config::{CrashMode, Delivery, KernelConfig};
+use super::pack::{self, retain, Ids, Scratch, Tables, NEW};
 use super::protocol::{Effects, Property, Protocol, SendMode};
 use super::state::{node_id, Action, Armed, Envelope, KernelAction, State, WorldState};
 use super::symmetry::Permutations;
@@ -20,6 +21,7 @@ pub struct World<P: Protocol> {
     names: Vec<String>,
     props: Vec<Property<P>>,
     perms: Permutations,
+    tables: Tables<P>,
 }
 
 impl<P: Protocol> World<P> {
@@ -35,6 +37,7 @@ impl<P: Protocol> World<P> {
             names,
             props,
             perms,
+            tables: Tables::new(),
         }
     }
 
@@ -56,6 +59,14 @@ impl<P: Protocol> World<P> {
         &self.props
     }
 
+    /// What this model's packed states leave out.
+    fn layout(&self) -> pack::Layout {
+        pack::Layout {
+            clocked: self.config.clocked(),
+            pair: self.names.len() <= 16,
+        }
+    }
+
     fn deadline_for_send(&self, now: u32) -> u32 {
         if self.config.clocked() {
             now.saturating_add(self.config.delta)
@@ -65,13 +76,22 @@ impl<P: Protocol> World<P> {
     }
 
     /// Applies `out`, the effects of node `id`, to `state`.
-    fn apply_effects(&self, state: &mut State<P>, id: NodeId, out: Effects<P>) {
+    fn apply_effects(
+        &self,
+        state: &mut State<P>,
+        id: NodeId,
+        out: &mut Effects<P>,
+        mut ids: Option<&mut Ids>,
+    ) {
         let deadline = self.deadline_for_send(state.now);
-        for (dst, msg, how) in out.sends {
+        for (dst, msg, how) in out.sends.drain(..) {
             if state.replay_left > 0 {
                 let entry = (id, dst, msg.clone());
                 if let Err(pos) = state.sent.binary_search(&entry) {
                     state.sent.insert(pos, entry);
+                    if let Some(ids) = ids.as_deref_mut() {
+                        ids.sent.insert(pos, NEW);
+                    }
                 }
             }
             let copies = state
@@ -99,6 +119,9 @@ impl<P: Protocol> World<P> {
                 Delivery::Unordered => {
                     let pos = state.net.partition_point(|e| e <= &env);
                     state.net.insert(pos, env);
+                    if let Some(ids) = ids.as_deref_mut() {
+                        ids.net.insert(pos, NEW);
+                    }
                 }
                 Delivery::Ordered => {
                     // After the last message of the same channel (or where the channel sorts).
@@ -106,18 +129,37 @@ impl<P: Protocol> World<P> {
                         .net
                         .partition_point(|e| (e.src, e.dst) <= (env.src, env.dst));
                     state.net.insert(pos, env);
+                    if let Some(ids) = ids.as_deref_mut() {
+                        ids.net.insert(pos, NEW);
+                    }
                 }
             }
         }
-        for event in out.events {
+        for event in out.events.drain(..) {
             let pos = state.history.partition_point(|e| e <= &event);
             state.history.insert(pos, event);
+            if let Some(ids) = ids.as_deref_mut() {
+                ids.history.insert(pos, NEW);
+            }
         }
-        for timer in out.cancel {
-            state.timers.retain(|a| !(a.node == id && a.timer == timer));
+        // At most one timer of a name is armed per node.
+        let disarm = |state: &mut State<P>, ids: &mut Option<&mut Ids>, timer: &P::Timer| {
+            if let Some(pos) = state
+                .timers
+                .iter()
+                .position(|a| a.node == id && a.timer == *timer)
+            {
+                state.timers.remove(pos);
+                if let Some(ids) = ids.as_deref_mut() {
+                    ids.timers.remove(pos);
+                }
+            }
+        };
+        for timer in out.cancel.drain(..) {
+            disarm(state, &mut ids, &timer);
         }
-        for (timer, after) in out.arm {
-            state.timers.retain(|a| !(a.node == id && a.timer == timer));
+        for (timer, after) in out.arm.drain(..) {
+            disarm(state, &mut ids, &timer);
             let deadline = if self.config.clocked() {
                 state.now.saturating_add(after)
             } else {
@@ -130,6 +172,9 @@ impl<P: Protocol> World<P> {
             };
             let pos = state.timers.partition_point(|a| a <= &armed);
             state.timers.insert(pos, armed);
+            if let Some(ids) = ids.as_deref_mut() {
+                ids.timers.insert(pos, NEW);
+            }
         }
     }
 
@@ -233,6 +278,122 @@ impl<P: Protocol> World<P> {
             && self.time_matters(state)
     }
 
+    /// Applies `action` to `s` in place (a copy of the state it acts on), with `out` as the
+    /// handler's effects buffer; `false` (and `s` unchanged) when the action is not enabled.
+    ///
+    /// `ids`: the encoding numbers of `s`'s entries ([`Ids`]), kept aligned with every change
+    /// (a changed or new entry gets [`NEW`]), so that packing the result looks up only those.
+    fn step(
+        &self,
+        s: &mut State<P>,
+        action: Action<P>,
+        out: &mut Effects<P>,
+        mut ids: Option<&mut Ids>,
+    ) -> bool {
+        let touch = |ids: &mut Option<&mut Ids>, node: NodeId| {
+            if let Some(ids) = ids.as_deref_mut() {
+                ids.nodes[usize::from(node)] = NEW;
+            }
+        };
+        match action {
+            KernelAction::Deliver(env) => {
+                let Some(pos) = s.net.iter().position(|e| *e == env) else {
+                    return false;
+                };
+                s.net.remove(pos);
+                if let Some(ids) = ids.as_deref_mut() {
+                    ids.net.remove(pos);
+                }
+                touch(&mut ids, env.dst);
+                out.reset(s.now);
+                let dst = usize::from(env.dst);
+                self.protocol
+                    .on_message(env.dst, &mut s.nodes[dst], env.src, &env.msg, out);
+                self.apply_effects(s, env.dst, out, ids.as_deref_mut());
+            }
+            KernelAction::Timeout { node, timer } => {
+                let Some(pos) = s
+                    .timers
+                    .iter()
+                    .position(|a| a.node == node && a.timer == timer)
+                else {
+                    return false;
+                };
+                s.timers.remove(pos);
+                if let Some(ids) = ids.as_deref_mut() {
+                    ids.timers.remove(pos);
+                }
+                touch(&mut ids, node);
+                out.reset(s.now);
+                self.protocol
+                    .on_timer(node, &mut s.nodes[usize::from(node)], &timer, out);
+                self.apply_effects(s, node, out, ids.as_deref_mut());
+            }
+            KernelAction::Choose { node, choice } => {
+                touch(&mut ids, node);
+                out.reset(s.now);
+                self.protocol
+                    .on_choice(node, &mut s.nodes[usize::from(node)], &choice, out);
+                self.apply_effects(s, node, out, ids.as_deref_mut());
+            }
+            KernelAction::Tick => {
+                s.now += 1;
+                // A message whose delivery window passed while its receiver was down arrived at
+                // a crashed node: it is gone (crash semantics, not a loss from the budget).
+                let now = s.now;
+                let down = s.down;
+                retain(&mut s.net, ids.as_deref_mut().map(|i| &mut i.net), |e| {
+                    down & (1 << e.dst) == 0 || e.deadline >= now
+                });
+            }
+            KernelAction::Recover(node) => {
+                s.down &= !(1 << node);
+                touch(&mut ids, node);
+                out.reset(s.now);
+                self.protocol
+                    .on_recover(node, &mut s.nodes[usize::from(node)], out);
+                self.apply_effects(s, node, out, ids.as_deref_mut());
+            }
+            KernelAction::Drop(env) => {
+                let Some(pos) = s.net.iter().position(|e| *e == env) else {
+                    return false;
+                };
+                s.net.remove(pos);
+                if let Some(ids) = ids.as_deref_mut() {
+                    ids.net.remove(pos);
+                }
+                s.loss_left -= 1;
+            }
+            KernelAction::Replay { src, dst, msg } => {
+                s.replay_left -= 1;
+                if s.replay_left == 0 {
+                    s.sent.clear();
+                    if let Some(ids) = ids.as_deref_mut() {
+                        ids.sent.clear();
+                    }
+                }
+                touch(&mut ids, dst);
+                out.reset(s.now);
+                self.protocol
+                    .on_message(dst, &mut s.nodes[usize::from(dst)], src, &msg, out);
+                self.apply_effects(s, dst, out, ids.as_deref_mut());
+            }
+            KernelAction::Crash(node) => {
+                s.crashes_left -= 1;
+                s.down |= 1 << node;
+                retain(
+                    &mut s.timers,
+                    ids.as_deref_mut().map(|i| &mut i.timers),
+                    |a| a.node != node,
+                );
+                touch(&mut ids, node);
+                let idx = usize::from(node);
+                s.nodes[idx] = self.protocol.persisted(node, &s.nodes[idx]);
+            }
+        }
+        true
+    }
+
     /// The observation of `state`.
     pub fn observation(&self, state: &State<P>) -> Observation {
         let mut obs = Observation {
@@ -275,7 +436,7 @@ impl<P: Protocol> Model for World<P> {
             let mut out = Effects::new(0);
             let node = self.protocol.init(id, &mut out);
             state.nodes.push(node);
-            self.apply_effects(&mut state, id, out);
+            self.apply_effects(&mut state, id, &mut out, None);
         }
         vec![state]
     }
@@ -350,73 +511,8 @@ impl<P: Protocol> Model for World<P> {
 
     fn next_state(&self, last: &Self::State, action: Self::Action) -> Option<Self::State> {
         let mut s = last.clone();
-        match action {
-            KernelAction::Deliver(env) => {
-                let pos = s.net.iter().position(|e| *e == env)?;
-                s.net.remove(pos);
-                let mut out = Effects::new(s.now);
-                let dst = usize::from(env.dst);
-                self.protocol
-                    .on_message(env.dst, &mut s.nodes[dst], env.src, &env.msg, &mut out);
-                self.apply_effects(&mut s, env.dst, out);
-            }
-            KernelAction::Timeout { node, timer } => {
-                let pos = s
-                    .timers
-                    .iter()
-                    .position(|a| a.node == node && a.timer == timer)?;
-                s.timers.remove(pos);
-                let mut out = Effects::new(s.now);
-                self.protocol
-                    .on_timer(node, &mut s.nodes[usize::from(node)], &timer, &mut out);
-                self.apply_effects(&mut s, node, out);
-            }
-            KernelAction::Choose { node, choice } => {
-                let mut out = Effects::new(s.now);
-                self.protocol
-                    .on_choice(node, &mut s.nodes[usize::from(node)], &choice, &mut out);
-                self.apply_effects(&mut s, node, out);
-            }
-            KernelAction::Tick => {
-                s.now += 1;
-                // A message whose delivery window passed while its receiver was down arrived at
-                // a crashed node: it is gone (crash semantics, not a loss from the budget).
-                let now = s.now;
-                let down = s.down;
-                s.net
-                    .retain(|e| down & (1 << e.dst) == 0 || e.deadline >= now);
-            }
-            KernelAction::Recover(node) => {
-                s.down &= !(1 << node);
-                let mut out = Effects::new(s.now);
-                self.protocol
-                    .on_recover(node, &mut s.nodes[usize::from(node)], &mut out);
-                self.apply_effects(&mut s, node, out);
-            }
-            KernelAction::Drop(env) => {
-                let pos = s.net.iter().position(|e| *e == env)?;
-                s.net.remove(pos);
-                s.loss_left -= 1;
-            }
-            KernelAction::Replay { src, dst, msg } => {
-                s.replay_left -= 1;
-                if s.replay_left == 0 {
-                    s.sent.clear();
-                }
-                let mut out = Effects::new(s.now);
-                self.protocol
-                    .on_message(dst, &mut s.nodes[usize::from(dst)], src, &msg, &mut out);
-                self.apply_effects(&mut s, dst, out);
-            }
-            KernelAction::Crash(node) => {
-                s.crashes_left -= 1;
-                s.down |= 1 << node;
-                s.timers.retain(|a| a.node != node);
-                let idx = usize::from(node);
-                s.nodes[idx] = self.protocol.persisted(node, &s.nodes[idx]);
-            }
-        }
-        Some(s)
+        let mut out = Effects::new(s.now);
+        self.step(&mut s, action, &mut out, None).then_some(s)
     }
 
     fn properties(&self) -> Vec<stateright::Property<Self>> {
@@ -425,6 +521,53 @@ impl<P: Protocol> Model for World<P> {
 }
 
 impl<P: Protocol> Checkable for World<P> {
+    type Scratch = Scratch<P>;
+
+    fn next_into(
+        &self,
+        state: &Self::State,
+        action: Self::Action,
+        into: &mut Self::State,
+        scratch: &mut Self::Scratch,
+    ) -> bool {
+        pack::copy_state::<P>(into, state);
+        let (effects, ids) = scratch.begin_child(state, into);
+        let ok = self.step(into, action, effects, ids);
+        scratch.end_child(into, ok);
+        ok
+    }
+
+    fn pack(&self, state: &Self::State, scratch: &mut Self::Scratch, out: &mut Vec<u8>) {
+        pack::pack(&self.tables, self.layout(), scratch, state, out);
+    }
+
+    fn unpack(&self, bytes: &[u8], scratch: &mut Self::Scratch, into: &mut Self::State) {
+        pack::unpack(
+            &self.tables,
+            self.layout(),
+            self.names.len(),
+            scratch,
+            bytes,
+            into,
+        );
+    }
+
+    fn blank(&self) -> Self::State {
+        WorldState {
+            nodes: Vec::new(),
+            net: Vec::new(),
+            timers: Vec::new(),
+            sent: Vec::new(),
+            now: 0,
+            down: 0,
+            loss_left: 0,
+            replay_left: 0,
+            crashes_left: 0,
+            history: Vec::new(),
+            capped: false,
+        }
+    }
+
     fn property_info(&self) -> Vec<PropertyInfo> {
         self.props.iter().map(Property::info).collect()
     }

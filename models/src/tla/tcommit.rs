@@ -35,6 +35,18 @@ pub enum Rm {
     Aborted,
 }
 
+impl Rm {
+    /// The inverse of `rm as u8` (the packed encoding).
+    fn from_byte(b: u8) -> Rm {
+        match b {
+            0 => Rm::Working,
+            1 => Rm::Prepared,
+            2 => Rm::Committed,
+            _ => Rm::Aborted,
+        }
+    }
+}
+
 /// The model: `rms` resource managers.
 #[derive(Clone, Debug)]
 pub struct TCommit {
@@ -120,6 +132,31 @@ fn canonical(s: &Vec<Rm>) -> Vec<Rm> {
 }
 
 impl Checkable for TCommit {
+    type Scratch = ();
+
+    fn next_into(&self, s: &Vec<Rm>, a: TcAction, into: &mut Vec<Rm>, _: &mut ()) -> bool {
+        into.clone_from(s);
+        match a {
+            TcAction::Prepare(i) => into[usize::from(i)] = Rm::Prepared,
+            TcAction::DecideCommit(i) => into[usize::from(i)] = Rm::Committed,
+            TcAction::DecideAbort(i) => into[usize::from(i)] = Rm::Aborted,
+        }
+        true
+    }
+
+    fn pack(&self, s: &Vec<Rm>, _: &mut (), out: &mut Vec<u8>) {
+        out.extend(s.iter().map(|r| *r as u8));
+    }
+
+    fn unpack(&self, bytes: &[u8], _: &mut (), into: &mut Vec<Rm>) {
+        into.clear();
+        into.extend(bytes.iter().map(|&b| Rm::from_byte(b)));
+    }
+
+    fn blank(&self) -> Vec<Rm> {
+        Vec::new()
+    }
+
     fn property_info(&self) -> Vec<PropertyInfo> {
         PROPERTIES
             .iter()

@@ -259,6 +259,35 @@ impl Model for TwoPhase {
 }
 
 impl Checkable for TwoPhase {
+    type Scratch = ();
+
+    #[inline]
+    fn next_into(&self, s: &TpState, a: Self::Action, into: &mut TpState, _: &mut ()) -> bool {
+        match self.next_state(s, a) {
+            Some(n) => {
+                *into = n;
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[inline]
+    fn pack(&self, s: &TpState, _: &mut (), out: &mut Vec<u8>) {
+        out.extend_from_slice(&s.0.to_le_bytes());
+    }
+
+    #[inline]
+    fn unpack(&self, bytes: &[u8], _: &mut (), into: &mut TpState) {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&bytes[..8]);
+        *into = TpState(u64::from_le_bytes(b));
+    }
+
+    fn blank(&self) -> TpState {
+        TpState(0)
+    }
+
     fn property_info(&self) -> Vec<PropertyInfo> {
         PROPERTIES
             .iter()

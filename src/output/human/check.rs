@@ -86,6 +86,14 @@ pub fn check(run: &Checked, program: &str) -> String {
             .map(|b| format!(", {b:.1} bytes per distinct state"))
             .unwrap_or_default()
     );
+    if s.spilled_bytes > 0 {
+        let _ = writeln!(
+            out,
+            "spilled: {:.1} MiB of BFS levels and tree written to temporary files (beyond their \
+             share of --max-memory)",
+            s.spilled_bytes as f64 / 1048576.0
+        );
+    }
     let p = collision_probability(s.distinct_states);
     if p >= 1e-12 {
         let _ = writeln!(

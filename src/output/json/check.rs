@@ -24,7 +24,9 @@
 //!   `inconclusive`), `stopped_by` (null or `max_states` | `max_depth` | `timeout` |
 //!   `max_memory` | `interrupted` | `horizon` | `copy_cap`), `distinct_states`, `generated_states`, `max_depth`,
 //!   `elapsed_secs`, `states_per_sec`, `peak_memory_bytes`, `bytes_per_state` (memory the run
-//!   added per distinct state, or null), `symmetry` (true: the counts are up to symmetry),
+//!   added per distinct state, or null), `spilled_bytes` (bytes of BFS levels and tree the
+//!   run wrote to temporary files because they would have passed their share of
+//!   `--max-memory`; 0 when nothing was spilled, always 0 under DFS), `symmetry` (true: the counts are up to symmetry),
 //!   `engine` (`xshard` | `stateright`), `strategy`, `threads`,
 //!   `fingerprint_collision_probability` (the birthday bound for the visited set's 63-bit
 //!   fingerprints: the chance that some state was taken for another and never explored),
@@ -147,6 +149,8 @@ pub struct Summary<'a> {
     pub peak_memory_bytes: Option<u64>,
     /// Memory added per distinct state.
     pub bytes_per_state: Option<f64>,
+    /// Bytes written to temporary spill files (BFS levels and tree).
+    pub spilled_bytes: u64,
     /// Whether the counts are up to symmetry.
     pub symmetry: bool,
     /// `xshard` or `stateright`.
@@ -238,6 +242,7 @@ pub fn check(run: &Checked) -> String {
             states_per_sec: s.states_per_sec(),
             peak_memory_bytes: s.peak_memory_bytes,
             bytes_per_state: s.bytes_per_state,
+            spilled_bytes: s.spilled_bytes,
             symmetry: s.symmetry,
             engine: s.engine,
             strategy: s.strategy,

@@ -37,6 +37,15 @@ impl<P: Protocol> Effects<P> {
         }
     }
 
+    /// Empties the effects for another handler at tick `now`, keeping the buffers.
+    pub(crate) fn reset(&mut self, now: u32) {
+        self.now = now;
+        self.sends.clear();
+        self.arm.clear();
+        self.cancel.clear();
+        self.events.clear();
+    }
+
     /// The current tick (always 0 in async time).
     pub fn now(&self) -> u32 {
         self.now

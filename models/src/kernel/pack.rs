@@ -1,0 +1,753 @@
+//! The kernel's compact state encoding: a world state as a flat byte string, for the engine to
+//! fingerprint and store (DESIGN.md, "Kernel state encoding").
+//!
+//! Protocol values (node states, messages, timers, recorded events) are *interned*: each
+//! distinct value gets a number, in order of first appearance, from a table the run's threads
+//! share, and a state is encoded as those numbers plus the kernel's own fields, every number a
+//! LEB128 varint (one byte below 128). This is SPIN's collapse compression: a protocol keeps
+//! ordinary Rust types (`Clone + Hash + Eq` suffice, which `Protocol` already asks for), and a
+//! two-phase-commit state of 5 nodes and a handful of messages packs into about 30 bytes.
+//!
+//! Layout, in this order: `now`, `down`, the three fault budgets and `capped` as one number,
+//! each node's number (the node count is the model's), then `net`, `timers`, `sent` and
+//! `history`, each as its length and its entries; an envelope is sender and receiver (one byte
+//! for both with at most 16 nodes, else one each), the message's number and, in clocked time
+//! only, its deadline; a timer is its node, its number and (clocked) its deadline; a `sent`
+//! entry is sender, receiver and message number. The collections are already sorted in the state, so equal states have equal
+//! encodings, and the encoding is injective (every list carries its length).
+//!
+//! Interning costs one hash-table look-up per value, and a successor differs from its parent
+//! in one node and a few entries, so the kernel avoids looking up the rest. `unpack` records
+//! the numbers of the state it decodes ([`Ids`]); `next_into` copies them for the successor
+//! and keeps them aligned with every change the step makes (an entry removed, inserted as
+//! [`NEW`], the acting node marked [`NEW`]); `pack` of that successor then writes the known
+//! numbers and resolves only the `NEW` ones: a node equal to the parent's keeps its number,
+//! anything else goes through a worker's memo of recent values (compared by `Eq`), its own
+//! map, and the shared table (behind a lock) only for a value it has never seen. Any other
+//! state is packed the general way, value by value through the same memo; debug builds check
+//! that both ways agree. Decoding reads a worker's copy of the value table, refreshed
+//! from the shared one when it meets a newer number. Numbers depend on the order in which
+//! threads meet values, so the bytes (and fingerprints) of a state may differ between parallel
+//! runs; counts, verdicts and paths never depend on fingerprint values.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::Mutex;
+
+use xshard_properties::Event;
+
+use super::protocol::{Effects, Protocol};
+use super::state::{Armed, Envelope, State};
+
+/// What the encoding of a model's states may leave out.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Layout {
+    /// Clocked time: deadlines are written (in async time they are all 0).
+    pub clocked: bool,
+    /// At most 16 nodes: a (sender, receiver) pair is one byte.
+    pub pair: bool,
+}
+
+/// The fault budgets and the copy-cap flag as one number (a varint of one byte while only
+/// the loss budget is non-zero, as it usually is).
+#[inline(always)]
+fn flags<P: Protocol>(s: &State<P>) -> u32 {
+    u32::from(s.loss_left)
+        | u32::from(s.replay_left) << 8
+        | u32::from(s.crashes_left) << 16
+        | u32::from(s.capped) << 24
+}
+
+/// The number of an entry the step changed or added (resolved by `pack`).
+pub(crate) const NEW: u32 = u32::MAX;
+
+/// The encoding numbers of a state's entries, aligned with its collections.
+#[derive(Debug, Default)]
+pub(crate) struct Ids {
+    pub nodes: Vec<u32>,
+    pub net: Vec<u32>,
+    pub timers: Vec<u32>,
+    pub sent: Vec<u32>,
+    pub history: Vec<u32>,
+}
+
+impl Ids {
+    /// `clone_from`, field by field (a derived one would allocate every vector anew).
+    fn copy_from(&mut self, o: &Ids) {
+        self.nodes.clone_from(&o.nodes);
+        self.net.clone_from(&o.net);
+        self.timers.clone_from(&o.timers);
+        self.sent.clone_from(&o.sent);
+        self.history.clone_from(&o.history);
+    }
+
+    fn clear(&mut self) {
+        self.nodes.clear();
+        self.net.clear();
+        self.timers.clear();
+        self.sent.clear();
+        self.history.clear();
+    }
+}
+
+/// `v.retain(keep)`, applying the same removals to `ids` when given (order kept).
+pub(crate) fn retain<T>(
+    v: &mut Vec<T>,
+    ids: Option<&mut Vec<u32>>,
+    mut keep: impl FnMut(&T) -> bool,
+) {
+    let Some(ids) = ids else {
+        v.retain(keep);
+        return;
+    };
+    let mut k = 0;
+    for i in 0..v.len() {
+        if keep(&v[i]) {
+            v.swap(k, i);
+            ids.swap(k, i);
+            k += 1;
+        }
+    }
+    v.truncate(k);
+    ids.truncate(k);
+}
+
+/// The address of a state, to recognise the one `unpack` or `next_into` last wrote.
+#[inline(always)]
+fn addr<T>(s: &T) -> usize {
+    s as *const T as usize
+}
+
+/// A fast hasher for the interning maps (the multiply-rotate of rustc's FxHash).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FxHasher(u64);
+
+const FX: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline(always)]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(FX);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
+
+type FxMap<X> = HashMap<X, u32, BuildHasherDefault<FxHasher>>;
+
+/// Values of one type numbered in order of first appearance, shared by a run's threads.
+pub(crate) struct Interner<X> {
+    inner: Mutex<(FxMap<X>, Vec<X>)>,
+}
+
+impl<X> fmt::Debug for Interner<X> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.inner.lock().map_or(0, |g| g.1.len());
+        write!(f, "Interner({n} values)")
+    }
+}
+
+impl<X: Clone + Hash + Eq> Interner<X> {
+    pub(crate) fn new() -> Self {
+        Interner {
+            inner: Mutex::new((FxMap::default(), Vec::new())),
+        }
+    }
+
+    fn id(&self, x: &X) -> u32 {
+        let Ok(mut g) = self.inner.lock() else {
+            panic!("an interning table's lock was poisoned by a panicking thread");
+        };
+        if let Some(&i) = g.0.get(x) {
+            return i;
+        }
+        let i = u32::try_from(g.1.len()).unwrap_or(u32::MAX);
+        assert!(i < u32::MAX, "more than 2^32 distinct values of one type");
+        g.1.push(x.clone());
+        g.0.insert(x.clone(), i);
+        i
+    }
+
+    /// Copies the values `local` does not have yet.
+    fn refresh(&self, local: &mut Vec<X>) {
+        let Ok(g) = self.inner.lock() else {
+            panic!("an interning table's lock was poisoned by a panicking thread");
+        };
+        local.extend_from_slice(&g.1[local.len()..]);
+    }
+}
+
+/// How many recent values of a kind a worker compares by `Eq` before its map.
+const RECENT: usize = 8;
+
+/// One worker's view of an [`Interner`]: recent values, its own map, its copy of the values.
+struct Local<X> {
+    recent: Vec<(X, u32)>,
+    next: usize,
+    map: FxMap<X>,
+    vals: Vec<X>,
+}
+
+impl<X> Default for Local<X> {
+    fn default() -> Self {
+        Local {
+            recent: Vec::new(),
+            next: 0,
+            map: FxMap::default(),
+            vals: Vec::new(),
+        }
+    }
+}
+
+impl<X: Clone + Hash + Eq> Local<X> {
+    #[inline]
+    fn id(&mut self, shared: &Interner<X>, x: &X) -> u32 {
+        if let Some(&(_, i)) = self.recent.iter().find(|(v, _)| v == x) {
+            return i;
+        }
+        let i = match self.map.get(x) {
+            Some(&i) => i,
+            None => {
+                let i = shared.id(x);
+                self.map.insert(x.clone(), i);
+                i
+            }
+        };
+        if self.recent.len() < RECENT {
+            self.recent.push((x.clone(), i));
+        } else {
+            self.recent[self.next] = (x.clone(), i);
+            self.next = (self.next + 1) % RECENT;
+        }
+        i
+    }
+
+    #[inline]
+    fn value(&mut self, shared: &Interner<X>, i: u32) -> &X {
+        let i = i as usize;
+        if i >= self.vals.len() {
+            shared.refresh(&mut self.vals);
+        }
+        &self.vals[i]
+    }
+}
+
+/// The shared interning tables of a kernel model.
+pub(crate) struct Tables<P: Protocol> {
+    nodes: Interner<P::Node>,
+    msgs: Interner<P::Msg>,
+    timers: Interner<P::Timer>,
+    events: Interner<Event>,
+}
+
+impl<P: Protocol> fmt::Debug for Tables<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tables")
+            .field("nodes", &self.nodes)
+            .field("msgs", &self.msgs)
+            .field("timers", &self.timers)
+            .field("events", &self.events)
+            .finish()
+    }
+}
+
+impl<P: Protocol> Tables<P> {
+    pub(crate) fn new() -> Self {
+        Tables {
+            nodes: Interner::new(),
+            msgs: Interner::new(),
+            timers: Interner::new(),
+            events: Interner::new(),
+        }
+    }
+}
+
+/// One engine thread's working memory for a kernel model: the effects buffer handlers write
+/// into, and the worker's side of the interning tables (see the module documentation).
+pub struct Scratch<P: Protocol> {
+    pub(crate) effects: Effects<P>,
+    /// The numbers and node values of the state `unpack` last wrote, and its address.
+    parent: Ids,
+    parent_nodes: Vec<P::Node>,
+    parent_addr: usize,
+    /// The numbers of the successor `next_into` last wrote, and its address (0: none).
+    child: Ids,
+    child_addr: usize,
+    /// [`pack_known`]'s buffer.
+    buf: Vec<u8>,
+    /// Per node position, the last value encoded there and its number.
+    node_memo: Vec<Option<(P::Node, u32)>>,
+    nodes: Local<P::Node>,
+    msgs: Local<P::Msg>,
+    timers: Local<P::Timer>,
+    events: Local<Event>,
+}
+
+impl<P: Protocol> Default for Scratch<P> {
+    fn default() -> Self {
+        Scratch {
+            effects: Effects::new(0),
+            parent: Ids::default(),
+            parent_nodes: Vec::new(),
+            parent_addr: 0,
+            child: Ids::default(),
+            child_addr: 0,
+            buf: Vec::new(),
+            node_memo: Vec::new(),
+            nodes: Local::default(),
+            msgs: Local::default(),
+            timers: Local::default(),
+            events: Local::default(),
+        }
+    }
+}
+
+impl<P: Protocol> fmt::Debug for Scratch<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scratch")
+            .field("node_values", &self.nodes.vals.len())
+            .field("message_values", &self.msgs.vals.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Protocol> Scratch<P> {
+    /// `next_into` is about to make `into` a successor of `state`: the numbers to keep aligned
+    /// with the step, when `state` is the one `unpack` last wrote.
+    /// Returns the effects buffer, and the numbers when they can be kept.
+    pub(crate) fn begin_child(
+        &mut self,
+        state: &State<P>,
+        into: &State<P>,
+    ) -> (&mut Effects<P>, Option<&mut Ids>) {
+        self.child_addr = 0;
+        if addr(state) != self.parent_addr || addr(into) == self.parent_addr {
+            return (&mut self.effects, None);
+        }
+        self.child.copy_from(&self.parent);
+        (&mut self.effects, Some(&mut self.child))
+    }
+
+    /// `next_into` is done with `into`: its numbers are valid when the step happened.
+    pub(crate) fn end_child(&mut self, into: &State<P>, ok: bool) {
+        if ok && self.child.nodes.len() == into.nodes.len() {
+            self.child_addr = addr(into);
+        }
+    }
+}
+
+#[inline(always)]
+fn put(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// The buffer [`pack_known`] writes into: states whose bound exceeds it are packed the
+/// general way.
+const BUF: usize = 512;
+
+/// Writes `b` at `buf[*n]` (the position stays in a register once inlined, unlike a vector's
+/// length, which every push stores and reloads).
+#[inline(always)]
+fn byte(buf: &mut [u8], n: &mut usize, b: u8) {
+    buf[*n] = b;
+    *n += 1;
+}
+
+#[inline(always)]
+fn var(buf: &mut [u8], n: &mut usize, mut v: u32) {
+    while v >= 0x80 {
+        byte(buf, n, (v as u8) | 0x80);
+        v >>= 7;
+    }
+    byte(buf, n, v as u8);
+}
+
+/// The longest encoding `s` can have.
+fn bound<P: Protocol>(s: &State<P>) -> usize {
+    40 + 5 * s.nodes.len()
+        + 12 * s.net.len()
+        + 11 * s.timers.len()
+        + 7 * s.sent.len()
+        + 5 * s.history.len()
+}
+
+/// A cursor over an encoding.
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    #[inline(always)]
+    fn pair(&mut self, one: bool) -> (u8, u8) {
+        if one {
+            let b = self.byte();
+            (b >> 4, b & 15)
+        } else {
+            (self.byte(), self.byte())
+        }
+    }
+
+    #[inline(always)]
+    fn byte(&mut self) -> u8 {
+        let v = self.b[self.at];
+        self.at += 1;
+        v
+    }
+
+    #[inline(always)]
+    fn var(&mut self) -> u32 {
+        let mut v = 0u32;
+        let mut shift = 0;
+        loop {
+            let b = self.byte();
+            v |= u32::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return v;
+            }
+            shift += 7;
+        }
+    }
+}
+
+/// Appends the encoding of `s` to `out`.
+pub(crate) fn pack<P: Protocol>(
+    t: &Tables<P>,
+    lay: Layout,
+    sc: &mut Scratch<P>,
+    s: &State<P>,
+    out: &mut Vec<u8>,
+) {
+    if sc.child_addr != 0 && addr(s) == sc.child_addr && bound::<P>(s) <= BUF {
+        let start = out.len();
+        let mut buf = std::mem::take(&mut sc.buf);
+        buf.resize(BUF, 0);
+        let n = pack_known(t, lay, sc, s, &mut buf);
+        out.extend_from_slice(&buf[..n]);
+        sc.buf = buf;
+        if cfg!(debug_assertions) {
+            let mut check = Vec::new();
+            pack_values(t, lay, sc, s, &mut check);
+            assert_eq!(
+                out[start..],
+                check[..],
+                "the two encodings of a state disagree"
+            );
+        }
+    } else {
+        pack_values(t, lay, sc, s, out);
+    }
+}
+
+/// Packs the successor whose numbers `next_into` kept ([`Scratch::child`]).
+#[inline(always)]
+fn pack_known<P: Protocol>(
+    t: &Tables<P>,
+    lay: Layout,
+    sc: &mut Scratch<P>,
+    s: &State<P>,
+    buf: &mut [u8],
+) -> usize {
+    let mut n = 0;
+    let n = &mut n;
+    var(buf, n, s.now);
+    var(buf, n, s.down);
+    var(buf, n, flags::<P>(s));
+    for (i, node) in s.nodes.iter().enumerate() {
+        let mut id = sc.child.nodes[i];
+        if id == NEW {
+            id = match sc.parent_nodes.get(i) {
+                Some(p) if p == node => sc.parent.nodes[i],
+                _ => sc.nodes.id(&t.nodes, node),
+            };
+        }
+        var(buf, n, id);
+    }
+    var(buf, n, s.net.len() as u32);
+    for (e, &id) in s.net.iter().zip(&sc.child.net) {
+        if lay.pair {
+            byte(buf, n, e.src << 4 | e.dst);
+        } else {
+            byte(buf, n, e.src);
+            byte(buf, n, e.dst);
+        }
+        let id = if id == NEW {
+            sc.msgs.id(&t.msgs, &e.msg)
+        } else {
+            id
+        };
+        var(buf, n, id);
+        if lay.clocked {
+            var(buf, n, e.deadline);
+        }
+    }
+    var(buf, n, s.timers.len() as u32);
+    for (a, &id) in s.timers.iter().zip(&sc.child.timers) {
+        byte(buf, n, a.node);
+        let id = if id == NEW {
+            sc.timers.id(&t.timers, &a.timer)
+        } else {
+            id
+        };
+        var(buf, n, id);
+        if lay.clocked {
+            var(buf, n, a.deadline);
+        }
+    }
+    var(buf, n, s.sent.len() as u32);
+    for ((src, dst, msg), &id) in s.sent.iter().zip(&sc.child.sent) {
+        if lay.pair {
+            byte(buf, n, *src << 4 | *dst);
+        } else {
+            byte(buf, n, *src);
+            byte(buf, n, *dst);
+        }
+        let id = if id == NEW {
+            sc.msgs.id(&t.msgs, msg)
+        } else {
+            id
+        };
+        var(buf, n, id);
+    }
+    var(buf, n, s.history.len() as u32);
+    for (e, &id) in s.history.iter().zip(&sc.child.history) {
+        let id = if id == NEW {
+            sc.events.id(&t.events, e)
+        } else {
+            id
+        };
+        var(buf, n, id);
+    }
+    *n
+}
+
+/// Packs any state, value by value.
+fn pack_values<P: Protocol>(
+    t: &Tables<P>,
+    lay: Layout,
+    sc: &mut Scratch<P>,
+    s: &State<P>,
+    out: &mut Vec<u8>,
+) {
+    put(out, s.now);
+    put(out, s.down);
+    put(out, flags::<P>(s));
+    if sc.node_memo.len() < s.nodes.len() {
+        sc.node_memo.resize_with(s.nodes.len(), || None);
+    }
+    for (node, memo) in s.nodes.iter().zip(sc.node_memo.iter_mut()) {
+        let id = match memo {
+            Some((v, id)) if v == node => *id,
+            _ => {
+                let id = sc.nodes.id(&t.nodes, node);
+                match memo {
+                    Some((v, i)) => {
+                        v.clone_from(node);
+                        *i = id;
+                    }
+                    None => *memo = Some((node.clone(), id)),
+                }
+                id
+            }
+        };
+        put(out, id);
+    }
+    put(out, s.net.len() as u32);
+    for e in &s.net {
+        if lay.pair {
+            out.push(e.src << 4 | e.dst);
+        } else {
+            out.push(e.src);
+            out.push(e.dst);
+        }
+        put(out, sc.msgs.id(&t.msgs, &e.msg));
+        if lay.clocked {
+            put(out, e.deadline);
+        }
+    }
+    put(out, s.timers.len() as u32);
+    for a in &s.timers {
+        out.push(a.node);
+        put(out, sc.timers.id(&t.timers, &a.timer));
+        if lay.clocked {
+            put(out, a.deadline);
+        }
+    }
+    put(out, s.sent.len() as u32);
+    for (src, dst, msg) in &s.sent {
+        if lay.pair {
+            out.push(*src << 4 | *dst);
+        } else {
+            out.push(*src);
+            out.push(*dst);
+        }
+        put(out, sc.msgs.id(&t.msgs, msg));
+    }
+    put(out, s.history.len() as u32);
+    for e in &s.history {
+        put(out, sc.events.id(&t.events, e));
+    }
+}
+
+/// Rebuilds the state encoded in `b` into `s`, reusing its allocations. `nodes` is the
+/// model's node count.
+pub(crate) fn unpack<P: Protocol>(
+    t: &Tables<P>,
+    lay: Layout,
+    nodes: usize,
+    sc: &mut Scratch<P>,
+    b: &[u8],
+    s: &mut State<P>,
+) {
+    let mut r = Reader { b, at: 0 };
+    sc.child_addr = 0;
+    sc.parent_addr = addr(s);
+    sc.parent.clear();
+    s.now = r.var();
+    s.down = r.var();
+    let f = r.var();
+    s.loss_left = f as u8;
+    s.replay_left = (f >> 8) as u8;
+    s.crashes_left = (f >> 16) as u8;
+    s.capped = (f >> 24) & 1 != 0;
+    s.nodes.truncate(nodes);
+    for i in 0..nodes {
+        let id = r.var();
+        sc.parent.nodes.push(id);
+        let v = sc.nodes.value(&t.nodes, id);
+        match s.nodes.get_mut(i) {
+            Some(n) => n.clone_from(v),
+            None => s.nodes.push(v.clone()),
+        }
+    }
+    sc.parent_nodes.clone_from(&s.nodes);
+    let n = r.var() as usize;
+    s.net.truncate(n);
+    for i in 0..n {
+        let (src, dst) = r.pair(lay.pair);
+        let id = r.var();
+        sc.parent.net.push(id);
+        let msg = sc.msgs.value(&t.msgs, id);
+        let deadline = if lay.clocked { r.var() } else { 0 };
+        match s.net.get_mut(i) {
+            Some(e) => {
+                e.src = src;
+                e.dst = dst;
+                e.msg.clone_from(msg);
+                e.deadline = deadline;
+            }
+            None => s.net.push(Envelope {
+                src,
+                dst,
+                msg: msg.clone(),
+                deadline,
+            }),
+        }
+    }
+    let n = r.var() as usize;
+    s.timers.truncate(n);
+    for i in 0..n {
+        let node = r.byte();
+        let id = r.var();
+        sc.parent.timers.push(id);
+        let timer = sc.timers.value(&t.timers, id);
+        let deadline = if lay.clocked { r.var() } else { 0 };
+        match s.timers.get_mut(i) {
+            Some(a) => {
+                a.node = node;
+                a.timer.clone_from(timer);
+                a.deadline = deadline;
+            }
+            None => s.timers.push(Armed {
+                node,
+                timer: timer.clone(),
+                deadline,
+            }),
+        }
+    }
+    let n = r.var() as usize;
+    s.sent.truncate(n);
+    for i in 0..n {
+        let (src, dst) = r.pair(lay.pair);
+        let id = r.var();
+        sc.parent.sent.push(id);
+        let msg = sc.msgs.value(&t.msgs, id);
+        match s.sent.get_mut(i) {
+            Some(e) => {
+                e.0 = src;
+                e.1 = dst;
+                e.2.clone_from(msg);
+            }
+            None => s.sent.push((src, dst, msg.clone())),
+        }
+    }
+    let n = r.var() as usize;
+    s.history.truncate(n);
+    for i in 0..n {
+        let id = r.var();
+        sc.parent.history.push(id);
+        let e = sc.events.value(&t.events, id);
+        match s.history.get_mut(i) {
+            Some(h) => h.clone_from(e),
+            None => s.history.push(e.clone()),
+        }
+    }
+}
+
+/// Makes `dst` a copy of `src`, reusing `dst`'s allocations (a derived `Clone` would allocate
+/// every collection anew).
+pub(crate) fn copy_state<P: Protocol>(dst: &mut State<P>, src: &State<P>) {
+    dst.nodes.clone_from(&src.nodes);
+    dst.net.clone_from(&src.net);
+    dst.timers.clone_from(&src.timers);
+    dst.sent.clone_from(&src.sent);
+    dst.history.clone_from(&src.history);
+    dst.now = src.now;
+    dst.down = src.down;
+    dst.loss_left = src.loss_left;
+    dst.replay_left = src.replay_left;
+    dst.crashes_left = src.crashes_left;
+    dst.capped = src.capped;
+}
