@@ -50,7 +50,7 @@ impl<M: Checkable> Ctx<'_, M> {
     #[inline(always)]
     fn canon(&self, s: M::State) -> M::State {
         if self.sym {
-            self.model.representative(&s)
+            self.model.representative_owned(s)
         } else {
             s
         }
@@ -706,7 +706,7 @@ fn path<M: Checkable>(cx: &Ctx<'_, M>, tree: &Tree, (level, pos): (usize, usize)
 /// relative to canonical states) onto concrete states: it follows the canonical chain and, on
 /// the concrete states, takes the smallest action reaching the next canonical state.
 pub(super) fn concrete_path<M: Checkable>(model: &M, init: usize, actions: &[usize]) -> Vec<usize> {
-    let canon = |s: M::State| model.representative(&s);
+    let canon = |s: M::State| model.representative_owned(s);
     let mut path = Vec::with_capacity(actions.len() + 1);
     path.push(init);
     let Some(mut concrete) = model.init_states().into_iter().nth(init) else {

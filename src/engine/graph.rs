@@ -323,7 +323,7 @@ fn explore<M: Checkable>(
     let sym_on = sym(model, opts);
     let canon = |s: M::State| {
         if sym_on {
-            model.representative(&s)
+            model.representative_owned(s)
         } else {
             s
         }
