@@ -124,6 +124,30 @@ impl<M: Checkable> Model for ExplorationOnly<M> {
 }
 
 impl<M: Checkable> Checkable for ExplorationOnly<M> {
+    type Scratch = M::Scratch;
+
+    fn next_into(
+        &self,
+        state: &M::State,
+        action: M::Action,
+        into: &mut M::State,
+        scratch: &mut M::Scratch,
+    ) -> bool {
+        self.inner.next_into(state, action, into, scratch)
+    }
+
+    fn pack(&self, state: &M::State, scratch: &mut M::Scratch, out: &mut Vec<u8>) {
+        self.inner.pack(state, scratch, out);
+    }
+
+    fn unpack(&self, bytes: &[u8], scratch: &mut M::Scratch, into: &mut M::State) {
+        self.inner.unpack(bytes, scratch, into);
+    }
+
+    fn blank(&self) -> M::State {
+        self.inner.blank()
+    }
+
     fn property_info(&self) -> Vec<PropertyInfo> {
         let all = self.inner.property_info();
         self.keep.iter().map(|&i| all[i]).collect()
@@ -141,6 +165,10 @@ impl<M: Checkable> Checkable for ExplorationOnly<M> {
 
     fn representative(&self, state: &M::State) -> M::State {
         self.inner.representative(state)
+    }
+
+    fn representative_owned(&self, state: M::State) -> M::State {
+        self.inner.representative_owned(state)
     }
 
     fn has_symmetry(&self) -> bool {

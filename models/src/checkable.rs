@@ -85,6 +85,12 @@ pub trait Checkable:
         state.clone()
     }
 
+    /// [`Checkable::representative`] of a state the caller gives up, which a model may rename
+    /// in place rather than copy (the engine's path for every generated state).
+    fn representative_owned(&self, state: Self::State) -> Self::State {
+        self.representative(&state)
+    }
+
     /// Whether [`Checkable::representative`] does anything.
     fn has_symmetry(&self) -> bool {
         false

@@ -682,7 +682,7 @@ fn path<M: Checkable>(
 /// relative to canonical states) onto concrete states: it follows the canonical chain and, on
 /// the concrete states, takes the smallest action reaching the next canonical state.
 pub(super) fn concrete_path<M: Checkable>(model: &M, init: usize, actions: &[usize]) -> Vec<usize> {
-    let canon = |s: M::State| model.representative(&s);
+    let canon = |s: M::State| model.representative_owned(s);
     let mut path = Vec::with_capacity(actions.len() + 1);
     path.push(init);
     let Some(mut concrete) = model.init_states().into_iter().nth(init) else {

@@ -22,7 +22,8 @@
 //! - **Determinism.** Actions are enumerated in a canonical order (deliveries, timeouts,
 //!   choices, tick, recoveries, losses, replays, crashes); every collection is sorted.
 //! - **Symmetry.** Exact orbit canonicalisation over the groups of interchangeable nodes a
-//!   protocol declares.
+//!   protocol declares, at sort cost: nodes are ordered by renaming-invariant signatures and
+//!   only ties that are not interchangeable in the state are enumerated ([`symmetry`]).
 //!
 //! Quiescence (for `deadlock_freedom`): no deliverable message, no armed timer, no enabled
 //! choice and, with crash-recover, no crashed node. Faults and ticks are not progress.

@@ -7,7 +7,7 @@ use super::config::{CrashMode, Delivery, KernelConfig};
 use super::pack::{self, retain, Ids, Scratch, Tables, NEW};
 use super::protocol::{Effects, Property, Protocol, SendMode};
 use super::state::{node_id, Action, Armed, Envelope, KernelAction, State, WorldState};
-use super::symmetry::Permutations;
+use super::symmetry::Symmetry;
 use crate::checkable::{stateright_properties, Checkable, Cut, PropertyInfo};
 use crate::step::{changes_between, decisions_between, EventKind, MessageInfo, Step};
 
@@ -20,7 +20,7 @@ pub struct World<P: Protocol> {
     pub config: KernelConfig,
     names: Vec<String>,
     props: Vec<Property<P>>,
-    perms: Permutations,
+    sym: Symmetry,
     tables: Tables<P>,
 }
 
@@ -30,13 +30,13 @@ impl<P: Protocol> World<P> {
         let names = protocol.node_names();
         assert!(names.len() <= 32, "the kernel supports at most 32 nodes");
         let props = protocol.properties();
-        let perms = Permutations::new(&protocol.symmetry());
+        let sym = Symmetry::new(&protocol.symmetry(), names.len());
         World {
             protocol,
             config,
             names,
             props,
-            perms,
+            sym,
             tables: Tables::new(),
         }
     }
@@ -52,6 +52,12 @@ impl<P: Protocol> World<P> {
             .get(usize::from(id))
             .cloned()
             .unwrap_or_else(|| format!("node{id}"))
+    }
+
+    /// The prepared symmetry groups (tests read its diagnostics).
+    #[cfg(test)]
+    pub(crate) fn symmetry(&self) -> &Symmetry {
+        &self.sym
     }
 
     /// The properties this model checks.
@@ -601,11 +607,18 @@ impl<P: Protocol> Checkable for World<P> {
     }
 
     fn representative(&self, state: &Self::State) -> Self::State {
-        super::symmetry::canonical(&self.protocol, self.config.delivery, &self.perms, state)
+        self.representative_owned(state.clone())
+    }
+
+    #[inline]
+    fn representative_owned(&self, mut state: Self::State) -> Self::State {
+        self.sym
+            .canonicalise(&self.protocol, self.config.delivery, &mut state);
+        state
     }
 
     fn has_symmetry(&self) -> bool {
-        !self.perms.is_trivial()
+        !self.sym.is_trivial()
     }
 
     fn declares_symmetry(&self) -> bool {

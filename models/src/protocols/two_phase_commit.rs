@@ -408,10 +408,13 @@ impl Protocol for TwoPhaseCommit {
     }
 
     fn rename_node(&self, node: &Node, rename: &dyn Fn(NodeId) -> NodeId) -> Node {
-        let bits = |mask: u8| {
-            (0..self.shards)
-                .filter(|&s| mask & (1 << s) != 0)
-                .fold(0u8, |acc, s| acc | (1 << rename(s)))
+        let bits = |mut mask: u8| {
+            let mut out = 0u8;
+            while mask != 0 {
+                out |= 1 << rename(mask.trailing_zeros() as NodeId);
+                mask &= mask - 1;
+            }
+            out
         };
         match node {
             Node::Coordinator(c) => Node::Coordinator(Coordinator {

@@ -96,13 +96,20 @@ pub trait Protocol: Debug + Send + Sync + Sized + 'static {
     fn properties(&self) -> Vec<Property<Self>>;
 
     /// Groups of interchangeable nodes (e.g. identically configured shards). The kernel
-    /// canonicalises states over permutations within each group.
+    /// canonicalises states over permutations within each group (groups that share a node
+    /// are merged).
     fn symmetry(&self) -> Vec<Vec<NodeId>> {
         Vec::new()
     }
 
     /// Renames node ids inside a node's state (symmetry). Only needed when node states mention
     /// node ids and the protocol declares symmetry.
+    ///
+    /// The three `rename_*` functions must apply `rename` to each id the value holds and
+    /// change nothing else, so that renaming by `a` and then by `b` is renaming by `b ∘ a`.
+    /// Besides permutations, the kernel calls them with maps that merge ids (to compute the
+    /// signatures that order interchangeable nodes), so they must not assume `rename` is
+    /// one-to-one: a renaming that does only makes the reduction weaker, never unsound.
     fn rename_node(&self, node: &Self::Node, _rename: &dyn Fn(NodeId) -> NodeId) -> Self::Node {
         node.clone()
     }
