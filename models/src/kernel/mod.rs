@@ -24,8 +24,9 @@
 //! - **Symmetry.** Exact orbit canonicalisation over the groups of interchangeable nodes a
 //!   protocol declares.
 //!
-//! Quiescence (for `deadlock_freedom`): no deliverable message, no armed timer, no enabled
-//! choice and, with crash-recover, no crashed node. Faults and ticks are not progress.
+//! Quiescence (for `deadlock_freedom`, and required of every `progress` property's done
+//! state): no deliverable message, no armed timer, no enabled choice and, with crash-recover,
+//! no crashed node. Faults and ticks are not progress.
 
 pub mod config;
 pub mod protocol;
