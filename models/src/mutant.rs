@@ -69,6 +69,14 @@ pub const MUTANTS: &[Mutant] = &[
         expect: Expect::Killed(&["progress"]),
     },
     Mutant {
+        name: "two-phase-commit/ack-only-on-change",
+        args: &["two-phase-commit"],
+        summary: "a shard acknowledges a decision only when it changes the shard, so a shard \
+                  that aborted on its own time-out never answers and the coordinator re-sends \
+                  the Abort forever",
+        expect: Expect::Killed(&["progress"]),
+    },
+    Mutant {
         name: "two-phase-commit/commit-on-first-yes",
         args: &["two-phase-commit"],
         summary: "the coordinator commits on the first yes vote: the other shard may have \

@@ -84,13 +84,17 @@ pub const DEADLOCK_FREEDOM: PropertySpec = PropertySpec {
 };
 
 /// From every reachable state, some path of protocol steps (no further loss, replay or crash)
-/// reaches a state where every transaction is decided and no lock is held: CTL `AG EF done`,
-/// L2 without the quiescence proviso (PROTOCOLS.md §0.2).
+/// reaches a state at rest where every transaction is decided and no lock is held: CTL
+/// `AG EF done`, L2 without the quiescence proviso (PROTOCOLS.md §0.2). [`PropertySpec::find`]
+/// judges the decisions and locks; the model judges rest (the world kernel requires its
+/// quiescence of every progress property's done state, so a coordinator that re-sends a
+/// decision forever after everything is decided does not finish).
 pub const PROGRESS: PropertySpec = PropertySpec {
     name: "progress",
     kind: Kind::Progress,
     statement: "from every reachable state some path of protocol steps, without further \
-                faults, reaches a state where every transaction is decided and no lock is held",
+                faults, reaches a state at rest (nothing deliverable, no timer armed, no \
+                choice open) where every transaction is decided and no lock is held",
     find: find_pending,
 };
 

@@ -4,19 +4,28 @@
 use std::sync::Arc;
 
 use serde::Serialize;
+use stateright::Model;
 use xshard::engine::{Engine, EngineKind, Status, Strategy};
 use xshard::models::kernel::{Effects, KernelConfig, Property, Protocol, World};
 use xshard::properties::{NodeId, Observation, Outcome, DEADLOCK_FREEDOM, PROGRESS};
+use xshard::Checkable;
 
 use crate::helpers::{all, first, json_lines, run};
 
 /// A client that asks a server for a decision and retries on a timer until it gets one. With
 /// `answers == false` the server never answers: the client retries forever, a timer is always
-/// armed, so no state is quiescent.
+/// armed, so no state is quiescent. With `stops == false` the client decides on the answer but
+/// never disarms its timer: it keeps re-sending the request (and the server keeps answering)
+/// after everything is decided.
 #[derive(Debug)]
 struct RetryLoop {
     answers: bool,
+    stops: bool,
 }
+
+/// The client's retry timer.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, PartialOrd, Ord)]
+struct Retry;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 enum Node {
@@ -32,7 +41,7 @@ const SERVER: NodeId = 1;
 impl Protocol for RetryLoop {
     type Node = Node;
     type Msg = &'static str;
-    type Timer = ();
+    type Timer = Retry;
     type Choice = ();
 
     fn node_names(&self) -> Vec<String> {
@@ -56,19 +65,21 @@ impl Protocol for RetryLoop {
         out: &mut Effects<Self>,
     ) {
         match (*msg, &*node) {
-            ("req", Node::Server) if self.answers => out.send(from, "ack"),
+            ("req", Node::Server) if self.answers => out.resend(from, "ack"),
             ("ack", Node::Waiting) => {
                 *node = Node::Decided;
-                out.cancel_timer(());
+                if self.stops {
+                    out.cancel_timer(Retry);
+                }
             }
             _ => {}
         }
     }
 
-    fn on_timer(&self, _id: NodeId, node: &mut Node, _t: &(), out: &mut Effects<Self>) {
-        if *node == Node::Waiting {
+    fn on_timer(&self, _id: NodeId, node: &mut Node, _t: &Retry, out: &mut Effects<Self>) {
+        if *node == Node::Waiting || (*node == Node::Decided && !self.stops) {
             out.resend(SERVER, "req");
-            out.set_timer((), 1);
+            out.set_timer(Retry, 1);
         }
     }
 
@@ -81,7 +92,7 @@ impl Protocol for RetryLoop {
     fn on_choice(&self, _id: NodeId, node: &mut Node, _c: &(), out: &mut Effects<Self>) {
         *node = Node::Waiting;
         out.send(SERVER, "req");
-        out.set_timer((), 1);
+        out.set_timer(Retry, 1);
     }
 
     fn observe(&self, nodes: &[Node], obs: &mut Observation) {
@@ -102,7 +113,14 @@ impl Protocol for RetryLoop {
 }
 
 fn retry_loop(answers: bool) -> Arc<World<RetryLoop>> {
-    Arc::new(World::new(RetryLoop { answers }, KernelConfig::default()))
+    retrying(answers, true)
+}
+
+fn retrying(answers: bool, stops: bool) -> Arc<World<RetryLoop>> {
+    Arc::new(World::new(
+        RetryLoop { answers, stops },
+        KernelConfig::default(),
+    ))
 }
 
 #[test]
@@ -115,10 +133,11 @@ fn a_retry_loop_passes_deadlock_freedom_and_violates_progress() {
     };
     assert_eq!(deadlock.status, Status::Holds);
     assert_eq!(progress.status, Status::Violated);
-    // The shortest path: the client's one choice (initial state index, then one action).
-    assert_eq!(progress.path, Some(vec![0, 0]));
-    // Waiting with the request in flight, and waiting after it was delivered and ignored.
-    assert_eq!(progress.stuck_states, Some(2));
+    // Done means at rest, and the initial state is not (the client may still ask): no state
+    // can finish, so the initial state is the shortest counterexample.
+    assert_eq!(progress.path, Some(vec![0]));
+    // Idle, waiting with the request in flight, and waiting after it was ignored.
+    assert_eq!(progress.stuck_states, Some(3));
     assert_eq!(report.stats.distinct_states, 3);
 
     let fixed = Engine::new()
@@ -126,6 +145,50 @@ fn a_retry_loop_passes_deadlock_freedom_and_violates_progress() {
         .expect("xshard's engine checks it");
     assert_eq!(fixed.properties[1].status, Status::Holds);
     assert_eq!(fixed.properties[1].stuck_states, Some(0));
+}
+
+#[test]
+fn progress_is_done_only_at_rest_so_retrying_after_the_decision_violates_it() {
+    let world = retrying(true, false);
+    let report = Engine::new()
+        .check(&world)
+        .expect("xshard's engine checks it");
+    let [deadlock, progress] = &report.properties[..] else {
+        panic!("two properties: {:?}", report.properties);
+    };
+    // Every transaction gets decided and no lock is ever held, and no state is quiescent, so
+    // only the requirement that *done* be at rest finds the endless retransmission.
+    assert_eq!(deadlock.status, Status::Holds);
+    assert_eq!(progress.status, Status::Violated);
+    assert_eq!(progress.path, Some(vec![0]));
+    // The deepest state, where the client has decided and the server has answered its
+    // retransmission, is still not done: the retry timer is armed for ever.
+    let path = [0, 0, 0, 0, 0];
+    let state = state_at(&world, &path);
+    assert_eq!(
+        world.explain(1, &state),
+        "no sequence of protocol steps finishes from here; nothing is pending, but the system \
+         never comes to rest: client's timer Retry is armed"
+    );
+    assert_eq!(progress.stuck_states, Some(report.stats.distinct_states));
+
+    let fixed = Engine::new()
+        .check(&retrying(true, true))
+        .expect("xshard's engine checks it");
+    assert_eq!(fixed.properties[1].status, Status::Holds);
+}
+
+/// The state `path` (an initial state's index, then action indices) leads to.
+fn state_at<P: Protocol>(world: &World<P>, path: &[usize]) -> <World<P> as Model>::State {
+    let mut state = world.init_states()[path[0]].clone();
+    for &a in &path[1..] {
+        let mut actions = Vec::new();
+        world.actions(&state, &mut actions);
+        state = world
+            .next_state(&state, actions[a].clone())
+            .expect("the action is enabled");
+    }
+    state
 }
 
 #[test]
@@ -234,7 +297,7 @@ fn bfs_dfs_and_two_threads_agree_on_progress() {
         let p = &r.properties[1];
         assert_eq!(
             (p.status, p.path.clone(), p.stuck_states),
-            (Status::Violated, Some(vec![0, 0]), Some(2)),
+            (Status::Violated, Some(vec![0]), Some(3)),
             "{e:?}"
         );
     }

@@ -25,8 +25,9 @@
 //!   protocol declares, at sort cost: nodes are ordered by renaming-invariant signatures and
 //!   only ties that are not interchangeable in the state are enumerated ([`symmetry`]).
 //!
-//! Quiescence (for `deadlock_freedom`): no deliverable message, no armed timer, no enabled
-//! choice and, with crash-recover, no crashed node. Faults and ticks are not progress.
+//! Quiescence (for `deadlock_freedom`, and required of every `progress` property's done
+//! state): no deliverable message, no armed timer, no enabled choice and, with crash-recover,
+//! no crashed node. Faults and ticks are not progress.
 
 pub mod config;
 mod pack;

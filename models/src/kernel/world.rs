@@ -234,6 +234,47 @@ impl<P: Protocol> World<P> {
         true
     }
 
+    /// What keeps `state` from being at rest ([`World::quiescent`]), in one phrase naming
+    /// the node: the first armed timer, deliverable message, enabled choice or (crash-recover)
+    /// crashed node. `None` when it is at rest.
+    pub fn unrest(&self, state: &State<P>) -> Option<String> {
+        if let Some(a) = state.timers.first() {
+            return Some(format!(
+                "{}'s timer {:?} is armed",
+                self.name(a.node),
+                a.timer
+            ));
+        }
+        if let Some(e) = (0..state.net.len())
+            .find(|&i| self.deliverable(state, i))
+            .map(|i| &state.net[i])
+        {
+            return Some(format!(
+                "{:?} from {} to {} can still be delivered",
+                e.msg,
+                self.name(e.src),
+                self.name(e.dst)
+            ));
+        }
+        if self.config.crash_mode == CrashMode::Recover {
+            if let Some(i) = (0..state.nodes.len()).find(|&i| state.is_down(node_id(i))) {
+                return Some(format!("{} is down and may recover", self.name(node_id(i))));
+            }
+        }
+        let mut choices = Vec::new();
+        for (i, node) in state.nodes.iter().enumerate() {
+            let id = node_id(i);
+            if state.is_down(id) {
+                continue;
+            }
+            self.protocol.choices(id, node, state.now, &mut choices);
+            if let Some(c) = choices.first() {
+                return Some(format!("{} can still choose {c:?}", self.name(id)));
+            }
+        }
+        None
+    }
+
     /// Clocked time: whether something is scheduled, so that time passing matters: an armed
     /// timer, or a message in flight to a node that is up (or may recover).
     fn busy(&self, state: &State<P>) -> bool {
@@ -578,19 +619,39 @@ impl<P: Protocol> Checkable for World<P> {
         self.props.iter().map(Property::info).collect()
     }
 
+    /// A `progress` property's *done* also requires the system to be at rest
+    /// ([`World::quiescent`]): a state where every transaction is decided and no lock is held
+    /// but a timer keeps firing (a coordinator re-sending a decision that is never
+    /// acknowledged) is not finished. Applied here, for every protocol's progress properties,
+    /// catalogue or own; quiescence is computed only for states that are otherwise done.
     fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>) {
         let obs = self.observation(state);
+        let mut at_rest: Option<bool> = None;
         out.clear();
-        out.extend(
-            self.props
-                .iter()
-                .map(|p| p.condition(&self.protocol, &state.nodes, &obs)),
-        );
+        for p in &self.props {
+            let mut fine = p.condition(&self.protocol, &state.nodes, &obs);
+            if fine && p.info().kind == Kind::Progress {
+                fine = *at_rest.get_or_insert_with(|| self.quiescent(state));
+            }
+            out.push(fine);
+        }
     }
 
     fn explain(&self, index: usize, state: &Self::State) -> String {
         let obs = self.observe(state);
         match self.props.get(index) {
+            Some(p)
+                if p.info().kind == Kind::Progress
+                    && p.condition(&self.protocol, &state.nodes, &obs) =>
+            {
+                match self.unrest(state) {
+                    Some(what) => format!(
+                        "no sequence of protocol steps finishes from here; nothing is pending, \
+                         but the system never comes to rest: {what}"
+                    ),
+                    None => format!("{} reached", p.info().name),
+                }
+            }
             Some(p) => p.explain(&self.protocol, &state.nodes, &obs, &|id| self.name(id)),
             None => format!("property {index} does not exist"),
         }

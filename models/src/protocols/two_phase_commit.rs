@@ -244,6 +244,7 @@ impl Protocol for TwoPhaseCommit {
                     *s = ShardState::Asked;
                 }
                 Msg::Commit | Msg::Abort => {
+                    let before = *s;
                     if *msg == Msg::Commit && *s == ShardState::Prepared {
                         *s = ShardState::Committed;
                     }
@@ -257,8 +258,12 @@ impl Protocol for TwoPhaseCommit {
                     }
                     out.cancel_timer(Timer::ShardTimeout);
                     // A reply to a decision that may be a retransmission: one Ack in flight
-                    // stands for all of them.
-                    out.resend(from, Msg::Ack);
+                    // stands for all of them. Seeded bug: only a decision that changed the
+                    // shard is acknowledged, so a shard that already aborted on its own time-out
+                    // (or whose Ack was lost) never answers the retransmissions.
+                    if *s != before || !mutant::on("two-phase-commit/ack-only-on-change") {
+                        out.resend(from, Msg::Ack);
+                    }
                 }
                 _ => {}
             },
