@@ -1,9 +1,11 @@
 //! Engine benchmark: TLA+'s TwoPhase (`tla-two-phase`) under xshard BFS, xshard DFS and
-//! stateright's DFS, and under SPIN when it is installed; see `docs/bench.md`.
+//! stateright's DFS, and under SPIN when it is installed; then TLA+'s PaxosCommit
+//! (`tla-paxos-commit` at TLC's configuration) under the same engines, with its states per
+//! second against TwoPhase's; see `docs/bench.md`.
 //!
 //! ```text
 //! cargo bench --bench engines -- [--rms 7,8,9] [--threads 1,2] [--repeat N]
-//!                                [--spin-script PATH | --no-spin]
+//!                                [--spin-script PATH | --no-spin] [--no-paxos]
 //! ```
 //!
 //! Every run is a separate process (`xshard check ... --format json`, or SPIN's `pan`), so each
@@ -43,6 +45,7 @@ struct Args {
     threads: Vec<u32>,
     repeat: u32,
     spin: Option<PathBuf>,
+    paxos: bool,
 }
 
 fn list(s: &str) -> Vec<u32> {
@@ -60,6 +63,7 @@ fn parse_args() -> Args {
         threads: vec![1, 2],
         repeat: 1,
         spin: Some(default_spin),
+        paxos: true,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -83,6 +87,7 @@ fn parse_args() -> Args {
                 i += 1;
             }
             "--no-spin" => a.spin = None,
+            "--no-paxos" => a.paxos = false,
             // `cargo bench` passes `--bench`; ignore it and anything unknown.
             _ => {}
         }
@@ -95,12 +100,37 @@ fn parse_args() -> Args {
 }
 
 fn xshard(engine: &str, strategy: &str, threads: u32, rms: u32) -> Option<Run> {
+    check(
+        "tla-two-phase",
+        &[format!("rms={rms}")],
+        engine,
+        strategy,
+        threads,
+        rms,
+    )
+}
+
+/// Paxos Commit at its defaults, TLC's configuration (`rms` is reported as 2, its RMs).
+fn paxos(engine: &str, strategy: &str, threads: u32) -> Option<Run> {
+    check("tla-paxos-commit", &[], engine, strategy, threads, 2)
+}
+
+fn check(
+    model: &str,
+    params: &[String],
+    engine: &str,
+    strategy: &str,
+    threads: u32,
+    rms: u32,
+) -> Option<Run> {
+    let mut args = vec!["check".to_string(), model.to_string()];
+    for p in params {
+        args.push("-p".into());
+        args.push(p.clone());
+    }
     let out = Command::new(env!("CARGO_BIN_EXE_xshard"))
+        .args(&args)
         .args([
-            "check",
-            "tla-two-phase",
-            "-p",
-            &format!("rms={rms}"),
             "--engine",
             engine,
             "--strategy",
@@ -119,7 +149,7 @@ fn xshard(engine: &str, strategy: &str, threads: u32, rms: u32) -> Option<Run> {
         .find(|v| v["type"] == "summary")?;
     let d = &summary["data"];
     if d["verdict"] != "holds" {
-        eprintln!("unexpected verdict for {engine} {strategy} t{threads} rms={rms}: {d}");
+        eprintln!("unexpected verdict for {model} {engine} {strategy} t{threads}: {d}");
     }
     let name = if engine == "stateright" {
         "stateright dfs".to_string()
@@ -354,5 +384,65 @@ fn main() {
                 }
             }
         }
+    }
+
+    if a.paxos {
+        paxos_section(&a, &all);
+    }
+}
+
+/// Paxos Commit at TLC's configuration (1,321,761 distinct states) under the same engines and
+/// thread counts, and each run's states per second against TwoPhase's largest `rms` in this
+/// invocation (same engine, strategy and threads).
+fn paxos_section(a: &Args, two_phase: &[Run]) {
+    println!();
+    println!("tla-paxos-commit (TLC's PaxosCommit.cfg; TLC's published run: about 1 minute):");
+    println!(
+        "{:<16} {:>3} {:>12} {:>13} {:>8} {:>12} {:>9} {:>8} {:>10}",
+        "engine",
+        "thr",
+        "distinct",
+        "generated",
+        "wall s",
+        "states/s",
+        "peak MiB",
+        "B/state",
+        "/TwoPhase"
+    );
+    let mut configs: Vec<(&str, &str, u32)> = Vec::new();
+    for &t in &a.threads {
+        configs.push(("xshard", "bfs", t));
+        configs.push(("xshard", "dfs", t));
+        configs.push(("stateright", "dfs", t));
+    }
+    let mut tries: Vec<Vec<Option<Run>>> = vec![Vec::new(); configs.len()];
+    for _ in 0..a.repeat {
+        for (k, &(e, s, t)) in configs.iter().enumerate() {
+            tries[k].push(paxos(e, s, t));
+        }
+    }
+    let reference = a.rms.iter().copied().max();
+    for r in tries.into_iter().filter_map(|t| best(t.into_iter())) {
+        let ratio = two_phase
+            .iter()
+            .find(|tp| {
+                Some(tp.rms) == reference && tp.engine == r.engine && tp.threads == r.threads
+            })
+            .map(|tp| r.rate() / tp.rate());
+        println!(
+            "{:<16} {:>3} {:>12.0} {:>13.0} {:>8.2} {:>12.0} {:>9} {:>8} {:>10}",
+            r.engine,
+            r.threads,
+            r.distinct,
+            r.generated,
+            r.wall,
+            r.rate(),
+            mib(r.peak),
+            opt(r.bytes_per_state),
+            ratio.map_or("-".into(), |x| format!("{x:.2}x")),
+        );
+    }
+    if let Some(rms) = reference {
+        println!("(/TwoPhase: states/s against tla-two-phase rms={rms}, same engine and threads)");
     }
 }

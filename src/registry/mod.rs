@@ -94,6 +94,8 @@ impl Registry {
         Registry::new()
             .with::<tla::tcommit::Entry>()
             .with::<tla::two_phase::Entry>()
+            .with::<tla::two_pc_btm::Entry>()
+            .with::<tla::paxos_commit::Entry>()
             .with::<protocols::two_phase_commit::Entry>()
             .with::<protocols::locking::Entry>()
             .with::<protocols::train_hotel::Entry>()

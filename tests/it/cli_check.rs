@@ -41,6 +41,87 @@ fn tla_tcommit_matches_tlc() {
     );
 }
 
+/// The engines a TLC figure is pinned under: xshard's BFS with one and two threads, its DFS,
+/// and stateright's own checker (an independent second engine).
+const ENGINES: [&[&str]; 4] = [
+    &["--strategy", "bfs", "--threads", "1"],
+    &["--strategy", "bfs", "--threads", "2"],
+    &["--strategy", "dfs", "--threads", "2"],
+    &["--engine", "stateright", "--threads", "1"],
+];
+
+/// Checks `model` with `params` under every engine of [`ENGINES`] and asserts TLC's distinct
+/// states, generated states and depth, and that every property holds.
+fn assert_tlc_counts(model: &str, params: &[&str], tlc: (u64, u64, u64)) {
+    for engine in ENGINES {
+        let mut args = vec!["check", model, "--format", "json"];
+        args.extend_from_slice(params);
+        args.extend_from_slice(engine);
+        let (code, s) = summary(&args);
+        assert_eq!(code, 0, "{args:?}");
+        assert_eq!(
+            (
+                &s["distinct_states"],
+                &s["generated_states"],
+                &s["max_depth"]
+            ),
+            (&tlc.0.into(), &tlc.1.into(), &tlc.2.into()),
+            "{args:?}"
+        );
+        assert_eq!(s["verdict"], "holds", "{args:?}");
+    }
+}
+
+#[test]
+fn tla_2pc_btm_matches_tlc() {
+    // tlaplus/Examples manifest.json for 2PCwithBTM.cfg (RM = {rm1, rm2, rm3}, RMMAYFAIL and
+    // TMMAYFAIL TRUE): 1,245 distinct, 5,841 generated, depth 15 (PROTOCOLS.md §7.1).
+    assert_tlc_counts("tla-2pc-btm", &[], (1245, 5841, 15));
+    assert_tlc_counts(
+        "tla-2pc-btm",
+        &["-p", "rms=3", "-p", "rm_may_fail=1", "-p", "tm_may_fail=1"],
+        (1245, 5841, 15),
+    );
+}
+
+#[test]
+fn tla_paxos_commit_matches_tlc() {
+    // tlaplus/Examples manifest.json for PaxosCommit.cfg (RM = {r1, r2}, Acceptor = {a1, a2,
+    // a3}, Majority = the 2-subsets, Ballot = {0, 1}): 1,321,761 distinct, 16,959,159
+    // generated, depth 28 (PROTOCOLS.md §7.1). About 2 s per engine in a release build.
+    assert_tlc_counts("tla-paxos-commit", &[], (1_321_761, 16_959_159, 28));
+}
+
+#[test]
+fn flawed_btm_and_paxos_commit_variants_violate_atomicity_only() {
+    for (model, variant, steps) in [
+        ("tla-2pc-btm", "abort-despite-commit", 11),
+        ("tla-paxos-commit", "phase2a-ignores-votes", 16),
+    ] {
+        let (code, out, _) = run(&["check", model, "--variant", variant, "--format", "json"]);
+        assert_eq!(code, 1, "{model} {variant}");
+        let lines = json_lines(&out);
+        let props = all(&lines, "property");
+        let status: Vec<_> = props
+            .iter()
+            .map(|p| (p["name"].clone(), p["status"].clone()))
+            .collect();
+        assert_eq!(
+            status,
+            [
+                ("atomicity".into(), "violated".into()),
+                ("can_commit".into(), "witnessed".into()),
+                ("can_abort".into(), "witnessed".into()),
+            ],
+            "{model} {variant}"
+        );
+        // The shortest counterexample (BFS), the trace of the module doc: the path is the
+        // initial state's index, then one action index per step.
+        let path = props[0]["path"].as_array().map(Vec::len);
+        assert_eq!(path, Some(steps + 1), "{model} {variant}");
+    }
+}
+
 #[test]
 fn flawed_two_phase_variants_violate_atomicity() {
     for variant in [
@@ -192,7 +273,13 @@ fn list_shows_every_model() {
         .into_iter()
         .map(|m| m["name"].as_str().unwrap_or_default().to_string())
         .collect();
-    for expected in ["tla-tcommit", "tla-two-phase", "two-phase-commit"] {
+    for expected in [
+        "tla-tcommit",
+        "tla-two-phase",
+        "tla-2pc-btm",
+        "tla-paxos-commit",
+        "two-phase-commit",
+    ] {
         assert!(
             names.iter().any(|n| n == expected),
             "{expected} in {names:?}"

@@ -1,7 +1,9 @@
 //! Exact ports of TLA+ specifications as plain `stateright::Model`s. Their state counts equal
 //! TLC's, which makes them the engine's conformance anchor (PROTOCOLS.md §7.1).
 
+pub mod paxos_commit;
 pub mod tcommit;
+pub mod two_pc_btm;
 pub mod two_phase;
 
 use xshard_properties::{Observation, PropertySpec};
