@@ -35,7 +35,8 @@
 //!   choice; what the search establishes is that no interleaving of the proposal, its delivery,
 //!   replays, losses and reorgs of either shard breaks it (e.g. a merge proposal replayed after
 //!   A's reorg gives B a hotel half whose partner is gone, which the coupled rule keeps out of
-//!   the canonical chain). Holds with `--loss 1` too.
+//!   the canonical chain). `atomicity` holds with `--loss 1` too; `progress` does not, since
+//!   nothing re-proposes a lost merge proposal (inclusion brittleness).
 //! - `independent-reorg`: Submit, Merge delivered, Reorg of A — the hotel is booked and the
 //!   train is not: `atomicity` violated in 3 steps (S11). (A lost proposal there leaves the
 //!   train booked and the hotel pending for good: inclusion brittleness, a liveness failure
@@ -313,7 +314,8 @@ impl ModelEntry for Entry {
             }],
             kernel: Some(default_kernel()),
             notes: vec![
-                "--loss 1: the default still holds",
+                "--loss 1: atomicity still holds; progress is violated, since nothing \
+                 re-proposes a lost merge proposal",
                 "-p reorgs=0 (either variant): atomicity holds and can_abort is unwitnessed (only \
                  a reorg reverts T), so the verdict is violated",
             ],
