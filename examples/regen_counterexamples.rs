@@ -17,15 +17,23 @@ use xshard::{run, Registry};
 
 /// Configurations beyond the flawed variants: (model, request, the properties violated).
 fn extra() -> Vec<(&'static str, Request, Vec<&'static str>)> {
-    vec![(
-        // A crashed coordinator blocks 2PC: the classic blocking problem (at two shards, as
-        // the gate suite checks it).
-        "two-phase-commit",
-        Request::new()
-            .param("shards", 2)
-            .kernel(KernelOverrides::new().with("crashes", 1)),
-        vec!["deadlock_freedom", "progress"],
-    )]
+    vec![
+        (
+            // A crashed coordinator blocks 2PC: the classic blocking problem (at two shards,
+            // as the gate suite checks it).
+            "two-phase-commit",
+            Request::new()
+                .param("shards", 2)
+                .kernel(KernelOverrides::new().with("crashes", 1)),
+            vec!["deadlock_freedom", "progress"],
+        ),
+        (
+            // A crashed backup TM takes the one decision record with it: the shards block.
+            "backup-tm",
+            Request::new().param("backup_crash", 1),
+            vec!["deadlock_freedom", "progress"],
+        ),
+    ]
 }
 
 fn main() -> ExitCode {

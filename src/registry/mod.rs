@@ -97,6 +97,7 @@ impl Registry {
             .with::<tla::two_pc_btm::Entry>()
             .with::<tla::paxos_commit::Entry>()
             .with::<protocols::two_phase_commit::Entry>()
+            .with::<protocols::backup_tm::Entry>()
             .with::<protocols::locking::Entry>()
             .with::<protocols::train_hotel::Entry>()
             .with::<protocols::yanking::Entry>()

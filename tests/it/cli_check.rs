@@ -279,6 +279,7 @@ fn list_shows_every_model() {
         "tla-2pc-btm",
         "tla-paxos-commit",
         "two-phase-commit",
+        "backup-tm",
     ] {
         assert!(
             names.iter().any(|n| n == expected),

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod actor_port;
+mod backup_tm;
 mod cli_check;
 mod cli_output;
 mod engine;

@@ -223,6 +223,7 @@ fn the_cli_says_why_progress_is_inconclusive_under_stateright() {
 fn the_correct_defaults_hold_progress() {
     for (model, distinct) in [
         ("two-phase-commit", 115_108),
+        ("backup-tm", 11_502),
         ("locking", 335_353),
         ("train-hotel", 940),
         ("receipts", 323),

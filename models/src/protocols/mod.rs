@@ -1,5 +1,6 @@
 //! Protocols on the world kernel, one module each, each citing its source.
 
+pub mod backup_tm;
 pub mod locking;
 pub mod merge_blocks;
 pub mod receipts;
