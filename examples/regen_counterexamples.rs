@@ -33,6 +33,16 @@ fn extra() -> Vec<(&'static str, Request, Vec<&'static str>)> {
             Request::new().param("backup_crash", 1),
             vec!["deadlock_freedom", "progress"],
         ),
+        (
+            // PROTOCOLS.md S7: a partition after PreCommit reached one participant.
+            "three-phase-commit",
+            Request::new().kernel(
+                KernelOverrides::new()
+                    .with("partitions", 1)
+                    .with("crashes", 0),
+            ),
+            vec!["atomicity"],
+        ),
     ]
 }
 

@@ -149,6 +149,8 @@ pub struct Reach {
     /// flight initially, no timer is armed and no choice is ever enabled, so no handler can
     /// run (and none can on recovery, because no crash-recover is configured).
     pub sends: bool,
+    /// How many nodes the model has (a partition needs two).
+    pub nodes: usize,
 }
 
 /// How a model's own bound cut a state's behaviour short: the search did not cover what the

@@ -24,6 +24,10 @@ pub enum EventKind {
     Recover,
     /// A node made a local nondeterministic choice (vote no, submit, …).
     Choice,
+    /// The network split in two (a fault from the partition budget).
+    Partition,
+    /// The partition healed.
+    Heal,
     /// A spec action of a plain model (TLA+ ports), not one of the kernel's events.
     Action,
 }
@@ -40,6 +44,8 @@ impl EventKind {
             EventKind::Crash => "crash",
             EventKind::Recover => "recover",
             EventKind::Choice => "choice",
+            EventKind::Partition => "partition",
+            EventKind::Heal => "heal",
             EventKind::Action => "action",
         }
     }
@@ -96,6 +102,10 @@ pub struct Step {
     pub message: Option<MessageInfo>,
     /// Messages this step sent.
     pub sent: Vec<MessageInfo>,
+    /// Messages lost to a partition at this step: those in flight across a cut it made, or
+    /// those it sent across the cut in force. Left out of files when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lost: Vec<MessageInfo>,
     /// Fields of node state that changed.
     pub changes: Vec<Change>,
     /// Outcomes that changed.

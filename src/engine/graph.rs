@@ -82,6 +82,11 @@ impl Bits {
     pub fn contains(&self, i: usize) -> bool {
         self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
+
+    /// Whether the set has no element.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|&w| w == 0)
+    }
 }
 
 /// A temporary file removed when dropped.
@@ -558,7 +563,10 @@ pub(super) fn run<M: Checkable>(
         let might = ex.graph.reach_backwards(&maybe);
         let stuck = (0..n).filter(|&v| !might.contains(v)).count() as u64;
         let first = (0..n).find(|&v| !might.contains(v));
-        let undecided = (0..n).any(|v| !finishes.contains(v));
+        // A state whose future was not explored (cut by the horizon or the copy cap, beyond
+        // the depth bound) may lead to stuck states nobody saw, even when it can finish
+        // itself: AG EF done over the explored part says nothing of them.
+        let undecided = !ex.unknown.is_empty() || (0..n).any(|v| !finishes.contains(v));
         let r = &mut results[p];
         r.stuck_states = Some(stuck);
         (r.status, r.path) = match first {

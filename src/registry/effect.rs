@@ -9,6 +9,10 @@
 use xshard_models::kernel::{settings, CrashMode, KernelConfig, Reach};
 use xshard_models::ConfigError;
 
+/// The most nodes a partition budget is accepted for: every state with the budget left
+/// offers 2^(n-1) - 1 cuts.
+const MAX_PARTITION_NODES: usize = 12;
+
 /// The setting called `name` in the settings table (names here are fixed, so a missing one is
 /// a bug this module's tests catch).
 fn name(n: &str) -> &'static str {
@@ -39,6 +43,23 @@ pub(crate) fn judge(
         if k.replay > 0 {
             return Err(no_effect("replay", "it never sends a message"));
         }
+        if k.partitions > 0 {
+            return Err(no_effect("partitions", "it never sends a message"));
+        }
+    }
+    if k.partitions > 0 && reach.nodes < 2 {
+        return Err(no_effect("partitions", "it has fewer than two nodes"));
+    }
+    if k.partitions > 0 && reach.nodes > MAX_PARTITION_NODES {
+        return Err(ConfigError::KernelValue {
+            setting: name("partitions"),
+            value: k.partitions.to_string(),
+            expected: format!(
+                "0: a partition splits the nodes every way (2^(n-1) - 1 cuts), and model \
+                 '{model}' has {} nodes, more than {MAX_PARTITION_NODES}",
+                reach.nodes
+            ),
+        });
     }
     let mut notes = Vec::new();
     if k.crash_mode == CrashMode::Recover && k.crashes == 0 {
@@ -71,12 +92,13 @@ mod tests {
         let mut r = Reach::default();
         r.crashable = crashable.iter().map(|s| (*s).to_string()).collect();
         r.sends = sends;
+        r.nodes = 3;
         r
     }
 
     #[test]
     fn names_exist_in_the_settings_table() {
-        for n in ["crashes", "loss", "replay", "crash_mode"] {
+        for n in ["crashes", "loss", "replay", "crash_mode", "partitions"] {
             assert_eq!(name(n), n);
         }
     }
@@ -118,5 +140,31 @@ mod tests {
             judge("m", &k(1, 1, 1, CrashMode::Recover), &live),
             Ok(vec![])
         );
+        let split = KernelConfig {
+            partitions: 1,
+            ..KernelConfig::default()
+        };
+        assert_eq!(
+            err(split),
+            Err(
+                "partitions has no effect on model 'm': it never sends a message (valid: 0)".into()
+            )
+        );
+        assert_eq!(judge("m", &split, &live), Ok(vec![]));
+        let mut alone = live.clone();
+        alone.nodes = 1;
+        assert_eq!(
+            judge("m", &split, &alone).map_err(|e| e.to_string()),
+            Err(
+                "partitions has no effect on model 'm': it has fewer than two nodes (valid: 0)"
+                    .into()
+            )
+        );
+        let mut crowd = live;
+        crowd.nodes = 13;
+        assert!(judge("m", &split, &crowd)
+            .map_err(|e| e.to_string())
+            .expect_err("13 nodes are too many")
+            .contains("model 'm' has 13 nodes, more than 12"));
     }
 }

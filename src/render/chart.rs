@@ -46,6 +46,8 @@ pub enum Tone {
     Event,
     /// A fault: crash or recovery.
     Fault,
+    /// A network partition or its healing: a band across every lifeline.
+    Partition,
     /// An outcome changed in this step.
     Decision,
     /// The violating final state.
@@ -70,6 +72,9 @@ pub enum ArrowKind {
     Replay,
     /// Lost by the network: ends in a red cross.
     Lost,
+    /// Lost to a partition (in flight across the cut when it came, or sent across it while
+    /// it held): ends in a red cross.
+    Cut,
     /// Never delivered: ends in an "in flight" marker on the final row.
     InFlight,
 }
@@ -216,7 +221,42 @@ fn event_box(s: &Step) -> Option<(String, Tone)> {
         | EventKind::Deliver
         | EventKind::Drop
         | EventKind::Replay
-        | EventKind::Tick => None,
+        | EventKind::Tick
+        | EventKind::Partition
+        | EventKind::Heal => None,
+    }
+}
+
+/// The band a partition or its healing draws across the lifelines: what each lane shows.
+/// A partition's detail names its two sides (`a, b | c`); each lane says whom it is cut off
+/// from.
+fn band(s: &Step, lanes: &[String]) -> Option<Vec<String>> {
+    let sides: Vec<Vec<&str>> = s
+        .detail
+        .split(" | ")
+        .map(|side| side.split(", ").collect())
+        .collect();
+    let apart = |name: &str| -> String {
+        match sides.as_slice() {
+            [a, b] if a.contains(&name) => b.join(", "),
+            [a, b] if b.contains(&name) => a.join(", "),
+            _ => s.detail.clone(),
+        }
+    };
+    match s.event {
+        EventKind::Partition => Some(
+            lanes
+                .iter()
+                .map(|l| format!("partition: cut off from {}", apart(l)))
+                .collect(),
+        ),
+        EventKind::Heal => Some(
+            lanes
+                .iter()
+                .map(|l| format!("healed: reaches {} again", apart(l)))
+                .collect(),
+        ),
+        _ => None,
     }
 }
 
@@ -265,6 +305,11 @@ pub fn layout(t: &Counterexample, replay_command: &str) -> Chart {
         };
         if let (Some((text, tone)), Some(at)) = (event_box(s), s.node.as_deref().and_then(lane)) {
             add(&mut cells, at, text, tone);
+        }
+        if let Some(texts) = band(s, &lanes) {
+            for (at, text) in texts.into_iter().enumerate() {
+                add(&mut cells, at, text, Tone::Partition);
+            }
         }
         for d in &s.decisions {
             if let Some(at) = lane(&d.node) {
@@ -330,10 +375,40 @@ pub fn layout(t: &Counterexample, replay_command: &str) -> Chart {
                 });
             }
         }
+        // Lost to a partition: a new cut takes what was in flight across it (the earliest
+        // unmatched sends, as a drop does); a cut in force takes what this step sent across it.
+        for m in &s.lost {
+            if let (Some(from), Some(to)) = (lane(&m.from), lane(&m.to)) {
+                let (n, from_row) = match sends
+                    .iter_mut()
+                    .find(|x| s.event == EventKind::Partition && !x.matched && x.msg == *m)
+                {
+                    Some(x) => {
+                        x.matched = true;
+                        (x.number, x.row)
+                    }
+                    None if s.event == EventKind::Partition => (number(), 0),
+                    None => (number(), row),
+                };
+                markers.push(marker(row, from, to, ArrowKind::Cut));
+                arrows.push(Arrow {
+                    number: n,
+                    from_lane: from,
+                    from_row,
+                    to_lane: to,
+                    end: End::Marker(markers.len() - 1),
+                    kind: ArrowKind::Cut,
+                    payload: m.payload.clone(),
+                });
+            }
+        }
 
         let mut label = row.to_string();
-        if s.event == EventKind::Tick {
-            label.push_str(" tick");
+        match s.event {
+            EventKind::Tick => label.push_str(" tick"),
+            EventKind::Partition => label.push_str(" partition"),
+            EventKind::Heal => label.push_str(" heal"),
+            _ => {}
         }
         if let Some(now) = s.now {
             label.push_str(&format!(" t={now}"));
@@ -432,6 +507,7 @@ mod tests {
             detail: String::new(),
             message: message.then(ping),
             sent: vec![ping(); sends],
+            lost: Vec::new(),
             changes: Vec::new(),
             decisions: Vec::new(),
             now: None,

@@ -61,6 +61,7 @@ fn tone_colours(t: Tone) -> (&'static str, &'static str) {
     match t {
         Tone::Event => ("#fff3c4", "#c9a227"),
         Tone::Fault => ("#e4e4e4", "#444444"),
+        Tone::Partition => ("#ecdcff", "#7a3fc0"),
         Tone::Decision => ("#dbe8ff", "#1f5fbf"),
         Tone::Violation => ("#ffd6d6", "red"),
     }
@@ -232,6 +233,7 @@ fn arrow(g: &mut Scope<'_, '_>, a: &Arrow) {
         ArrowKind::Delivery => format!("m{} {}", a.number, a.payload),
         ArrowKind::Replay => format!("m{} {} (replay)", a.number, a.payload),
         ArrowKind::Lost => format!("m{} {} lost", a.number, a.payload),
+        ArrowKind::Cut => format!("m{} {} lost to the partition", a.number, a.payload),
         ArrowKind::InFlight => format!("m{} {} never delivered", a.number, a.payload),
     };
     let mut attrs = g.edge(from, to).attributes();
@@ -247,7 +249,7 @@ fn arrow(g: &mut Scope<'_, '_>, a: &Arrow) {
                 .set("color", "#d9822b", true)
                 .set("fontcolor", "#d9822b", true);
         }
-        ArrowKind::Lost => {
+        ArrowKind::Lost | ArrowKind::Cut => {
             attrs
                 .set("style", "dashed", false)
                 .set("color", "red", false)

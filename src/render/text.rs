@@ -40,13 +40,28 @@ pub fn render(t: &Counterexample, replay_command: &str) -> String {
         let mut sends: Vec<_> = chart
             .arrows
             .iter()
-            .filter(|a| a.from_row == row && a.kind != ArrowKind::Replay)
+            .filter(|a| {
+                a.from_row == row && a.kind != ArrowKind::Replay && a.kind != ArrowKind::Cut
+            })
             .collect();
         sends.sort_by_key(|a| a.number);
         for a in sends {
             let _ = writeln!(
                 out,
                 "       sends m{} {} -> {}: {}",
+                a.number, chart.lanes[a.from_lane], chart.lanes[a.to_lane], a.payload
+            );
+        }
+        let mut cut: Vec<_> = chart
+            .arrows
+            .iter()
+            .filter(|a| a.kind == ArrowKind::Cut && chart.end_row(a.end) == row)
+            .collect();
+        cut.sort_by_key(|a| a.number);
+        for a in cut {
+            let _ = writeln!(
+                out,
+                "       lost to the partition: m{} {} -> {}: {}",
                 a.number, chart.lanes[a.from_lane], chart.lanes[a.to_lane], a.payload
             );
         }
@@ -100,7 +115,9 @@ pub fn render(t: &Counterexample, replay_command: &str) -> String {
 /// The message a row receives, drops or replays, as "m3 a -> b: Payload (from step 2)".
 fn arrival(chart: &Chart, row: usize) -> Option<String> {
     let a = chart.arrows.iter().find(|a| {
-        a.kind != ArrowKind::InFlight && chart.end_row(a.end) == row && a.from_row <= row
+        !matches!(a.kind, ArrowKind::InFlight | ArrowKind::Cut)
+            && chart.end_row(a.end) == row
+            && a.from_row <= row
     })?;
     let origin = match (a.kind, a.from_row) {
         (ArrowKind::Replay, 0) => "a replay of a message sent before step 1".to_string(),

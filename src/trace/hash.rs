@@ -24,10 +24,15 @@ pub fn identity(t: &Counterexample) -> String {
     let kernel = t
         .kernel
         .map(|k| {
-            format!(
+            let mut text = format!(
                 "{:?}/loss={}/replay={}/crashes={}/{:?}/{:?}/delta={}/horizon={}",
                 k.delivery, k.loss, k.replay, k.crashes, k.crash_mode, k.time, k.delta, k.horizon
-            )
+            );
+            // Only when set, so the names of files from before partitions existed stand.
+            if k.partitions > 0 {
+                text.push_str(&format!("/partitions={}", k.partitions));
+            }
+            text
         })
         .unwrap_or_default();
     let path: Vec<String> = t.path.iter().map(usize::to_string).collect();

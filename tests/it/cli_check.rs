@@ -280,6 +280,7 @@ fn list_shows_every_model() {
         "tla-paxos-commit",
         "two-phase-commit",
         "backup-tm",
+        "three-phase-commit",
     ] {
         assert!(
             names.iter().any(|n| n == expected),

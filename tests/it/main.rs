@@ -18,5 +18,6 @@ mod protocols_a;
 mod protocols_b;
 mod scaffold;
 mod settings;
+mod three_phase_commit;
 mod traces;
 mod traces_render;

@@ -224,6 +224,7 @@ fn the_correct_defaults_hold_progress() {
     for (model, distinct) in [
         ("two-phase-commit", 115_108),
         ("backup-tm", 11_502),
+        ("three-phase-commit", 13_261),
         ("locking", 335_353),
         ("train-hotel", 940),
         ("receipts", 323),

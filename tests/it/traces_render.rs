@@ -30,6 +30,7 @@ fn step(node: Option<&str>, event: EventKind, detail: &str) -> Step {
         detail: detail.into(),
         message: None,
         sent: Vec::new(),
+        lost: Vec::new(),
         changes: Vec::new(),
         decisions: Vec::new(),
         now: None,
@@ -249,6 +250,7 @@ fn arb_trace() -> impl Strategy<Value = Counterexample> {
                     detail: format!("{event:?}"),
                     message: message.map(m),
                     sent: sent.into_iter().map(m).collect(),
+                    lost: Vec::new(),
                     changes: Vec::new(),
                     decisions: decides
                         .map(|d| Decision {

@@ -49,6 +49,12 @@ pub struct KernelConfig {
     pub crashes: u8,
     /// Whether a crashed node stays down or may recover.
     pub crash_mode: CrashMode,
+    /// How many network partitions may happen. A partition cuts every channel between two
+    /// sets of nodes until it heals: the messages in flight across the cut are lost, and so is
+    /// every message sent across it meanwhile. One partition at a time.
+    /// Written to files only when non-zero, so files from before it existed keep their bytes.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub partitions: u8,
     /// The most copies of one message (same sender, receiver and payload) the network holds in
     /// flight at once. A send beyond it cannot be represented: the run reports the state as
     /// cut by the copy cap and its verdicts as `inconclusive`, never drops the copy silently.
@@ -70,6 +76,7 @@ impl Default for KernelConfig {
             replay: 0,
             crashes: 0,
             crash_mode: CrashMode::Stop,
+            partitions: 0,
             copies: DEFAULT_COPIES,
             time: TimeMode::Async,
             delta: 1,
@@ -83,6 +90,11 @@ pub const DEFAULT_COPIES: u8 = 2;
 
 /// The largest copy cap.
 pub const MAX_COPIES: u8 = 6;
+
+/// Serde's test for a budget left out of files while it is 0.
+fn is_zero(n: &u8) -> bool {
+    *n == 0
+}
 
 /// Serde's default for files written before the copy cap existed (they had one copy, a set).
 fn default_copies() -> u8 {
@@ -126,7 +138,7 @@ impl std::fmt::Display for TimeMode {
     }
 }
 
-/// The largest fault budget (loss, replay, crashes).
+/// The largest fault budget (loss, replay, crashes, partitions).
 pub const MAX_BUDGET: u8 = 6;
 
 /// The largest delivery bound Δ.

@@ -8,7 +8,8 @@
 //! ordinary Rust types (`Clone + Hash + Eq` suffice, which `Protocol` already asks for), and a
 //! two-phase-commit state of 5 nodes and a handful of messages packs into about 30 bytes.
 //!
-//! Layout, in this order: `now`, `down`, the three fault budgets and `capped` as one number,
+//! Layout, in this order: `now`, `down`, the four fault budgets and `capped` as one number,
+//! the cut in force (only when a partition budget is configured),
 //! each node's number (the node count is the model's), then `net`, `timers`, `sent` and
 //! `history`, each as its length and its entries; an envelope is sender and receiver (one byte
 //! for both with at most 16 nodes, else one each), the message's number and, in clocked time
@@ -47,6 +48,9 @@ pub(crate) struct Layout {
     pub clocked: bool,
     /// At most 16 nodes: a (sender, receiver) pair is one byte.
     pub pair: bool,
+    /// A partition budget is configured: the cut in force is written (otherwise it is
+    /// always 0, and states pack as they did before partitions existed).
+    pub partitioned: bool,
 }
 
 /// The fault budgets and the copy-cap flag as one number (a varint of one byte while only
@@ -57,6 +61,7 @@ fn flags<P: Protocol>(s: &State<P>) -> u32 {
         | u32::from(s.replay_left) << 8
         | u32::from(s.crashes_left) << 16
         | u32::from(s.capped) << 24
+        | u32::from(s.partitions_left) << 25
 }
 
 /// The number of an entry the step changed or added (resolved by `pack`).
@@ -495,6 +500,9 @@ fn pack_known<P: Protocol>(
     var(buf, n, s.now);
     var(buf, n, s.down);
     var(buf, n, flags::<P>(s));
+    if lay.partitioned {
+        var(buf, n, s.cut);
+    }
     for (i, node) in s.nodes.iter().enumerate() {
         let mut id = sc.child.nodes[i];
         if id == NEW {
@@ -574,6 +582,9 @@ fn pack_values<P: Protocol>(
     put(out, s.now);
     put(out, s.down);
     put(out, flags::<P>(s));
+    if lay.partitioned {
+        put(out, s.cut);
+    }
     if sc.node_memo.len() < s.nodes.len() {
         sc.node_memo.resize_with(s.nodes.len(), || None);
     }
@@ -652,6 +663,8 @@ pub(crate) fn unpack<P: Protocol>(
     s.replay_left = (f >> 8) as u8;
     s.crashes_left = (f >> 16) as u8;
     s.capped = (f >> 24) & 1 != 0;
+    s.partitions_left = (f >> 25) as u8;
+    s.cut = if lay.partitioned { r.var() } else { 0 };
     s.nodes.truncate(nodes);
     for i in 0..nodes {
         let id = r.var();
@@ -750,4 +763,6 @@ pub(crate) fn copy_state<P: Protocol>(dst: &mut State<P>, src: &State<P>) {
     dst.replay_left = src.replay_left;
     dst.crashes_left = src.crashes_left;
     dst.capped = src.capped;
+    dst.cut = src.cut;
+    dst.partitions_left = src.partitions_left;
 }

@@ -68,6 +68,7 @@ impl<P: Protocol> World<P> {
                 .map(|id| self.name(id))
                 .collect(),
             sends: self.may_send(),
+            nodes: self.node_count(),
         }
     }
 }

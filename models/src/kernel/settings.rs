@@ -64,6 +64,9 @@ pub struct Setting {
     /// A value the re-run command leaves out (`--crash-mode stop`, `--time async`), which keeps
     /// the commands that gate messages and tests pin as they were.
     pub rerun_omits: Option<&'static str>,
+    /// A value the one-line Display leaves out (`partitions 0`), so that reports and the
+    /// messages tests pin read as they did before the setting existed.
+    pub display_omits: Option<&'static str>,
     /// The setting's value in `k`, spelled as the flag and suite key take it.
     pub get: fn(&KernelConfig) -> String,
     /// Stores a value (already validated against [`Setting::kind`]); `None` if the value is
@@ -83,6 +86,7 @@ pub const SETTINGS: &[Setting] = &[
         },
         clocked_only: false,
         rerun_omits: None,
+        display_omits: None,
         get: |k| {
             match k.delivery {
                 Delivery::Ordered => "ordered",
@@ -105,6 +109,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Budget { max: MAX_BUDGET },
         clocked_only: false,
         rerun_omits: None,
+        display_omits: None,
         get: |k| k.loss.to_string(),
         set: |k, v| {
             k.loss = v.parse().ok()?;
@@ -117,6 +122,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Budget { max: MAX_BUDGET },
         clocked_only: false,
         rerun_omits: None,
+        display_omits: None,
         get: |k| k.replay.to_string(),
         set: |k, v| {
             k.replay = v.parse().ok()?;
@@ -129,6 +135,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Budget { max: MAX_BUDGET },
         clocked_only: false,
         rerun_omits: None,
+        display_omits: None,
         get: |k| k.crashes.to_string(),
         set: |k, v| {
             k.crashes = v.parse().ok()?;
@@ -143,6 +150,7 @@ pub const SETTINGS: &[Setting] = &[
         },
         clocked_only: false,
         rerun_omits: Some("stop"),
+        display_omits: None,
         get: |k| {
             match k.crash_mode {
                 CrashMode::Stop => "stop",
@@ -160,6 +168,19 @@ pub const SETTINGS: &[Setting] = &[
         },
     },
     Setting {
+        name: "partitions",
+        doc: "How many network partitions may happen (each cuts two node sets apart, then heals)",
+        kind: Kind::Budget { max: MAX_BUDGET },
+        clocked_only: false,
+        rerun_omits: Some("0"),
+        display_omits: Some("0"),
+        get: |k| k.partitions.to_string(),
+        set: |k, v| {
+            k.partitions = v.parse().ok()?;
+            Some(())
+        },
+    },
+    Setting {
         name: "copies",
         doc: "The most copies of one message in flight on a channel (beyond: inconclusive)",
         kind: Kind::Range {
@@ -168,6 +189,7 @@ pub const SETTINGS: &[Setting] = &[
         },
         clocked_only: false,
         rerun_omits: Some(COPIES_DEFAULT_TEXT),
+        display_omits: None,
         get: |k| k.copies.to_string(),
         set: |k, v| {
             k.copies = v.parse().ok()?;
@@ -183,6 +205,7 @@ pub const SETTINGS: &[Setting] = &[
         },
         clocked_only: false,
         rerun_omits: Some("async"),
+        display_omits: None,
         get: |k| {
             match k.time {
                 TimeMode::Async => "async",
@@ -208,6 +231,7 @@ pub const SETTINGS: &[Setting] = &[
         },
         clocked_only: true,
         rerun_omits: None,
+        display_omits: None,
         get: |k| k.delta.to_string(),
         set: |k, v| {
             k.delta = v.parse().ok()?;
@@ -223,6 +247,7 @@ pub const SETTINGS: &[Setting] = &[
         },
         clocked_only: true,
         rerun_omits: None,
+        display_omits: None,
         get: |k| k.horizon.to_string(),
         set: |k, v| {
             k.horizon = v.parse().ok()?;
@@ -325,7 +350,10 @@ impl std::fmt::Display for KernelConfig {
     /// unordered, loss 1, replay 0, crashes 0, crash-mode stop, time async` (see
     /// [`SETTINGS`]).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, (s, v)) in self.settings().enumerate() {
+        let shown = self
+            .settings()
+            .filter(|(s, v)| s.display_omits != Some(v.as_str()));
+        for (i, (s, v)) in shown.enumerate() {
             let sep = if i == 0 { "" } else { ", " };
             write!(f, "{sep}{} {v}", s.flag())?;
         }
@@ -433,6 +461,7 @@ mod tests {
             replay: 2,
             crashes: 3,
             crash_mode: CrashMode::Recover,
+            partitions: 1,
             copies: 3,
             time: TimeMode::Clocked,
             delta: 5,
@@ -505,6 +534,12 @@ mod tests {
         }
         assert_eq!(
             line,
+            "network ordered, loss 1, replay 2, crashes 3, crash-mode recover, partitions 1, copies 3, time clocked, delta 5, horizon 7"
+        );
+        // No partition budget: the line reads as it did before the setting existed.
+        let whole = KernelConfig { partitions: 0, ..k };
+        assert_eq!(
+            whole.to_string(),
             "network ordered, loss 1, replay 2, crashes 3, crash-mode recover, copies 3, time clocked, delta 5, horizon 7"
         );
         assert_eq!(

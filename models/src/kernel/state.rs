@@ -51,6 +51,12 @@ pub struct WorldState<N, M, T> {
     pub replay_left: u8,
     /// How many more crashes may happen (starts at the configured `crashes`).
     pub crashes_left: u8,
+    /// The network partition in force: bit i set for the nodes on the side that does not hold
+    /// node 0 (so each cut has one spelling); 0 when the network is whole. No message crosses
+    /// the cut while it holds.
+    pub cut: u32,
+    /// How many more partitions may happen (starts at the configured `partitions`).
+    pub partitions_left: u8,
     /// The irreversible events the protocol recorded ([`Effects::record`]), one entry per
     /// occurrence, sorted: a multiset, because the properties count events and never order
     /// them, and an ordered log would make every interleaving of two independent events a
@@ -70,10 +76,27 @@ impl<N, M, T> WorldState<N, M, T> {
     pub fn is_down(&self, id: NodeId) -> bool {
         self.down & (1 << id) != 0
     }
+
+    /// Whether the partition in force separates nodes `a` and `b`.
+    pub fn severed(&self, a: NodeId, b: NodeId) -> bool {
+        self.cut != 0 && ((self.cut >> a) ^ (self.cut >> b)) & 1 != 0
+    }
+}
+
+/// The one spelling of the cut whose one side is `side` among `n` nodes: the side without
+/// node 0 ([`WorldState::cut`]).
+pub(crate) fn normal_cut(side: u32, n: usize) -> u32 {
+    let all = if n >= 32 { u32::MAX } else { (1u32 << n) - 1 };
+    let side = side & all;
+    if side & 1 != 0 {
+        all & !side
+    } else {
+        side
+    }
 }
 
 /// A kernel action, enumerated in this order: deliveries, timer firings, local choices, tick,
-/// recoveries, then the faults (loss, replay, crash).
+/// recoveries, the healing of a partition, then the faults (loss, replay, crash, partition).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum KernelAction<M, T, C> {
     /// Removes the in-flight message from the network and hands it to its receiver.
@@ -110,6 +133,13 @@ pub enum KernelAction<M, T, C> {
     /// The node crashes: its timers are disarmed and its state reduced to what it persisted
     /// (spends one unit of the crash budget).
     Crash(NodeId),
+    /// The partition in force heals: every channel carries messages again.
+    Heal,
+    /// The network splits: every channel between the nodes whose bits are set and the others
+    /// is cut until a `Heal` (spends one unit of the partition budget). Messages in flight
+    /// across the cut are lost, as is every message sent across it until it heals. The set is
+    /// spelled as [`WorldState::cut`] is.
+    Partition(u32),
 }
 
 /// The state type of a kernel model.

@@ -4,7 +4,7 @@
 //!
 //! A protocol declares groups of interchangeable nodes; a renaming `π` permutes the ids within
 //! each group and fixes every other id, and `π(s)` renames every id the state holds (node
-//! positions, senders, receivers, timers' owners, crashed bits, and through the protocol's
+//! positions, senders, receivers, timers' owners, crashed bits, a partition's sides, and through the protocol's
 //! `rename_*` functions the ids inside node states, messages and events). The orbit of `s` is
 //! the set of its images; the representative must be a function of the orbit that lies in it.
 //! The reference definition ([`least_image`]) is the least image by `Ord` over all `∏ |group|!`
@@ -19,8 +19,8 @@
 //!    the second, every member of another group that group's first id, ungrouped ids stay).
 //!    Its first part is a sum of hashes of `i`'s own state, of the messages it sends and
 //!    receives (and their place in their channel with ordered delivery), of the messages ever
-//!    sent from or to it (replay), of its armed timers, whether it is down and of every
-//!    recorded event, each renamed by `c_i`. Since `c_{π(i)} ∘ π = c_i`, every term, hence the
+//!    sent from or to it (replay), of its armed timers, whether it is down, which nodes share
+//!    its side of a partition in force, and of every recorded event, each renamed by `c_i`. Since `c_{π(i)} ∘ π = c_i`, every term, hence the
 //!    sum, is invariant. Its second part, a hash of every ungrouped node's state renamed by
 //!    `c_i` (in position order: how the others see `i`), is computed only for members whose
 //!    first part ties with another's; whether a member ties is itself invariant, so the pair
@@ -64,7 +64,7 @@ use xshard_properties::NodeId;
 
 use super::config::Delivery;
 use super::protocol::Protocol;
-use super::state::{node_id, Armed, Envelope, State};
+use super::state::{node_id, normal_cut, Armed, Envelope, State};
 
 /// The kernel's node limit (ids are bits of `WorldState::down`).
 const MAX_NODES: usize = 32;
@@ -182,6 +182,20 @@ fn rename_in_place<P: Protocol>(p: &P, delivery: Delivery, map: &[NodeId], s: &m
         bits &= bits - 1;
     }
     s.down = down;
+    s.cut = rename_cut(s.cut, s.nodes.len(), r);
+}
+
+/// The cut `cut` of `n` nodes renamed by `r`, in its one spelling.
+fn rename_cut(cut: u32, n: usize, r: impl Fn(NodeId) -> NodeId) -> u32 {
+    if cut == 0 {
+        return 0;
+    }
+    let (mut side, mut bits) = (0u32, cut);
+    while bits != 0 {
+        side |= 1 << r(node_id(bits.trailing_zeros() as usize));
+        bits &= bits - 1;
+    }
+    normal_cut(side, n)
 }
 
 /// The image of `s` under the renaming `map`.
@@ -332,6 +346,13 @@ impl Symmetry {
             p.rename_node(&s.nodes[usize::from(i)], &c).hash(&mut h);
             h.word(u64::from(s.is_down(i)));
             let mut acc = h.end();
+            if s.cut != 0 {
+                // Who is on i's side of the partition, seen from i.
+                for k in 0..n {
+                    let same = !s.severed(i, node_id(k));
+                    acc = acc.wrapping_add(hash(CUT, &(c(node_id(k)), same)));
+                }
+            }
             for e in &s.history {
                 acc = acc.wrapping_add(hash(EVENT, &p.rename_event(e, &c)));
             }
@@ -548,7 +569,7 @@ fn fixes<P: Protocol>(p: &P, delivery: Delivery, a: NodeId, b: NodeId, s: &State
             id
         }
     };
-    if s.is_down(a) != s.is_down(b) {
+    if s.is_down(a) != s.is_down(b) || rename_cut(s.cut, s.nodes.len(), r) != s.cut {
         return false;
     }
     // The two nodes first: the likeliest to differ.
@@ -674,6 +695,7 @@ const IN: u64 = 0x9b05_688c_2b3e_6c1f;
 const TIMER: u64 = 0x1f83_d9ab_fb41_bd6b;
 const SENT_OUT: u64 = 0x5be0_cd19_137e_2179;
 const SENT_IN: u64 = 0xcbbb_9d5d_c105_9ed8;
+const CUT: u64 = 0x6295_93c2_a5d2_e3b7;
 
 /// A deterministic hash of `v` in the role `tag`.
 fn hash<T: Hash + ?Sized>(tag: u64, v: &T) -> u64 {

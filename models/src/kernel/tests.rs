@@ -19,18 +19,22 @@ fn config() -> impl Strategy<Value = KernelConfig> {
         prop_oneof![Just(TimeMode::Async), Just(TimeMode::Clocked)],
         1u32..4,
         1u32..8,
+        0u8..2,
     )
         .prop_map(
-            |(delivery, loss, replay, crashes, crash_mode, time, delta, horizon)| KernelConfig {
-                delivery,
-                loss,
-                replay,
-                crashes,
-                crash_mode,
-                time,
-                delta,
-                horizon,
-                ..KernelConfig::default()
+            |(delivery, loss, replay, crashes, crash_mode, time, delta, horizon, partitions)| {
+                KernelConfig {
+                    delivery,
+                    loss,
+                    replay,
+                    crashes,
+                    crash_mode,
+                    time,
+                    delta,
+                    horizon,
+                    partitions,
+                    ..KernelConfig::default()
+                }
             },
         )
 }
@@ -114,14 +118,25 @@ proptest! {
             prop_assert!(after.loss_left <= before.loss_left);
             prop_assert!(after.replay_left <= before.replay_left);
             prop_assert!(after.crashes_left <= before.crashes_left);
+            prop_assert!(after.partitions_left <= before.partitions_left);
             let spent = u32::from(before.loss_left - after.loss_left)
                 + u32::from(before.replay_left - after.replay_left)
-                + u32::from(before.crashes_left - after.crashes_left);
+                + u32::from(before.crashes_left - after.crashes_left)
+                + u32::from(before.partitions_left - after.partitions_left);
             let is_fault = matches!(
                 action,
-                Some(KernelAction::Drop(_) | KernelAction::Replay { .. } | KernelAction::Crash(_))
+                Some(
+                    KernelAction::Drop(_)
+                        | KernelAction::Replay { .. }
+                        | KernelAction::Crash(_)
+                        | KernelAction::Partition(_)
+                )
             );
             prop_assert_eq!(spent, u32::from(is_fault));
+            // While a cut holds nothing crosses it.
+            for e in &after.net {
+                prop_assert!(!after.severed(e.src, e.dst), "{e:?} crosses the cut {}", after.cut);
+            }
         }
         let last = &trail.last().expect("a walk has a last state").0;
         prop_assert!(last.loss_left <= cfg.loss && last.replay_left <= cfg.replay);
@@ -225,6 +240,72 @@ fn faults_are_enumerated_only_within_budget() {
         a,
         KernelAction::Deliver(_) | KernelAction::Timeout { .. } | KernelAction::Choose { .. }
     )));
+}
+
+#[test]
+fn a_partition_loses_what_crosses_it_holds_until_it_heals_and_is_not_rest() {
+    let cfg = KernelConfig {
+        partitions: 1,
+        ..KernelConfig::default()
+    };
+    // Two shards (0, 1) and the coordinator (2), whose Prepares are in flight.
+    let w = world(2, cfg, false);
+    let s = w.init_states().remove(0);
+    let mut actions = Vec::new();
+    w.actions(&s, &mut actions);
+    let cuts: Vec<u32> = actions
+        .iter()
+        .filter_map(|a| match a {
+            KernelAction::Partition(side) => Some(*side),
+            _ => None,
+        })
+        .collect();
+    // Every split of three nodes into two non-empty sides, once: the side without node 0.
+    assert_eq!(cuts, [0b010, 0b100, 0b110]);
+    assert!(!actions.contains(&KernelAction::Heal));
+    // Cut shard-b (1) off: the Prepare to it is lost, the one to shard-a stays.
+    let cut = w
+        .next_state(&s, KernelAction::Partition(0b010))
+        .expect("enabled");
+    assert_eq!((cut.cut, cut.partitions_left), (0b010, 0));
+    assert_eq!(cut.net.len(), 1);
+    assert_eq!((cut.net[0].src, cut.net[0].dst), (2, 0));
+    assert!(cut.severed(0, 1) && cut.severed(1, 2) && !cut.severed(0, 2));
+    // One partition at a time, and it is not rest: it may heal.
+    actions.clear();
+    w.actions(&cut, &mut actions);
+    assert!(!actions
+        .iter()
+        .any(|a| matches!(a, KernelAction::Partition(_))));
+    assert!(actions.contains(&KernelAction::Heal));
+    let mut idle = cut.clone();
+    idle.net.clear();
+    idle.timers.clear();
+    assert!(!w.quiescent(&idle));
+    assert_eq!(
+        w.unrest(&idle).as_deref(),
+        Some("the network is partitioned (shard-a, coordinator | shard-b) and may heal")
+    );
+    assert!(!w.progress_step(&KernelAction::Partition(0b010)));
+    assert!(w.progress_step(&KernelAction::Heal));
+    // A message sent across the cut is lost at once; after the heal the channel works.
+    let mut out = Effects::new(0);
+    let mut sent = cut.clone();
+    out.send(1, crate::protocols::two_phase_commit::Msg::Prepare);
+    w.apply_effects_for_test(&mut sent, 2, &mut out);
+    assert_eq!(sent.net, cut.net);
+    assert_eq!(out.cut.len(), 1);
+    let healed = w.next_state(&cut, KernelAction::Heal).expect("enabled");
+    assert_eq!(healed.cut, 0);
+    let mut out = Effects::new(0);
+    let mut sent = healed.clone();
+    out.send(1, crate::protocols::two_phase_commit::Msg::Prepare);
+    w.apply_effects_for_test(&mut sent, 2, &mut out);
+    assert_eq!(sent.net.len(), 2);
+    // The cut is renamed with the nodes and kept in its one spelling: swapping the shards
+    // turns "shard-b alone" into "shard-a alone", the side without node 0 being {1, 2}.
+    let swapped = rename(&w.protocol, Delivery::Unordered, &[1, 0, 2], &cut);
+    assert_eq!(swapped.cut, 0b110);
 }
 
 /// A test-local protocol for the kernel's history: two interchangeable shards, each of which
@@ -585,6 +666,8 @@ fn sorted_canonical_form_matches_brute_force_orbits() {
         (3, false, k(|c| c.loss = 2), 37994),
         (3, false, k(|c| c.replay = 1), 39418),
         (3, false, k(|c| c.crashes = 1), 13256),
+        // A partition: the cut is renamed with the shards.
+        (3, false, k(|c| c.partitions = 1), 26343),
         (
             3,
             false,

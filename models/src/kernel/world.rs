@@ -70,6 +70,7 @@ impl<P: Protocol> World<P> {
         pack::Layout {
             clocked: self.config.clocked(),
             pair: self.names.len() <= 16,
+            partitioned: self.config.partitions > 0,
         }
     }
 
@@ -107,6 +108,11 @@ impl<P: Protocol> World<P> {
                 .count();
             if how == SendMode::Resend && copies > 0 {
                 // A retransmission while a copy is on its way: that copy stands for it.
+                continue;
+            }
+            if state.severed(id, dst) {
+                // Sent into a partition: lost (the partition's, not the loss budget's).
+                out.cut.push((dst, msg));
                 continue;
             }
             if copies >= usize::from(self.config.copies) {
@@ -184,6 +190,17 @@ impl<P: Protocol> World<P> {
         }
     }
 
+    /// [`World::apply_effects`] for the kernel's tests.
+    #[cfg(test)]
+    pub(crate) fn apply_effects_for_test(
+        &self,
+        state: &mut State<P>,
+        id: NodeId,
+        out: &mut Effects<P>,
+    ) {
+        self.apply_effects(state, id, out, None);
+    }
+
     /// Whether any message of a live node is due, or any timer is due, so time cannot pass.
     fn urgent(&self, state: &State<P>) -> bool {
         state
@@ -196,7 +213,7 @@ impl<P: Protocol> World<P> {
     /// Whether envelope `i` is at the head of its channel (ordered delivery).
     fn deliverable(&self, state: &State<P>, i: usize) -> bool {
         let e = &state.net[i];
-        if state.is_down(e.dst) {
+        if state.is_down(e.dst) || state.severed(e.src, e.dst) {
             return false;
         }
         match self.config.delivery {
@@ -208,8 +225,8 @@ impl<P: Protocol> World<P> {
     }
 
     /// Whether no protocol step can happen any more: no deliverable message, no armed timer,
-    /// no local choice, and (crash-recover) no crashed node that could recover. Faults and
-    /// ticks do not count as steps.
+    /// no local choice, no partition that could heal, and (crash-recover) no crashed node that
+    /// could recover. Faults and ticks do not count as steps.
     pub fn quiescent(&self, state: &State<P>) -> bool {
         if !state.timers.is_empty() {
             return false;
@@ -218,6 +235,9 @@ impl<P: Protocol> World<P> {
             return false;
         }
         if self.config.crash_mode == CrashMode::Recover && state.down != 0 {
+            return false;
+        }
+        if state.cut != 0 {
             return false;
         }
         let mut choices = Vec::new();
@@ -260,6 +280,12 @@ impl<P: Protocol> World<P> {
             if let Some(i) = (0..state.nodes.len()).find(|&i| state.is_down(node_id(i))) {
                 return Some(format!("{} is down and may recover", self.name(node_id(i))));
             }
+        }
+        if state.cut != 0 {
+            return Some(format!(
+                "the network is partitioned ({}) and may heal",
+                self.cut_text(state.cut)
+            ));
         }
         let mut choices = Vec::new();
         for (i, node) in state.nodes.iter().enumerate() {
@@ -437,8 +463,37 @@ impl<P: Protocol> World<P> {
                 let idx = usize::from(node);
                 s.nodes[idx] = self.protocol.persisted(node, &s.nodes[idx]);
             }
+            KernelAction::Heal => {
+                if s.cut == 0 {
+                    return false;
+                }
+                s.cut = 0;
+            }
+            KernelAction::Partition(side) => {
+                if s.cut != 0 || s.partitions_left == 0 || side == 0 {
+                    return false;
+                }
+                s.partitions_left -= 1;
+                s.cut = side;
+                // What is in flight across the cut is lost with it.
+                retain(&mut s.net, ids.map(|i| &mut i.net), |e| {
+                    ((side >> e.src) ^ (side >> e.dst)) & 1 == 0
+                });
+            }
         }
         true
+    }
+
+    /// The two sides of a cut, by node name: `shard-a, coordinator | shard-b`.
+    pub fn cut_text(&self, cut: u32) -> String {
+        let side = |far: bool| {
+            (0..self.node_count())
+                .filter(|&i| (cut >> i) & 1 == u32::from(far))
+                .map(|i| self.name(node_id(i)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!("{} | {}", side(false), side(true))
     }
 
     /// The observation of `state`.
@@ -475,6 +530,8 @@ impl<P: Protocol> Model for World<P> {
             loss_left: self.config.loss,
             replay_left: self.config.replay,
             crashes_left: self.config.crashes,
+            cut: 0,
+            partitions_left: self.config.partitions,
             history: Vec::new(),
             capped: false,
         };
@@ -530,6 +587,9 @@ impl<P: Protocol> Model for World<P> {
                 }
             }
         }
+        if state.cut != 0 {
+            actions.push(KernelAction::Heal);
+        }
         if state.loss_left > 0 {
             for e in &state.net {
                 actions.push(KernelAction::Drop(e.clone()));
@@ -537,7 +597,7 @@ impl<P: Protocol> Model for World<P> {
         }
         if state.replay_left > 0 {
             for (src, dst, msg) in &state.sent {
-                if !state.is_down(*dst) {
+                if !state.is_down(*dst) && !state.severed(*src, *dst) {
                     actions.push(KernelAction::Replay {
                         src: *src,
                         dst: *dst,
@@ -552,6 +612,13 @@ impl<P: Protocol> Model for World<P> {
                 if !state.is_down(id) && self.protocol.can_crash(id) {
                     actions.push(KernelAction::Crash(id));
                 }
+            }
+        }
+        if state.partitions_left > 0 && state.cut == 0 && state.nodes.len() >= 2 {
+            // Every split into two non-empty sides, each once: the side without node 0.
+            let n = state.nodes.len();
+            for side in 1..(1u32 << (n - 1)) {
+                actions.push(KernelAction::Partition(side << 1));
             }
         }
     }
@@ -610,6 +677,8 @@ impl<P: Protocol> Checkable for World<P> {
             loss_left: 0,
             replay_left: 0,
             crashes_left: 0,
+            cut: 0,
+            partitions_left: 0,
             history: Vec::new(),
             capped: false,
         }
@@ -658,12 +727,15 @@ impl<P: Protocol> Checkable for World<P> {
     }
 
     /// Faults are not progress: a system that finishes only if more messages are lost,
-    /// replayed or nodes crash does not finish. Ticks, deliveries, timers, choices and
-    /// recoveries count.
+    /// replayed, nodes crash or the network splits does not finish. Ticks, deliveries,
+    /// timers, choices, recoveries and the healing of a partition count.
     fn progress_step(&self, action: &Self::Action) -> bool {
         !matches!(
             action,
-            KernelAction::Drop(_) | KernelAction::Replay { .. } | KernelAction::Crash(_)
+            KernelAction::Drop(_)
+                | KernelAction::Replay { .. }
+                | KernelAction::Crash(_)
+                | KernelAction::Partition(_)
         )
     }
 
@@ -739,6 +811,10 @@ impl<P: Protocol> Checkable for World<P> {
             KernelAction::Tick => (None, EventKind::Tick, format!("now = {}", after.now), None),
             KernelAction::Crash(node) => (Some(*node), EventKind::Crash, String::new(), None),
             KernelAction::Recover(node) => (Some(*node), EventKind::Recover, String::new(), None),
+            KernelAction::Partition(side) => {
+                (None, EventKind::Partition, self.cut_text(*side), None)
+            }
+            KernelAction::Heal => (None, EventKind::Heal, self.cut_text(before.cut), None),
         };
         // New in-flight envelopes are the messages this step sent (a multiset difference).
         let mut sent = Vec::new();
@@ -748,6 +824,28 @@ impl<P: Protocol> Checkable for World<P> {
                 old.remove(pos);
             } else {
                 sent.push(msg_info(e.src, e.dst, &e.msg));
+            }
+        }
+        // Lost to a partition: what was in flight across a new cut, and what a handler sent
+        // across the cut in force (found by running the step again, which reports them).
+        let mut lost = Vec::new();
+        if let KernelAction::Partition(_) = action {
+            lost.extend(old.iter().map(|e| msg_info(e.src, e.dst, &e.msg)));
+        } else if before.cut != 0 {
+            let mut again = before.clone();
+            let mut out = Effects::new(before.now);
+            if self.step(&mut again, action.clone(), &mut out, None) {
+                let src = match action {
+                    KernelAction::Deliver(e) => Some(e.dst),
+                    KernelAction::Replay { dst, .. } => Some(*dst),
+                    KernelAction::Timeout { node, .. }
+                    | KernelAction::Choose { node, .. }
+                    | KernelAction::Recover(node) => Some(*node),
+                    _ => None,
+                };
+                if let Some(src) = src {
+                    lost.extend(out.cut.iter().map(|(dst, m)| msg_info(src, *dst, m)));
+                }
             }
         }
         let mut changes = Vec::new();
@@ -764,6 +862,7 @@ impl<P: Protocol> Checkable for World<P> {
             detail,
             message,
             sent,
+            lost,
             changes,
             decisions,
             now: self.config.clocked().then_some(after.now),

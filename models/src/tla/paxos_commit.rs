@@ -837,6 +837,7 @@ impl Checkable for PaxosCommit {
             detail,
             message,
             sent,
+            lost: Vec::new(),
             changes,
             decisions,
             now: None,

@@ -212,6 +212,7 @@ impl Checkable for TCommit {
             detail: format!("{detail}({node})"),
             message: None,
             sent: Vec::new(),
+            lost: Vec::new(),
             changes: vec![Change {
                 node: node.clone(),
                 field: "rmState".into(),

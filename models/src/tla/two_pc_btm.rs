@@ -670,6 +670,7 @@ impl Checkable for TwoPcBtm {
             detail,
             message: None,
             sent: Vec::new(),
+            lost: Vec::new(),
             changes,
             decisions,
             now: None,

@@ -421,6 +421,7 @@ impl Checkable for TwoPhase {
             detail,
             message,
             sent,
+            lost: Vec::new(),
             changes,
             decisions,
             now: None,

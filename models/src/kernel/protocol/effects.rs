@@ -22,6 +22,9 @@ pub struct Effects<P: Protocol> {
     pub(crate) arm: Vec<(P::Timer, u32)>,
     pub(crate) cancel: Vec<P::Timer>,
     pub(crate) events: Vec<Event>,
+    /// What the kernel lost of `sends` to the partition in force (receiver, message), for
+    /// the chart; filled by the kernel, never by the handler.
+    pub(crate) cut: Vec<(NodeId, P::Msg)>,
 }
 
 impl<P: Protocol> Effects<P> {
@@ -34,6 +37,7 @@ impl<P: Protocol> Effects<P> {
             arm: Vec::new(),
             cancel: Vec::new(),
             events: Vec::new(),
+            cut: Vec::new(),
         }
     }
 
@@ -44,6 +48,7 @@ impl<P: Protocol> Effects<P> {
         self.arm.clear();
         self.cancel.clear();
         self.events.clear();
+        self.cut.clear();
     }
 
     /// The current tick (always 0 in async time).
