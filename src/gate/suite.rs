@@ -754,7 +754,7 @@ allow_inconclusive = true
         );
         assert_eq!(
             err("[[check]]\nmodel = \"two-phase-commit\"\nexpect = \"holds\"\n[check.kernel]\nloss = 1\ncolour = 2\n"),
-            "s.toml:6: unknown field `colour`, expected one of `network`, `loss`, `replay`, `crashes`, `crash_mode`, `copies`, `time`, `delta`, `horizon`"
+            "s.toml:6: unknown field `colour`, expected one of `network`, `loss`, `replay`, `crashes`, `crash_mode`, `partitions`, `copies`, `time`, `delta`, `horizon`"
         );
         for (value, message) in [
             ("loss = \"x\"", "invalid type: string \"x\", expected u8"),
