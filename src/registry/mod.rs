@@ -99,6 +99,7 @@ impl Registry {
             .with::<protocols::two_phase_commit::Entry>()
             .with::<protocols::backup_tm::Entry>()
             .with::<protocols::three_phase_commit::Entry>()
+            .with::<protocols::paxos_commit::Entry>()
             .with::<protocols::locking::Entry>()
             .with::<protocols::train_hotel::Entry>()
             .with::<protocols::yanking::Entry>()
