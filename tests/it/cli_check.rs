@@ -281,6 +281,7 @@ fn list_shows_every_model() {
         "two-phase-commit",
         "backup-tm",
         "three-phase-commit",
+        "paxos-commit",
     ] {
         assert!(
             names.iter().any(|n| n == expected),

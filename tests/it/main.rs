@@ -13,6 +13,7 @@ mod layout;
 mod manifest;
 #[cfg(feature = "mutants")]
 mod mutants;
+mod paxos_commit;
 mod progress;
 mod protocols_a;
 mod protocols_b;

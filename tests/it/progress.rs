@@ -225,6 +225,7 @@ fn the_correct_defaults_hold_progress() {
         ("two-phase-commit", 115_108),
         ("backup-tm", 11_502),
         ("three-phase-commit", 13_261),
+        ("paxos-commit", 466_635),
         ("locking", 335_353),
         ("train-hotel", 940),
         ("receipts", 323),
