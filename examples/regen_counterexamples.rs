@@ -43,6 +43,12 @@ fn extra() -> Vec<(&'static str, Request, Vec<&'static str>)> {
             ),
             vec!["atomicity"],
         ),
+        (
+            // Paxos Commit with one acceptor is 2PC: the leader's crash blocks.
+            "paxos-commit",
+            Request::new().param("f", 0),
+            vec!["deadlock_freedom", "progress"],
+        ),
     ]
 }
 

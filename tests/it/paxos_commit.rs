@@ -313,7 +313,8 @@ fn the_variants_violate_what_the_registry_says() {
     // With durable acceptors the same crash is harmless.
     expect(
         &["--variant", "forget-on-recover", "--crash-mode", "stop"],
-        466_635,
+        // Fewer states than the default's: a crashed acceptor's memory is wiped at once.
+        442_572,
         holds(11, 4),
     );
 }
