@@ -24,7 +24,8 @@ use xshard_models::{Checkable, Cut};
 use xshard_properties::Kind;
 
 use super::control::Control;
-use super::expand::{Expander, Sym};
+use super::expand::{Expander, Succ, Sym};
+use super::graph::{EdgeLog, Recorder, MARK_UNKNOWN};
 use super::level::{reserve_gently, states, Cursor, Level, Spill, Tree, CHUNK};
 use super::table::{FpTable, Insert};
 use super::{hit, report, Bound, Counts, Report, Settings, Strategy};
@@ -57,8 +58,39 @@ struct Ctx<'a, M: Checkable> {
     level_budget: Option<usize>,
 }
 
-pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> io::Result<Report> {
+/// A successor's flags in a batch: a progress step, cut by the copy cap.
+const PROGRESS: u8 = 1;
+const CAPPED: u8 = 2;
+
+#[inline]
+fn flags(n: &Succ) -> u8 {
+    u8::from(n.progress) * PROGRESS | u8::from(n.capped) * CAPPED
+}
+
+/// Whether a successor with these flags is an edge of the recorded graph: a progress step to a
+/// state that is faithful (a capped one is never expanded; its predecessor is unknown).
+#[inline]
+fn is_edge(flags: u8) -> bool {
+    flags == PROGRESS
+}
+
+/// In a parallel level, the aux word of a state new in this level until the level is merged:
+/// its index among its partition's new states.
+const PROVISIONAL: u64 = 1 << 62;
+
+/// Explores `model` breadth first. When it declares `progress` properties, the search also
+/// records the state graph they are judged on ([`Recorder`], whose edge log spills beyond
+/// `spill_at` edges) and hands it back.
+pub(super) fn run<M: Checkable>(
+    model: &M,
+    opts: &Settings,
+    ctl: &Control,
+    spill_at: usize,
+) -> io::Result<(Report, Option<Recorder>)> {
     let threads = opts.threads.max(1);
+    let mut rec = Recorder::new(model, spill_at);
+    // With a recorder, each slot's aux word is its state's id.
+    let aux = rec.is_some().then_some(u64::MAX);
     let share = |n: u64| ctl.max_memory().map(|m| (m / n) as usize);
     let cx = Ctx {
         model,
@@ -71,11 +103,11 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> io
     };
     let nprops = cx.kinds.len();
     // One table, or one partition per worker (see `level_par`).
-    let mut table = FpTable::new(None);
+    let mut table = FpTable::new(aux);
     let mut parts: Vec<Partition> = if threads > 1 {
         (0..threads)
             .map(|_| Partition {
-                table: FpTable::new(None),
+                table: FpTable::new(aux),
                 len: 0,
             })
             .collect()
@@ -101,18 +133,25 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> io
         generated += 1;
         packed.clear();
         let fp = x.pack_into(model, cx.sym, &init, &mut packed);
-        let inserted = if parts.is_empty() {
-            table.insert::<false>(fp)
+        let (inserted, t) = if parts.is_empty() {
+            (table.insert::<false>(fp), &table)
         } else {
             let n = parts.len();
             let p = &mut parts[part_of(fp, n)];
             p.len += 1;
-            p.table.insert::<false>(fp)
+            (p.table.insert::<false>(fp), &p.table)
         };
-        if let Insert::New(_) = inserted {
+        if let Insert::New(slot) = inserted {
             if cx.max_states.is_some_and(|m| distinct >= m) {
                 ctl.stop(Bound::MaxStates);
                 break;
+            }
+            if let Some(r) = rec.as_mut() {
+                let Some(id) = r.add(None, i as u32) else {
+                    ctl.stop(Bound::MaxStates);
+                    break;
+                };
+                t.aux(slot).store(u64::from(id), Relaxed);
             }
             distinct += 1;
             frontier.push(&packed, &cx.spill)?;
@@ -120,6 +159,9 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> io
         }
     }
     frontier.finish();
+    // The id of the frontier's first state, and how many it holds.
+    let mut base = 0u32;
+    let mut frontier_len = level0.len();
     tree.push(level0, &cx.spill)?;
 
     let mut depth = 0u64;
@@ -135,7 +177,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> io
                 &cx,
                 &mut table,
                 &mut frontier,
-                last,
+                (last, base, &mut rec),
                 &mut distinct,
                 (&mut x, &mut actions),
                 (&mut next, &mut entries),
@@ -145,7 +187,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> io
                 &cx,
                 &mut parts,
                 &frontier,
-                last,
+                (last, base, &mut rec),
                 &mut distinct,
                 (&mut next, &mut entries),
             )?
@@ -165,6 +207,8 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> io
         }
         // The frontier's memory (and file) goes before the next level is expanded.
         frontier = next;
+        base += frontier_len as u32;
+        frontier_len = entries.len();
         tree.push(entries, &cx.spill)?;
     }
     drop(frontier);
@@ -179,7 +223,7 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> io
             None => None,
         });
     }
-    Ok(report(
+    let report = report(
         &cx.kinds,
         paths,
         ctl.reason(),
@@ -191,7 +235,8 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> io
             engine: "xshard",
             strategy: Strategy::Bfs,
         },
-    ))
+    );
+    Ok((report, rec))
 }
 
 /// The outcome of one level (its states and tree entries go to the caller's buffers).
@@ -221,11 +266,32 @@ fn note<M: Checkable>(
     cut
 }
 
+/// Records, for the state `id` at the depth bound, its successors' edges to known states (a
+/// successor not otherwise reached is cut: the state's future is unknown).
+fn record_probes(
+    r: &mut Recorder,
+    table: &FpTable,
+    id: u32,
+    succ: impl Iterator<Item = (u64, u8)>,
+) -> io::Result<()> {
+    for (fp, f) in succ {
+        if f & CAPPED != 0 {
+            continue;
+        }
+        match table.find(fp) {
+            Some(slot) if is_edge(f) => r.edge(id, table.aux(slot).load(Relaxed) as u32)?,
+            Some(_) => {}
+            None => r.depth_cut(id),
+        }
+    }
+    Ok(())
+}
+
 fn level_seq<M: Checkable>(
     cx: &Ctx<'_, M>,
     table: &mut FpTable,
     frontier: &mut Level,
-    last: bool,
+    (last, base, rec): (bool, u32, &mut Option<Recorder>),
     distinct: &mut u64,
     (x, actions): (&mut Expander<M>, &mut Vec<M::Action>),
     (next, entries): (&mut Level, &mut Vec<u64>),
@@ -236,8 +302,8 @@ fn level_seq<M: Checkable>(
         cut: false,
     };
     let mut conds = Vec::new();
-    // Successors of a group of states: fingerprint, parent position, action, bytes.
-    let mut batch: Vec<(u64, usize, u32, u32, u32)> = Vec::new();
+    // Successors of a group of states: fingerprint, parent position, action, bytes, flags.
+    let mut batch: Vec<(u64, usize, u32, u32, u32, u8)> = Vec::new();
     let mut batch_bytes: Vec<u8> = Vec::new();
     let mut grow_at = table.grow_at() as u64;
     let mut flushed = 0u64;
@@ -256,42 +322,74 @@ fn level_seq<M: Checkable>(
             for s in it.by_ref().take(GROUP) {
                 x.load(cx.model, s);
                 let c = note(cx, &x.state, i, &mut conds, &mut out.found);
+                let id = base + i as u32;
+                if let Some(r) = rec.as_mut() {
+                    r.judged(id, &conds, c);
+                }
                 if c != Some(Cut::CopyCap) {
-                    x.expand(cx.model, cx.sym, false, actions);
+                    x.expand(cx.model, cx.sym, rec.is_some(), actions);
                     out.generated += x.succ.len() as u64;
+                    if let Some(r) = rec.as_mut() {
+                        if x.succ.iter().any(|n| n.capped) {
+                            r.unknown(id);
+                        }
+                    }
                     if last {
                         out.cut |= x.succ.iter().any(|n| !table.contains(n.fp));
+                        if let Some(r) = rec.as_mut() {
+                            record_probes(r, table, id, x.succ.iter().map(|n| (n.fp, flags(n))))?;
+                        }
                     } else {
                         for (k, n) in x.succ.iter().enumerate() {
                             let start = batch_bytes.len() as u32;
                             batch_bytes.extend_from_slice(x.packed(k));
-                            batch.push((n.fp, i, n.action, start, batch_bytes.len() as u32));
+                            let end = batch_bytes.len() as u32;
+                            batch.push((n.fp, i, n.action, start, end, flags(n)));
                         }
                     }
                 }
                 i += 1;
             }
             table.touch_all(batch.iter().map(|e| e.0));
-            for &(fp, i, a, start, end) in &batch {
-                if let Insert::New(_) = table.insert::<false>(fp) {
-                    if cx.max_states.is_some_and(|m| *distinct >= m) {
-                        cx.ctl.stop(Bound::MaxStates);
-                        break 'chunks;
+            for &(fp, i, a, start, end, f) in &batch {
+                let src = base + i as u32;
+                match table.insert::<false>(fp) {
+                    Insert::Present(slot) => {
+                        if let Some(r) = rec.as_mut().filter(|_| is_edge(f)) {
+                            r.edge(src, table.aux(slot).load(Relaxed) as u32)?;
+                        }
+                        continue;
                     }
-                    *distinct += 1;
-                    next.push(&batch_bytes[start as usize..end as usize], &cx.spill)?;
-                    reserve_gently(entries, 1);
-                    entries.push(pack(i, a));
-                    if *distinct >= grow_at {
-                        if cx
-                            .ctl
-                            .would_exceed(table.bytes_after_growth() - table.bytes())
-                        {
+                    Insert::New(slot) => {
+                        if cx.max_states.is_some_and(|m| *distinct >= m) {
+                            cx.ctl.stop(Bound::MaxStates);
                             break 'chunks;
                         }
-                        table.grow();
-                        grow_at = table.grow_at() as u64;
+                        if let Some(r) = rec.as_mut() {
+                            let Some(id) = r.add(Some(src), a) else {
+                                cx.ctl.stop(Bound::MaxStates);
+                                break 'chunks;
+                            };
+                            table.aux(slot).store(u64::from(id), Relaxed);
+                            if is_edge(f) {
+                                r.edge(src, id)?;
+                            }
+                        }
                     }
+                }
+                *distinct += 1;
+                next.push(&batch_bytes[start as usize..end as usize], &cx.spill)?;
+                reserve_gently(entries, 1);
+                entries.push(pack(i, a));
+                if *distinct >= grow_at {
+                    if cx
+                        .ctl
+                        .would_exceed(table.bytes_after_growth() - table.bytes())
+                    {
+                        break 'chunks;
+                    }
+                    table.grow();
+                    grow_at = table.grow_at() as u64;
                 }
             }
             batch.clear();
@@ -311,11 +409,12 @@ const WINDOW: usize = 32;
 /// Successors routed to one partition from one chunk, in `(position, action)` order.
 #[derive(Default)]
 struct Batch {
-    /// Fingerprint, tree entry (`pack`) and the packed state's range in `bytes`.
-    items: Vec<(u64, u64, u32, u32)>,
+    /// Fingerprint, tree entry (`pack`), the packed state's range in `bytes`, and its flags.
+    items: Vec<(u64, u64, u32, u32, u8)>,
     bytes: Vec<u8>,
-    /// At the depth bound: fingerprints to look up only.
-    probes: Vec<u64>,
+    /// At the depth bound: fingerprints to look up only (with the parent's id and the flags,
+    /// for the recorded graph).
+    probes: Vec<(u64, u32, u8)>,
 }
 
 /// One partition's queue of batches, indexed by chunk number modulo [`WINDOW`].
@@ -351,6 +450,10 @@ struct Shared<'a> {
     last: bool,
     /// With `max_states`: distinct states accepted so far.
     accepted: AtomicU64,
+    /// The id of the level's first state.
+    base: u32,
+    /// When the graph is recorded: the progress properties' indices.
+    props: Option<Vec<usize>>,
 }
 
 /// One worker's part of a level: it owns one partition of the visited set.
@@ -366,6 +469,16 @@ struct Part<'t> {
     /// Emptied batch buffers, for reuse.
     spare: Vec<Batch>,
     error: Option<io::Error>,
+    /// What the recorded graph gains from this level, kept until the level is merged and
+    /// its new states have ids: progress edges to states of earlier levels (final ids) and to
+    /// states new in this level (their index among this partition's new states), the
+    /// fingerprints of those new states, the marks of judged states
+    /// ([`Recorder::mark_of`]) and the states the depth bound cut.
+    edges: EdgeLog,
+    fresh_edges: Vec<(u32, u32)>,
+    fresh: Vec<u64>,
+    marks: Vec<(u32, u64)>,
+    depth_cuts: Vec<u32>,
 }
 
 /// A parallel level: an ordered pipeline over partitions of the visited set.
@@ -381,7 +494,7 @@ fn level_par<M: Checkable>(
     cx: &Ctx<'_, M>,
     tables: &mut [Partition],
     frontier: &Level,
-    last: bool,
+    (last, base, rec): (bool, u32, &mut Option<Recorder>),
     distinct: &mut u64,
     (next, entries): (&mut Level, &mut Vec<u64>),
 ) -> io::Result<LevelOut> {
@@ -399,6 +512,8 @@ fn level_par<M: Checkable>(
             .collect(),
         last,
         accepted: AtomicU64::new(*distinct),
+        base,
+        props: rec.as_ref().map(|r| r.props().to_vec()),
     };
     let part_budget = cx.level_budget.map(|b| b / parts);
     let mut outs: Vec<Part<'_>> = tables
@@ -412,6 +527,11 @@ fn level_par<M: Checkable>(
             cut: false,
             spare: Vec::new(),
             error: None,
+            edges: EdgeLog::new(super::graph::SPILL_EDGES / parts),
+            fresh_edges: Vec::new(),
+            fresh: Vec::new(),
+            marks: Vec::new(),
+            depth_cuts: Vec::new(),
         })
         .collect();
     {
@@ -456,7 +576,43 @@ fn level_par<M: Checkable>(
     for o in &mut outs {
         o.winners.finish();
     }
-    merge(cx, &outs, next, entries)?;
+    let ids = merge(cx, &outs, next, entries, base, rec)?;
+    if let Some(r) = rec.as_mut() {
+        let Some(ids) = ids else {
+            cx.ctl.stop(Bound::MaxStates);
+            return Ok(out);
+        };
+        for (o, ids) in outs.iter_mut().zip(&ids) {
+            let id = |local: u32| {
+                ids.get(local as usize)
+                    .copied()
+                    .ok_or_else(|| io::Error::other("a partition's new states and ids disagree"))
+            };
+            for &(v, m) in &o.marks {
+                r.apply_mark(v, m);
+            }
+            for &v in &o.depth_cuts {
+                r.depth_cut(v);
+            }
+            let mut failed = Ok(());
+            o.edges.for_each(|src, dst| {
+                if failed.is_ok() {
+                    failed = r.edge(src, dst);
+                }
+            })?;
+            failed?;
+            for &(src, local) in &o.fresh_edges {
+                r.edge(src, id(local)?)?;
+            }
+            let table = &o.table.table;
+            for (local, &fp) in o.fresh.iter().enumerate() {
+                let slot = table
+                    .find(fp)
+                    .ok_or_else(|| io::Error::other("a new state left its partition"))?;
+                table.aux(slot).store(u64::from(id(local as u32)?), Relaxed);
+            }
+        }
+    }
     Ok(out)
 }
 
@@ -499,34 +655,68 @@ fn pipeline_worker<M: Checkable>(
             fps.clear();
             fps.extend(batch.items.iter().map(|e| e.0));
             let batch_len = fps.len();
-            for &fp in &batch.probes {
-                if !table.contains(fp) {
-                    part.cut = true;
+            let recording = lv.props.is_some();
+            for &(fp, src, f) in &batch.probes {
+                match table.find(fp) {
+                    None => {
+                        part.cut = true;
+                        if recording && f & CAPPED == 0 {
+                            part.depth_cuts.push(src);
+                        }
+                    }
+                    Some(slot) if recording && is_edge(f) => {
+                        part.edges.push(src, table.aux(slot).load(Relaxed) as u32)?;
+                    }
+                    Some(_) => {}
                 }
             }
             // Overlap the cache misses of a few dozen lookups at a time: more would evict
             // each other's lines (and translations) before their insertion.
             let mut touched = 0;
-            for (k, &(fp, key, start, end)) in batch.items.iter().enumerate() {
+            for (k, &(fp, key, start, end, f)) in batch.items.iter().enumerate() {
                 if k == touched {
                     let upto = (k + TOUCH).min(batch_len);
                     table.touch_all(fps[k..upto].iter().copied());
                     touched = upto;
                 }
-                if let Insert::New(_) = table.insert::<false>(fp) {
-                    if let Some(m) = cx.max_states {
-                        if lv.accepted.fetch_add(1, Relaxed) >= m {
-                            cx.ctl.stop(Bound::MaxStates);
-                            continue;
+                let src = lv.base + (key >> 32) as u32;
+                match table.insert::<false>(fp) {
+                    Insert::Present(slot) => {
+                        if recording && is_edge(f) {
+                            let dst = table.aux(slot).load(Relaxed);
+                            if dst & PROVISIONAL != 0 {
+                                part.fresh_edges.push((src, dst as u32));
+                            } else {
+                                part.edges.push(src, dst as u32)?;
+                            }
+                        }
+                        continue;
+                    }
+                    Insert::New(slot) => {
+                        if recording {
+                            let local = part.fresh.len() as u32;
+                            part.fresh.push(fp);
+                            table
+                                .aux(slot)
+                                .store(PROVISIONAL | u64::from(local), Relaxed);
+                            if is_edge(f) {
+                                part.fresh_edges.push((src, local));
+                            }
                         }
                     }
-                    part.winners
-                        .push(&batch.bytes[start as usize..end as usize], &cx.spill)?;
-                    reserve_gently(&mut part.keys, 1);
-                    part.keys.push(key);
-                    unflushed_new += 1;
-                    part.table.len += 1;
                 }
+                if let Some(m) = cx.max_states {
+                    if lv.accepted.fetch_add(1, Relaxed) >= m {
+                        cx.ctl.stop(Bound::MaxStates);
+                        continue;
+                    }
+                }
+                part.winners
+                    .push(&batch.bytes[start as usize..end as usize], &cx.spill)?;
+                reserve_gently(&mut part.keys, 1);
+                part.keys.push(key);
+                unflushed_new += 1;
+                part.table.len += 1;
             }
             batch.items.clear();
             batch.bytes.clear();
@@ -574,15 +764,26 @@ fn pipeline_worker<M: Checkable>(
                 for (j, s) in states(chunk).enumerate() {
                     let i = k * CHUNK + j;
                     x.load(cx.model, s);
-                    if note(cx, &x.state, i, &mut conds, &mut part.found) == Some(Cut::CopyCap) {
+                    let id = lv.base + i as u32;
+                    let c = note(cx, &x.state, i, &mut conds, &mut part.found);
+                    if let Some(props) = &lv.props {
+                        let m = Recorder::mark_of(props, &conds, c);
+                        if m != 0 {
+                            part.marks.push((id, m));
+                        }
+                    }
+                    if c == Some(Cut::CopyCap) {
                         continue;
                     }
-                    x.expand(cx.model, cx.sym, false, &mut actions);
+                    x.expand(cx.model, cx.sym, lv.props.is_some(), &mut actions);
                     generated += x.succ.len() as u64;
+                    if x.succ.iter().any(|n| n.capped) {
+                        part.marks.push((id, MARK_UNKNOWN));
+                    }
                     for (n, succ) in x.succ.iter().enumerate() {
                         let b = &mut batches[part_of(succ.fp, parts)];
                         if lv.last {
-                            b.probes.push(succ.fp);
+                            b.probes.push((succ.fp, id, flags(succ)));
                         } else {
                             let start = b.bytes.len() as u32;
                             b.bytes.extend_from_slice(x.packed(n));
@@ -591,6 +792,7 @@ fn pipeline_worker<M: Checkable>(
                                 pack(i, succ.action),
                                 start,
                                 b.bytes.len() as u32,
+                                flags(succ),
                             ));
                         }
                     }
@@ -621,17 +823,28 @@ fn pipeline_worker<M: Checkable>(
 }
 
 /// Merges the partitions' new states, each sorted by key, into the next level and its tree
-/// entries.
+/// entries. With a recorder, gives each new state its id (in the merged order, which is the
+/// sequential search's) and returns them per partition, in the partition's order (`None`: ids
+/// are exhausted). `base` is the id of the expanded level's first state.
 fn merge<M: Checkable>(
     cx: &Ctx<'_, M>,
     outs: &[Part<'_>],
     next: &mut Level,
     entries: &mut Vec<u64>,
-) -> io::Result<()> {
+    base: u32,
+    rec: &mut Option<Recorder>,
+) -> io::Result<Option<Vec<Vec<u32>>>> {
     let total = outs.iter().map(|o| o.keys.len()).sum();
     entries.reserve(total);
     let mut cursors: Vec<Cursor<'_>> = outs.iter().map(|o| Cursor::new(&o.winners)).collect();
     let mut at = vec![0usize; outs.len()];
+    let mut ids: Vec<Vec<u32>> = match rec {
+        Some(_) => outs
+            .iter()
+            .map(|o| Vec::with_capacity(o.keys.len()))
+            .collect(),
+        None => Vec::new(),
+    };
     loop {
         // The partition with the smallest next key (few partitions: a scan).
         let mut best: Option<(u64, usize)> = None;
@@ -643,7 +856,7 @@ fn merge<M: Checkable>(
             }
         }
         let Some((key, p)) = best else {
-            return Ok(());
+            return Ok(rec.as_ref().map(|_| ids));
         };
         at[p] += 1;
         let Some(s) = cursors[p].next_state()? else {
@@ -651,6 +864,14 @@ fn merge<M: Checkable>(
         };
         next.push(s, &cx.spill)?;
         entries.push(key);
+        if let Some(r) = rec.as_mut() {
+            // The parent's id: the expanded level's first id plus its position there.
+            let parent = base + (key >> 32) as u32;
+            let Some(id) = r.add(Some(parent), key as u32) else {
+                return Ok(None);
+            };
+            ids[p].push(id);
+        }
     }
 }
 

@@ -4,8 +4,9 @@
 //! steps from it reaches a done state, which depends on the whole graph below it. Following
 //! the standard explicit-state algorithm for `EF` (Clarke, Grumberg, Peled, *Model Checking*,
 //! MIT Press 1999, §4.1: the states satisfying `E[true U φ]` are those reached backwards from
-//! the φ-states), the pass explores the model once more, sequentially and breadth first,
-//! keeping:
+//! the φ-states), the graph is explored breadth first, keeping (the breadth-first search
+//! records it as it goes, through a [`Recorder`]; the depth-first strategy, which has no BFS
+//! order, runs a sequential pass of its own, [`run`]):
 //!
 //! - dense state ids in BFS order: a fingerprint table whose aux word is the id;
 //! - the BFS tree (parent id, action index per id), for counterexample paths;
@@ -25,10 +26,10 @@
 //! [`StateGraph`] is kept apart from the progress verdict so that leads-to properties under
 //! fairness (DESIGN.md, roadmap) can reuse the same ids, tree, edge log and reverse CSR.
 //!
-//! Cost: one more sequential exploration (the same distinct and generated states as the main
-//! run), plus per state 16 bytes of table (fingerprint, id) at most 4/3 loaded, 8 bytes of tree
-//! and a few bits of flags, and per progress edge 8 bytes in the log (or on disk) and 4 in the
-//! CSR.
+//! Cost: per state 8 bytes of the visited set's aux word (the id) at most 4/3 loaded, 8 bytes
+//! of tree and a few bits of flags, and per progress edge 8 bytes in the log (or on disk) and 4
+//! in the CSR; and with the depth-first strategy one more sequential exploration (the same
+//! distinct and generated states as the main run) with a table of its own.
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -522,8 +523,20 @@ fn explore<M: Checkable>(
     })
 }
 
-/// Judges the model's `progress` properties on the explored graph and writes their results
-/// into `results` (one per property of the model, in declaration order).
+/// The model's `progress` properties, as indices into its properties.
+pub(super) fn progress_props<M: Checkable>(model: &M) -> Vec<usize> {
+    model
+        .property_kinds()
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, k))| *k == Kind::Progress)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Judges the model's `progress` properties on a graph explored by a pass of its own (the
+/// depth-first strategy, whose own search has no BFS order) and writes their results into
+/// `results` (one per property of the model, in declaration order).
 pub(super) fn run<M: Checkable>(
     model: &M,
     opts: &Settings,
@@ -531,28 +544,53 @@ pub(super) fn run<M: Checkable>(
     results: &mut [PropertyResult],
     spill_at: usize,
 ) -> io::Result<()> {
-    let props: Vec<usize> = model
-        .property_kinds()
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, k))| *k == Kind::Progress)
-        .map(|(i, _)| i)
-        .collect();
-    if props.is_empty() {
+    let props = progress_props(model);
+    if props.is_empty() || stopped_early(ctl, &props, results) {
         return Ok(());
     }
+    let ex = explore(model, opts, ctl, &props, spill_at)?;
+    judge(model, opts, &props, ex, results)
+}
+
+/// Judges the `progress` properties on the graph a breadth-first search recorded as it went
+/// ([`Recorder`]).
+pub(super) fn judge_recorded<M: Checkable>(
+    model: &M,
+    opts: &Settings,
+    ctl: &Control,
+    results: &mut [PropertyResult],
+    rec: Recorder,
+) -> io::Result<()> {
+    let props = rec.props.clone();
+    if stopped_early(ctl, &props, results) {
+        return Ok(());
+    }
+    judge(model, opts, &props, rec.finish(), results)
+}
+
+/// When the main run stopped early (time, memory, states, interruption), its results for the
+/// progress properties are inconclusive: the graph is partial, and a second pass would stop
+/// too. Whether it did.
+fn stopped_early(ctl: &Control, props: &[usize], results: &mut [PropertyResult]) -> bool {
     if ctl.reason().is_some_and(|b| b != Bound::MaxDepth) {
-        // The main run stopped early (time, memory, states, interruption): its results for
-        // these properties are already inconclusive, and a second pass would stop too.
-        for &p in &props {
+        for &p in props {
             results[p].status = Status::Inconclusive;
         }
-        return Ok(());
+        return true;
     }
-    let mut ex = explore(model, opts, ctl, &props, spill_at)?;
+    false
+}
+
+fn judge<M: Checkable>(
+    model: &M,
+    opts: &Settings,
+    props: &[usize],
+    mut ex: Explored,
+    results: &mut [PropertyResult],
+) -> io::Result<()> {
     ex.graph.build_reverse()?;
     let n = ex.graph.len();
-    for (done, &p) in ex.done.iter().zip(&props) {
+    for (done, &p) in ex.done.iter().zip(props) {
         let finishes = ex.graph.reach_backwards(done);
         let mut maybe = done.clone();
         for v in 0..n {
@@ -580,6 +618,145 @@ pub(super) fn run<M: Checkable>(
     }
     Ok(())
 }
+
+/// The graph a breadth-first search records while it explores, so that `progress` needs no
+/// pass of its own: ids are the search's own order (level by level, each level in its
+/// deterministic order, whatever the thread count), so the graph, and every verdict, path and
+/// count drawn from it, are those the separate pass computes. The search calls
+/// [`Recorder::add`] for each new state in id order, [`Recorder::judged`] as it judges one,
+/// [`Recorder::edge`] for each progress step and [`Recorder::unknown`] for a state whose
+/// successors it cut.
+///
+/// One difference in what is stored: a successor cut by the copy cap is a state of the main
+/// search (judged, never expanded) but not of the separate pass. Here it is a state with no
+/// edge into it, whose future is unknown, which changes no verdict, path or stuck count: its
+/// predecessors are unknown either way (the search marks each state with a capped successor).
+#[derive(Debug)]
+pub(crate) struct Recorder {
+    props: Vec<usize>,
+    graph: StateGraph,
+    done: Vec<Bits>,
+    unknown: Bits,
+    /// The depth bound cut a successor not otherwise reached.
+    depth_cut: bool,
+}
+
+impl Recorder {
+    /// A recorder for `model`'s progress properties (`None`: it declares none) whose edge log
+    /// spills beyond `spill_at` edges.
+    pub fn new<M: Checkable>(model: &M, spill_at: usize) -> Option<Self> {
+        let props = progress_props(model);
+        if props.is_empty() || props.len() >= 64 {
+            return None;
+        }
+        Some(Recorder {
+            done: props.iter().map(|_| Bits::default()).collect(),
+            props,
+            graph: StateGraph::new(spill_at),
+            unknown: Bits::default(),
+            depth_cut: false,
+        })
+    }
+
+    /// Records a new state, reached from `parent` by action index `action` (an initial
+    /// state: no parent, its initial-state index); its id, or `None` when ids are exhausted.
+    #[inline]
+    pub fn add(&mut self, parent: Option<u32>, action: u32) -> Option<u32> {
+        (self.graph.len() < ROOT as usize - 1).then(|| self.graph.add(parent, action))
+    }
+
+    /// Records what judging state `id` found: `conds` as `super::judge` filled them, and its
+    /// cut.
+    #[inline]
+    pub fn judged(&mut self, id: u32, conds: &[bool], cut: Option<Cut>) {
+        match cut {
+            Some(Cut::CopyCap) => {
+                self.unknown.insert(id as usize);
+                return;
+            }
+            Some(Cut::Horizon) => {
+                self.unknown.insert(id as usize);
+            }
+            None => {}
+        }
+        for (d, &p) in self.done.iter_mut().zip(&self.props) {
+            if conds.get(p).copied().unwrap_or(true) {
+                d.insert(id as usize);
+            }
+        }
+    }
+
+    /// Records a progress step (self-loops are left out).
+    #[inline]
+    pub fn edge(&mut self, src: u32, dst: u32) -> io::Result<()> {
+        if src != dst {
+            self.graph.edge(src, dst)?;
+        }
+        Ok(())
+    }
+
+    /// Marks a state whose future the search did not cover.
+    #[inline]
+    pub fn unknown(&mut self, id: u32) {
+        self.unknown.insert(id as usize);
+    }
+
+    /// Notes that the depth bound cut a successor of `id` not otherwise reached.
+    pub fn depth_cut(&mut self, id: u32) {
+        self.depth_cut = true;
+        self.unknown.insert(id as usize);
+    }
+
+    /// Marks a state done for the `k`-th progress property and/or unknown, from a mark a
+    /// parallel worker took ([`Recorder::mark_of`]).
+    #[inline]
+    pub fn apply_mark(&mut self, id: u32, mark: u64) {
+        if mark & MARK_UNKNOWN != 0 {
+            self.unknown.insert(id as usize);
+        }
+        for (k, d) in self.done.iter_mut().enumerate() {
+            if mark & (1 << k) != 0 {
+                d.insert(id as usize);
+            }
+        }
+    }
+
+    /// What [`Recorder::judged`] would record, as a word a parallel worker keeps until the
+    /// level is merged (bit `k`: done for the `k`-th progress property; [`MARK_UNKNOWN`]).
+    #[inline]
+    pub fn mark_of(props: &[usize], conds: &[bool], cut: Option<Cut>) -> u64 {
+        let mut m = match cut {
+            Some(Cut::CopyCap) => return MARK_UNKNOWN,
+            Some(Cut::Horizon) => MARK_UNKNOWN,
+            None => 0,
+        };
+        for (k, &p) in props.iter().enumerate() {
+            if conds.get(p).copied().unwrap_or(true) {
+                m |= 1 << k;
+            }
+        }
+        m
+    }
+
+    /// The progress properties' indices.
+    pub fn props(&self) -> &[usize] {
+        &self.props
+    }
+
+    fn finish(self) -> Explored {
+        Explored {
+            graph: self.graph,
+            done: self.done,
+            unknown: self.unknown,
+            complete: !self.depth_cut,
+        }
+    }
+}
+
+/// The unknown bit of a parallel worker's mark ([`Recorder::mark_of`]); the low bits are the
+/// progress properties' done bits, so a model may declare at most 63 of them for the
+/// breadth-first search to record its graph (more: the separate pass).
+pub(crate) const MARK_UNKNOWN: u64 = 1 << 63;
 
 fn sym<M: Checkable>(model: &M, opts: &Settings) -> bool {
     opts.symmetry && model.has_symmetry()

@@ -379,10 +379,16 @@ impl Engine {
         let s = &self.settings;
         let mut io_error = None;
         let report = self.run(|ctl| {
+            // The breadth-first search records the graph `progress` is judged on as it goes;
+            // the depth-first search has no BFS order, so a pass of its own explores it.
+            let mut recorded = None;
             let mut report = match (s.kind, s.strategy) {
                 (EngineKind::Stateright, _) => sr::run(model, s, ctl),
-                (EngineKind::Xshard, Strategy::Bfs) => match bfs::run(&**model, s, ctl) {
-                    Ok(r) => r,
+                (EngineKind::Xshard, Strategy::Bfs) => match bfs::run(&**model, s, ctl, spill_at) {
+                    Ok((r, rec)) => {
+                        recorded = rec;
+                        r
+                    }
                     Err(e) => {
                         io_error = Some(e);
                         return empty_report(&**model);
@@ -401,7 +407,12 @@ impl Engine {
                     }
                 }
                 EngineKind::Xshard => {
-                    if let Err(e) = graph::run(&**model, s, ctl, &mut report.properties, spill_at) {
+                    let props = &mut report.properties;
+                    let judged = match recorded {
+                        Some(rec) => graph::judge_recorded(&**model, s, ctl, props, rec),
+                        None => graph::run(&**model, s, ctl, props, spill_at),
+                    };
+                    if let Err(e) = judged {
                         io_error = Some(e);
                     }
                 }

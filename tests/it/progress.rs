@@ -305,3 +305,98 @@ fn bfs_dfs_and_two_threads_agree_on_progress() {
         );
     }
 }
+
+/// The breadth-first search records the graph `progress` is judged on as it explores, in its
+/// own order with one thread or two; the depth-first strategy explores it in a pass of its
+/// own. Both must give the same verdict, shortest counterexample and stuck-state count, on
+/// violations, on holds, with the horizon, the depth bound and symmetry.
+#[test]
+fn the_graph_the_search_records_judges_as_the_separate_pass_does() {
+    use xshard::models::kernel::KernelOverrides;
+    use xshard::models::Request;
+    use xshard::Registry;
+    let k = KernelOverrides::new;
+    let cases: Vec<(&str, Request, Option<u64>, Status)> = vec![
+        (
+            "two-phase-commit",
+            Request::new()
+                .param("shards", 2)
+                .kernel(k().with("crashes", 1)),
+            None,
+            Status::Violated,
+        ),
+        (
+            "two-phase-commit",
+            Request::new()
+                .param("shards", 2)
+                .kernel(k().with("crashes", 1)),
+            Some(6),
+            Status::Violated,
+        ),
+        (
+            "two-phase-commit",
+            Request::new().param("shards", 2),
+            Some(5),
+            Status::Inconclusive,
+        ),
+        (
+            "three-phase-commit",
+            Request::new().kernel(k().with("delta", 2).with("horizon", 20)),
+            None,
+            Status::Inconclusive,
+        ),
+        ("backup-tm", Request::new(), None, Status::Holds),
+        (
+            "receipts",
+            Request::new().kernel(k().with("loss", 1)),
+            None,
+            Status::Violated,
+        ),
+        (
+            "merge-blocks",
+            Request::new().kernel(k().with("crashes", 1)),
+            None,
+            Status::Violated,
+        ),
+        (
+            "train-hotel",
+            Request::new().kernel(k().with("partitions", 1)),
+            None,
+            Status::Violated,
+        ),
+        (
+            "paxos-commit",
+            Request::new().param("f", 0),
+            None,
+            Status::Violated,
+        ),
+    ];
+    let registry = Registry::builtin();
+    for (model, req, depth, want) in cases {
+        let r = registry.resolve(model, &req).expect("a valid request");
+        let built = registry.build(&r).expect("the model builds");
+        for symmetry in [false, true] {
+            let judged = |e: Engine| {
+                let e = e.symmetry(symmetry);
+                let e = match depth {
+                    Some(d) => e.max_depth(d),
+                    None => e,
+                };
+                let report = built.check(&e).expect("xshard's engine checks it");
+                report
+                    .properties
+                    .iter()
+                    .filter(|p| p.kind == xshard::Kind::Progress)
+                    .map(|p| (p.status, p.path.as_ref().map(Vec::len), p.stuck_states))
+                    .collect::<Vec<_>>()
+            };
+            let separate = judged(Engine::new().strategy(Strategy::Dfs).threads(1));
+            let what = format!("{model} {req:?} depth {depth:?} symmetry {symmetry}");
+            assert_eq!(separate.first().map(|p| p.0), Some(want), "{what}");
+            for threads in [1, 2] {
+                let recorded = judged(Engine::new().strategy(Strategy::Bfs).threads(threads));
+                assert_eq!(recorded, separate, "{what}, BFS {threads} thread(s)");
+            }
+        }
+    }
+}
