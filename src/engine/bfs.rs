@@ -64,7 +64,7 @@ const CAPPED: u8 = 2;
 
 #[inline]
 fn flags(n: &Succ) -> u8 {
-    u8::from(n.progress) * PROGRESS | u8::from(n.capped) * CAPPED
+    (u8::from(n.progress) * PROGRESS) | (u8::from(n.capped) * CAPPED)
 }
 
 /// Whether a successor with these flags is an edge of the recorded graph: a progress step to a
