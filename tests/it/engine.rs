@@ -42,7 +42,8 @@ fn opts(engine: EngineKind, strategy: Strategy, threads: usize, symmetry: bool) 
 }
 
 /// The request the cross-engine comparison runs for `model`: its defaults, made smaller where
-/// they take more than a moment in a debug build (2PC's third shard, locking's lost message),
+/// they take more than a moment in a debug build (2PC's third shard, locking's lost message,
+/// Paxos Commit's second shard),
 /// since the comparison runs every variant under six engines and twice (Paxos Commit's two
 /// instances too); the defaults
 /// themselves are pinned in `protocols_a.rs` and gated in release by `xshard.toml`.
@@ -54,6 +55,9 @@ fn comparison_request(model: &str, variant: &str) -> Request {
         // One instance (1,461 states) rather than TLC's two (1,321,761): the full size is
         // pinned under every engine in `cli_check.rs`.
         "tla-paxos-commit" => req.param("rms", 1),
+        // One shard (16,398 states at the defaults) rather than two (466,635; its variants up
+        // to 1,237,328): the defaults are pinned in `paxos_commit.rs`.
+        "paxos-commit" => req.param("shards", 1),
         _ => req,
     }
 }
