@@ -26,14 +26,12 @@ use xshard_properties::Kind;
 use super::control::Control;
 use super::expand::{Expander, Succ, Sym};
 use super::graph::{EdgeLog, Recorder, MARK_UNKNOWN};
-use super::level::{reserve_gently, states, Cursor, Level, Spill, Tree, CHUNK};
+use super::level::{
+    reserve_gently, states, Cursor, Level, Spill, Tree, CHUNK, LEVEL_SHARE, TREE_SHARE,
+};
+use super::path::concrete_path;
 use super::table::{FpTable, Insert};
 use super::{hit, report, Bound, Counts, Report, Settings, Strategy};
-
-/// The share of `max_memory` (1/n) a level being written keeps in memory before it spills.
-pub(crate) const LEVEL_SHARE: u64 = 8;
-/// The share of `max_memory` (1/n) the tree arrays keep in memory before the oldest spill.
-pub(crate) const TREE_SHARE: u64 = 8;
 
 /// States expanded together, so that the cache misses of their successors' table slots
 /// overlap.
@@ -897,43 +895,4 @@ fn path<M: Checkable>(
         return Ok(path);
     }
     Ok(concrete_path(cx.model, init, &actions))
-}
-
-/// Maps an encoded path of the canonical search (initial-state index, then action indices
-/// relative to canonical states) onto concrete states: it follows the canonical chain and, on
-/// the concrete states, takes the smallest action reaching the next canonical state.
-pub(super) fn concrete_path<M: Checkable>(model: &M, init: usize, actions: &[usize]) -> Vec<usize> {
-    let canon = |s: M::State| model.representative_owned(s);
-    let mut path = Vec::with_capacity(actions.len() + 1);
-    path.push(init);
-    let Some(mut concrete) = model.init_states().into_iter().nth(init) else {
-        return path;
-    };
-    let mut canonical = canon(concrete.clone());
-    let mut acts = Vec::new();
-    for &a in actions {
-        acts.clear();
-        model.actions(&canonical, &mut acts);
-        let Some(next_c) = acts
-            .get(a)
-            .cloned()
-            .and_then(|act| model.next_state(&canonical, act))
-            .map(canon)
-        else {
-            break;
-        };
-        acts.clear();
-        model.actions(&concrete, &mut acts);
-        let step = acts.iter().enumerate().find_map(|(b, act)| {
-            let n = model.next_state(&concrete, act.clone())?;
-            (model.within_boundary(&n) && canon(n.clone()) == next_c).then_some((b, n))
-        });
-        let Some((b, n)) = step else {
-            break;
-        };
-        path.push(b);
-        concrete = n;
-        canonical = next_c;
-    }
-    path
 }

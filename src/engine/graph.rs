@@ -32,7 +32,7 @@
 //! distinct and generated states as the main run) with a table of its own.
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -82,6 +82,14 @@ impl Bits {
     #[inline]
     pub fn contains(&self, i: usize) -> bool {
         self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// Adds every element of `other`.
+    pub fn union_with(&mut self, other: &Bits) {
+        self.grow_to(other.0.len() * 64);
+        for (w, o) in self.0.iter_mut().zip(&other.0) {
+            *w |= o;
+        }
     }
 
     /// Whether the set has no element.
@@ -150,9 +158,14 @@ impl EdgeLog {
         let Some(out) = self.spill.as_mut().and_then(|s| s.out.as_mut()) else {
             return Err(io::Error::other("the edge log's spill file is closed"));
         };
-        for &(s, d) in &self.mem {
-            out.write_all(&s.to_le_bytes())?;
-            out.write_all(&d.to_le_bytes())?;
+        // In blocks: one write per block rather than two per edge.
+        let mut block = [0u8; 1 << 16];
+        for edges in self.mem.chunks(block.len() / 8) {
+            for (e, &(s, d)) in block.chunks_exact_mut(8).zip(edges) {
+                e[..4].copy_from_slice(&s.to_le_bytes());
+                e[4..].copy_from_slice(&d.to_le_bytes());
+            }
+            out.write_all(&block[..edges.len() * 8])?;
         }
         self.spilled += self.mem.len() as u64;
         self.mem.clear();
@@ -176,13 +189,19 @@ impl EdgeLog {
             if let Some(out) = spill.out.as_mut() {
                 out.flush()?;
             }
-            let mut r = BufReader::with_capacity(1 << 16, File::open(&spill.path)?);
-            let mut buf = [0u8; 8];
-            for _ in 0..self.spilled {
-                r.read_exact(&mut buf)?;
-                let s = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
-                let d = u32::from_le_bytes([buf[4], buf[5], buf[6], buf[7]]);
-                f(s, d);
+            // In blocks of a mebibyte: a read per edge costs more than the edge's use.
+            let mut r = File::open(&spill.path)?;
+            let mut block = vec![0u8; 1 << 20];
+            let mut left = self.spilled as usize * 8;
+            while left > 0 {
+                let n = left.min(block.len());
+                r.read_exact(&mut block[..n])?;
+                for e in block[..n].chunks_exact(8) {
+                    let s = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
+                    let d = u32::from_le_bytes([e[4], e[5], e[6], e[7]]);
+                    f(s, d);
+                }
+                left -= n;
             }
         }
         for &(s, d) in &self.mem {
@@ -400,9 +419,7 @@ fn explore<M: Checkable>(
 ) -> io::Result<Explored> {
     let sym = Sym::new(sym(model, opts), false);
     let spill = level::Spill::new(&ctl.spilled);
-    let budget = ctl
-        .max_memory()
-        .map(|m| (m / super::bfs::LEVEL_SHARE) as usize);
+    let budget = ctl.max_memory().map(|m| (m / level::LEVEL_SHARE) as usize);
     let table = FpTable::new(Some(u64::MAX));
     let mut pass = Pass {
         model,
@@ -591,20 +608,23 @@ fn judge<M: Checkable>(
     ex.graph.build_reverse()?;
     let n = ex.graph.len();
     for (done, &p) in ex.done.iter().zip(props) {
-        let finishes = ex.graph.reach_backwards(done);
-        let mut maybe = done.clone();
-        for v in 0..n {
-            if ex.unknown.contains(v) {
-                maybe.insert(v);
-            }
-        }
-        let might = ex.graph.reach_backwards(&maybe);
+        // The states that might finish: those reaching a done state or one whose future is
+        // unknown. A state whose future was not explored (cut by the horizon or the copy cap,
+        // beyond the depth bound) may lead to stuck states nobody saw, even when it can finish
+        // itself: AG EF done over the explored part says nothing of them, so with any such
+        // state the verdict is at best inconclusive. Without one the states that might finish
+        // are the states that finish, so one backward search decides both.
+        let undecided_future = !ex.unknown.is_empty();
+        let might = if undecided_future {
+            let mut maybe = done.clone();
+            maybe.union_with(&ex.unknown);
+            ex.graph.reach_backwards(&maybe)
+        } else {
+            ex.graph.reach_backwards(done)
+        };
         let stuck = (0..n).filter(|&v| !might.contains(v)).count() as u64;
         let first = (0..n).find(|&v| !might.contains(v));
-        // A state whose future was not explored (cut by the horizon or the copy cap, beyond
-        // the depth bound) may lead to stuck states nobody saw, even when it can finish
-        // itself: AG EF done over the explored part says nothing of them.
-        let undecided = !ex.unknown.is_empty() || (0..n).any(|v| !finishes.contains(v));
+        let undecided = undecided_future || stuck > 0;
         let r = &mut results[p];
         r.stuck_states = Some(stuck);
         (r.status, r.path) = match first {
@@ -769,5 +789,5 @@ fn tree_path<M: Checkable>(model: &M, sym: bool, graph: &StateGraph, id: usize) 
     if !sym {
         return path;
     }
-    super::bfs::concrete_path(model, path[0], &path[1..])
+    super::path::concrete_path(model, path[0], &path[1..])
 }

@@ -23,6 +23,11 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
 
+/// The share of `max_memory` (1/n) a level being written keeps in memory before it spills.
+pub(crate) const LEVEL_SHARE: u64 = 8;
+/// The share of `max_memory` (1/n) the tree arrays keep in memory before the oldest spill.
+pub(crate) const TREE_SHARE: u64 = 8;
+
 /// States per chunk (also the parallel search's unit of work).
 pub(crate) const CHUNK: usize = 256;
 

@@ -81,6 +81,7 @@ mod expand;
 pub mod fingerprint;
 mod graph;
 mod level;
+mod path;
 mod sr;
 mod table;
 #[cfg(test)]
