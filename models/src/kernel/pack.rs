@@ -36,10 +36,12 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Mutex;
 
-use xshard_properties::Event;
+use xshard_properties::{Event, NodeId};
 
+use super::config::Delivery;
 use super::protocol::{Effects, Protocol};
 use super::state::{Armed, Envelope, State};
+use super::symmetry::{rename_into, MAX_NODES};
 
 /// What the encoding of a model's states may leave out.
 #[derive(Clone, Copy, Debug)]
@@ -87,7 +89,7 @@ impl Ids {
         self.history.clone_from(&o.history);
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.nodes.clear();
         self.net.clear();
         self.timers.clear();
@@ -318,6 +320,10 @@ pub struct Scratch<P: Protocol> {
     child_addr: usize,
     /// [`pack_known`]'s buffer.
     buf: Vec<u8>,
+    /// The renamed successor [`pack_renamed`] packs, and its numbers (kept between calls for
+    /// their allocations).
+    image: Option<State<P>>,
+    image_ids: Ids,
     /// Per node position, the last value encoded there and its number.
     node_memo: Vec<Option<(P::Node, u32)>>,
     nodes: Local<P::Node>,
@@ -336,6 +342,8 @@ impl<P: Protocol> Default for Scratch<P> {
             child: Ids::default(),
             child_addr: 0,
             buf: Vec::new(),
+            image: None,
+            image_ids: Ids::default(),
             node_memo: Vec::new(),
             nodes: Local::default(),
             msgs: Local::default(),
@@ -467,11 +475,9 @@ pub(crate) fn pack<P: Protocol>(
 ) {
     if sc.child_addr != 0 && addr(s) == sc.child_addr && bound::<P>(s) <= BUF {
         let start = out.len();
-        let mut buf = std::mem::take(&mut sc.buf);
-        buf.resize(BUF, 0);
-        let n = pack_known(t, lay, sc, s, &mut buf);
-        out.extend_from_slice(&buf[..n]);
-        sc.buf = buf;
+        let ids = std::mem::take(&mut sc.child);
+        pack_with(t, lay, sc, &ids, s, out);
+        sc.child = ids;
         if cfg!(debug_assertions) {
             let mut check = Vec::new();
             pack_values(t, lay, sc, s, &mut check);
@@ -486,12 +492,89 @@ pub(crate) fn pack<P: Protocol>(
     }
 }
 
-/// Packs the successor whose numbers `next_into` kept ([`Scratch::child`]).
+/// Appends the encoding of `s`, whose numbers `ids` holds ([`NEW`] where unknown), through
+/// [`pack_known`]. `s` must be within [`BUF`].
+#[inline(always)]
+fn pack_with<P: Protocol>(
+    t: &Tables<P>,
+    lay: Layout,
+    sc: &mut Scratch<P>,
+    ids: &Ids,
+    s: &State<P>,
+    out: &mut Vec<u8>,
+) {
+    let mut buf = std::mem::take(&mut sc.buf);
+    buf.resize(BUF, 0);
+    let n = pack_known(t, lay, sc, ids, s, &mut buf);
+    out.extend_from_slice(&buf[..n]);
+    sc.buf = buf;
+}
+
+/// Appends the encoding of the image of `s` under the permutation `map` (the representative
+/// [`Symmetry::canonical`](super::symmetry::Symmetry::canonical) chose), without copying `s`:
+/// the image is written into the worker's reused state, and when `s` is the successor
+/// `next_into` last wrote its numbers follow the renaming
+/// ([`rename_into`](super::symmetry::rename_into)), so only the entries the renaming changed
+/// are looked up, as for a successor packed unrenamed.
+pub(crate) fn pack_renamed<P: Protocol>(
+    t: &Tables<P>,
+    lay: Layout,
+    sc: &mut Scratch<P>,
+    (p, delivery, map): (&P, Delivery, &[NodeId; MAX_NODES]),
+    s: &State<P>,
+    out: &mut Vec<u8>,
+) {
+    let known = sc.child_addr != 0 && addr(s) == sc.child_addr && bound::<P>(s) <= BUF;
+    let mut image = sc.image.take().unwrap_or_else(empty::<P>);
+    let ids = known.then_some((&sc.child, &mut sc.image_ids));
+    rename_into(p, delivery, map, s, &mut image, ids);
+    if known {
+        let start = out.len();
+        let ids = std::mem::take(&mut sc.image_ids);
+        pack_with(t, lay, sc, &ids, &image, out);
+        sc.image_ids = ids;
+        if cfg!(debug_assertions) {
+            let mut check = Vec::new();
+            pack_values(t, lay, sc, &image, &mut check);
+            assert_eq!(
+                out[start..],
+                check[..],
+                "the two encodings of a renamed state disagree"
+            );
+        }
+    } else {
+        pack_values(t, lay, sc, &image, out);
+    }
+    sc.image = Some(image);
+}
+
+/// A state with nothing in it, to be overwritten.
+fn empty<P: Protocol>() -> State<P> {
+    State::<P> {
+        nodes: Vec::new(),
+        net: Vec::new(),
+        timers: Vec::new(),
+        sent: Vec::new(),
+        now: 0,
+        down: 0,
+        loss_left: 0,
+        replay_left: 0,
+        crashes_left: 0,
+        cut: 0,
+        partitions_left: 0,
+        history: Vec::new(),
+        capped: false,
+    }
+}
+
+/// Packs a state whose numbers are `ids` (those `next_into` kept, [`Scratch::child`], or
+/// those they became through a renaming).
 #[inline(always)]
 fn pack_known<P: Protocol>(
     t: &Tables<P>,
     lay: Layout,
     sc: &mut Scratch<P>,
+    ids: &Ids,
     s: &State<P>,
     buf: &mut [u8],
 ) -> usize {
@@ -504,7 +587,7 @@ fn pack_known<P: Protocol>(
         var(buf, n, s.cut);
     }
     for (i, node) in s.nodes.iter().enumerate() {
-        let mut id = sc.child.nodes[i];
+        let mut id = ids.nodes[i];
         if id == NEW {
             id = match sc.parent_nodes.get(i) {
                 Some(p) if p == node => sc.parent.nodes[i],
@@ -514,7 +597,7 @@ fn pack_known<P: Protocol>(
         var(buf, n, id);
     }
     var(buf, n, s.net.len() as u32);
-    for (e, &id) in s.net.iter().zip(&sc.child.net) {
+    for (e, &id) in s.net.iter().zip(&ids.net) {
         if lay.pair {
             byte(buf, n, e.src << 4 | e.dst);
         } else {
@@ -532,7 +615,7 @@ fn pack_known<P: Protocol>(
         }
     }
     var(buf, n, s.timers.len() as u32);
-    for (a, &id) in s.timers.iter().zip(&sc.child.timers) {
+    for (a, &id) in s.timers.iter().zip(&ids.timers) {
         byte(buf, n, a.node);
         let id = if id == NEW {
             sc.timers.id(&t.timers, &a.timer)
@@ -545,7 +628,7 @@ fn pack_known<P: Protocol>(
         }
     }
     var(buf, n, s.sent.len() as u32);
-    for ((src, dst, msg), &id) in s.sent.iter().zip(&sc.child.sent) {
+    for ((src, dst, msg), &id) in s.sent.iter().zip(&ids.sent) {
         if lay.pair {
             byte(buf, n, *src << 4 | *dst);
         } else {
@@ -560,7 +643,7 @@ fn pack_known<P: Protocol>(
         var(buf, n, id);
     }
     var(buf, n, s.history.len() as u32);
-    for (e, &id) in s.history.iter().zip(&sc.child.history) {
+    for (e, &id) in s.history.iter().zip(&ids.history) {
         let id = if id == NEW {
             sc.events.id(&t.events, e)
         } else {
