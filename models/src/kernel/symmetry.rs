@@ -63,7 +63,6 @@ use std::hash::{Hash, Hasher};
 use xshard_properties::NodeId;
 
 use super::config::Delivery;
-use super::pack::{Ids, NEW};
 use super::protocol::Protocol;
 use super::state::{node_id, normal_cut, Armed, Envelope, State};
 
@@ -133,7 +132,12 @@ fn permutations(items: &[NodeId]) -> Vec<Vec<NodeId>> {
 
 /// Renames `s` in place by `map` (node id `i` becomes `map[i]`; ids beyond it are fixed),
 /// re-sorting the collections as the kernel keeps them. `map` must be a permutation.
-fn rename_in_place<P: Protocol>(p: &P, delivery: Delivery, map: &[NodeId], s: &mut State<P>) {
+pub(crate) fn rename_in_place<P: Protocol>(
+    p: &P,
+    delivery: Delivery,
+    map: &[NodeId],
+    s: &mut State<P>,
+) {
     let r = |id: NodeId| map.get(usize::from(id)).copied().unwrap_or(id);
     for node in s.nodes.iter_mut() {
         *node = p.rename_node(node, &r);
@@ -186,155 +190,8 @@ fn rename_in_place<P: Protocol>(p: &P, delivery: Delivery, map: &[NodeId], s: &m
     s.cut = rename_cut(s.cut, s.nodes.len(), r);
 }
 
-/// Writes into `dst` (reusing its allocations) the image of `src` under the permutation
-/// `map`: the state [`rename_in_place`] makes of a copy of `src`, without the copy. With
-/// `ids`, the encoding numbers of `src`'s entries and a buffer, also writes the image's
-/// numbers aligned with its entries: an entry the renaming leaves equal keeps its number (a
-/// shard's state, a message without ids, a timer: in 2PC, nearly everything), any other is
-/// [`NEW`], for `pack` to resolve.
-pub(crate) fn rename_into<P: Protocol>(
-    p: &P,
-    delivery: Delivery,
-    map: &[NodeId; MAX_NODES],
-    src: &State<P>,
-    dst: &mut State<P>,
-    mut ids: Option<(&Ids, &mut Ids)>,
-) {
-    let r = |id: NodeId| map.get(usize::from(id)).copied().unwrap_or(id);
-    // Node `i` moves to position `map[i]`: position `t` takes node `from[t]`.
-    let mut from = [0usize; MAX_NODES];
-    for i in 0..src.nodes.len().min(MAX_NODES) {
-        from[usize::from(r(node_id(i)))] = i;
-    }
-    dst.nodes.clear();
-    if let Some((_, to)) = ids.as_mut() {
-        to.clear();
-    }
-    for (t, &i) in from.iter().enumerate().take(src.nodes.len()) {
-        let node = p.rename_node(&src.nodes[i], &r);
-        if let Some((of, to)) = ids.as_mut() {
-            to.nodes.push(kept(node == src.nodes[i], of.nodes[i]));
-        }
-        debug_assert_eq!(dst.nodes.len(), t);
-        dst.nodes.push(node);
-    }
-    dst.net.clear();
-    for (k, e) in src.net.iter().enumerate() {
-        let msg = p.rename_msg(&e.msg, &r);
-        if let Some((of, to)) = ids.as_mut() {
-            to.net.push(kept(msg == e.msg, of.net[k]));
-        }
-        dst.net.push(Envelope {
-            src: r(e.src),
-            dst: r(e.dst),
-            msg,
-            deadline: e.deadline,
-        });
-    }
-    let net_ids = ids.as_mut().map(|(_, to)| &mut to.net);
-    match delivery {
-        Delivery::Unordered => sort_along(&mut dst.net, net_ids, |a, b| a < b),
-        Delivery::Ordered => sort_along(&mut dst.net, net_ids, |a, b| {
-            (a.src, a.dst) < (b.src, b.dst)
-        }),
-    }
-    dst.timers.clear();
-    for (k, a) in src.timers.iter().enumerate() {
-        if let Some((of, to)) = ids.as_mut() {
-            to.timers.push(of.timers[k]);
-        }
-        dst.timers.push(Armed {
-            node: r(a.node),
-            timer: a.timer.clone(),
-            deadline: a.deadline,
-        });
-    }
-    let timer_ids = ids.as_mut().map(|(_, to)| &mut to.timers);
-    sort_along(&mut dst.timers, timer_ids, |a, b| a < b);
-    dst.sent.clear();
-    for (k, (a, b, m)) in src.sent.iter().enumerate() {
-        let msg = p.rename_msg(m, &r);
-        if let Some((of, to)) = ids.as_mut() {
-            to.sent.push(kept(msg == *m, of.sent[k]));
-        }
-        dst.sent.push((r(*a), r(*b), msg));
-    }
-    let sent_ids = ids.as_mut().map(|(_, to)| &mut to.sent);
-    sort_along(&mut dst.sent, sent_ids, |a, b| a < b);
-    dst.history.clear();
-    for (k, e) in src.history.iter().enumerate() {
-        let event = p.rename_event(e, &r);
-        if let Some((of, to)) = ids.as_mut() {
-            to.history.push(kept(event == *e, of.history[k]));
-        }
-        dst.history.push(event);
-    }
-    let history_ids = ids.as_mut().map(|(_, to)| &mut to.history);
-    sort_along(&mut dst.history, history_ids, |a, b| a < b);
-    let (mut down, mut bits) = (0u32, src.down);
-    while bits != 0 {
-        down |= 1 << r(node_id(bits.trailing_zeros() as usize));
-        bits &= bits - 1;
-    }
-    dst.down = down;
-    dst.cut = rename_cut(src.cut, src.nodes.len(), r);
-    dst.now = src.now;
-    dst.loss_left = src.loss_left;
-    dst.replay_left = src.replay_left;
-    dst.crashes_left = src.crashes_left;
-    dst.capped = src.capped;
-    dst.partitions_left = src.partitions_left;
-}
-
-/// The number of an entry the renaming left `unchanged`, else [`NEW`].
-#[inline(always)]
-fn kept(unchanged: bool, id: u32) -> u32 {
-    if unchanged {
-        id
-    } else {
-        NEW
-    }
-}
-
-/// The longest collection [`sort_along`] sorts with its numbers (by insertion: collections
-/// are short); a longer one is sorted alone and its numbers forgotten.
-const ALONG: usize = 32;
-
-/// Sorts `v` stably by `less`, applying the same moves to `ids` when given (by insertion:
-/// collections are short); one longer than [`ALONG`] is sorted alone and its numbers become
-/// [`NEW`]. A stable sort by the kernel's order gives exactly what [`rename_in_place`]'s sorts
-/// give: the unordered sorts compare whole values (equal ones are identical), the ordered one
-/// is itself stable.
-fn sort_along<T>(v: &mut [T], mut ids: Option<&mut Vec<u32>>, less: impl Fn(&T, &T) -> bool) {
-    if v.len() > ALONG {
-        v.sort_by(|a, b| {
-            if less(a, b) {
-                std::cmp::Ordering::Less
-            } else if less(b, a) {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
-        if let Some(ids) = ids {
-            ids.fill(NEW);
-        }
-        return;
-    }
-    for i in 1..v.len() {
-        let mut j = i;
-        while j > 0 && less(&v[j], &v[j - 1]) {
-            v.swap(j, j - 1);
-            if let Some(ids) = ids.as_mut() {
-                ids.swap(j, j - 1);
-            }
-            j -= 1;
-        }
-    }
-}
-
 /// The cut `cut` of `n` nodes renamed by `r`, in its one spelling.
-fn rename_cut(cut: u32, n: usize, r: impl Fn(NodeId) -> NodeId) -> u32 {
+pub(crate) fn rename_cut(cut: u32, n: usize, r: impl Fn(NodeId) -> NodeId) -> u32 {
     if cut == 0 {
         return 0;
     }
