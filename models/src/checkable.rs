@@ -91,6 +91,20 @@ pub trait Checkable:
         self.representative(&state)
     }
 
+    /// Appends to `out` what [`Checkable::pack`] writes for [`Checkable::representative`] of
+    /// `state`: the engine's path for every generated state under symmetry. The default does
+    /// exactly that; the kernel packs the renamed image directly, without a copy of `state`,
+    /// reusing the numbers `next_into` kept (DESIGN.md, "Symmetry is exact, at sort cost").
+    fn pack_representative(
+        &self,
+        state: &Self::State,
+        scratch: &mut Self::Scratch,
+        out: &mut Vec<u8>,
+    ) {
+        let c = self.representative(state);
+        self.pack(&c, scratch, out);
+    }
+
     /// Whether [`Checkable::representative`] does anything.
     fn has_symmetry(&self) -> bool {
         false

@@ -97,14 +97,12 @@ impl<M: Checkable> Expander<M> {
                 fingerprint_bytes(&out[start..])
             }
             Sym::Canonical => {
-                let c = model.representative(s);
-                model.pack(&c, &mut self.scratch, out);
+                model.pack_representative(s, &mut self.scratch, out);
                 fingerprint_bytes(&out[start..])
             }
             Sym::Concrete => {
-                let c = model.representative(s);
                 self.tmp.clear();
-                model.pack(&c, &mut self.scratch, &mut self.tmp);
+                model.pack_representative(s, &mut self.scratch, &mut self.tmp);
                 model.pack(s, &mut self.scratch, out);
                 fingerprint_bytes(&self.tmp)
             }
@@ -143,15 +141,15 @@ impl<M: Checkable> Expander<M> {
                     model.pack(kid, &mut self.scratch, &mut self.bytes);
                     fingerprint_bytes(&self.bytes[start..])
                 }
+                // Packed without a copy of the successor (the kernel renames straight into
+                // its scratch, or packs `kid` itself when it is already canonical).
                 Sym::Canonical => {
-                    let c = model.representative(kid);
-                    model.pack(&c, &mut self.scratch, &mut self.bytes);
+                    model.pack_representative(kid, &mut self.scratch, &mut self.bytes);
                     fingerprint_bytes(&self.bytes[start..])
                 }
                 Sym::Concrete => {
-                    let c = model.representative(kid);
                     self.tmp.clear();
-                    model.pack(&c, &mut self.scratch, &mut self.tmp);
+                    model.pack_representative(kid, &mut self.scratch, &mut self.tmp);
                     model.pack(kid, &mut self.scratch, &mut self.bytes);
                     fingerprint_bytes(&self.tmp)
                 }

@@ -36,10 +36,12 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Mutex;
 
-use xshard_properties::Event;
+use xshard_properties::{Event, NodeId};
 
+use super::config::Delivery;
 use super::protocol::{Effects, Protocol};
-use super::state::{Armed, Envelope, State};
+use super::state::{node_id, Armed, Envelope, State};
+use super::symmetry::{rename_cut, rename_in_place, MAX_NODES};
 
 /// What the encoding of a model's states may leave out.
 #[derive(Clone, Copy, Debug)]
@@ -318,6 +320,12 @@ pub struct Scratch<P: Protocol> {
     child_addr: usize,
     /// [`pack_known`]'s buffer.
     buf: Vec<u8>,
+    /// The renamed state [`pack_renamed`] packs when it cannot pack it from the successor's
+    /// numbers (kept between calls for its allocations).
+    image: Option<State<P>>,
+    /// [`pack_renamed`]'s order of entries, and its renamed events with their numbers.
+    order: Vec<(u16, u8)>,
+    renamed_events: Vec<(Event, u32)>,
     /// Per node position, the last value encoded there and its number.
     node_memo: Vec<Option<(P::Node, u32)>>,
     nodes: Local<P::Node>,
@@ -336,6 +344,9 @@ impl<P: Protocol> Default for Scratch<P> {
             child: Ids::default(),
             child_addr: 0,
             buf: Vec::new(),
+            image: None,
+            order: Vec::new(),
+            renamed_events: Vec::new(),
             node_memo: Vec::new(),
             nodes: Local::default(),
             msgs: Local::default(),
@@ -569,6 +580,227 @@ fn pack_known<P: Protocol>(
         var(buf, n, id);
     }
     *n
+}
+
+/// Appends the encoding of the image of `s` under the permutation `map` (the representative
+/// [`Symmetry::canonical`](super::symmetry::Symmetry::canonical) chose), without building it
+/// when `s` is the successor `next_into` last wrote: the numbers it kept follow the renaming
+/// ([`pack_known_renamed`]). Otherwise the image is built in the worker's reused state and
+/// packed the general way. Either way nothing is allocated in the steady state.
+pub(crate) fn pack_renamed<P: Protocol>(
+    t: &Tables<P>,
+    lay: Layout,
+    sc: &mut Scratch<P>,
+    (p, delivery, map): (&P, Delivery, &[NodeId; MAX_NODES]),
+    s: &State<P>,
+    out: &mut Vec<u8>,
+) {
+    if sc.child_addr != 0 && addr(s) == sc.child_addr && bound::<P>(s) <= BUF {
+        let start = out.len();
+        let mut buf = std::mem::take(&mut sc.buf);
+        buf.resize(BUF, 0);
+        let n = pack_known_renamed(t, lay, sc, p, map, s, &mut buf);
+        if let Some(n) = n {
+            out.extend_from_slice(&buf[..n]);
+        }
+        sc.buf = buf;
+        if n.is_some() {
+            if cfg!(debug_assertions) {
+                let mut image = s.clone();
+                rename_in_place(p, delivery, map, &mut image);
+                let mut check = Vec::new();
+                pack_values(t, lay, sc, &image, &mut check);
+                assert_eq!(
+                    out[start..],
+                    check[..],
+                    "the two encodings of a renamed state disagree"
+                );
+            }
+            return;
+        }
+    }
+    let mut image = sc.image.take().unwrap_or_else(empty::<P>);
+    copy_state::<P>(&mut image, s);
+    rename_in_place(p, delivery, map, &mut image);
+    pack_values(t, lay, sc, &image, out);
+    sc.image = Some(image);
+}
+
+/// A state with nothing in it, to be overwritten.
+fn empty<P: Protocol>() -> State<P> {
+    State::<P> {
+        nodes: Vec::new(),
+        net: Vec::new(),
+        timers: Vec::new(),
+        sent: Vec::new(),
+        now: 0,
+        down: 0,
+        loss_left: 0,
+        replay_left: 0,
+        crashes_left: 0,
+        cut: 0,
+        partitions_left: 0,
+        history: Vec::new(),
+        capped: false,
+    }
+}
+
+/// [`pack_known`] of the image of `s` under the permutation `map`, read off `s` and the
+/// numbers `next_into` kept for it ([`Scratch::child`]); `None`, having written nothing that
+/// matters, when a message changes under the renaming (then the image's order is not the one
+/// derived here).
+///
+/// Node `i` goes to position `map[i]` and keeps its number unless its renamed value differs.
+/// The kernel keeps `net` sorted by channel and, within a channel, by message and deadline
+/// (unordered) or sending order (ordered), so when the renaming leaves every message as it is,
+/// two envelopes of one renamed channel were in one channel before and keep their order: the
+/// image's `net` is `net` stably sorted by renamed channel, with the same numbers. The same
+/// holds of `sent`, and of timers by renamed node (a timer value holds no id). Events may
+/// change (they name shards), so they are renamed, sorted and looked up when they do.
+#[inline(always)]
+fn pack_known_renamed<P: Protocol>(
+    t: &Tables<P>,
+    lay: Layout,
+    sc: &mut Scratch<P>,
+    p: &P,
+    map: &[NodeId; MAX_NODES],
+    s: &State<P>,
+    buf: &mut [u8],
+) -> Option<usize> {
+    let r = |id: NodeId| map.get(usize::from(id)).copied().unwrap_or(id);
+    let same = |m: &P::Msg| p.rename_msg(m, &r) == *m;
+    if !s.net.iter().all(|e| same(&e.msg)) || !s.sent.iter().all(|e| same(&e.2)) {
+        return None;
+    }
+    let mut n = 0;
+    let n = &mut n;
+    var(buf, n, s.now);
+    let (mut down, mut bits) = (0u32, s.down);
+    while bits != 0 {
+        down |= 1 << r(node_id(bits.trailing_zeros() as usize));
+        bits &= bits - 1;
+    }
+    var(buf, n, down);
+    var(buf, n, flags::<P>(s));
+    if lay.partitioned {
+        var(buf, n, rename_cut(s.cut, s.nodes.len(), r));
+    }
+    // Position `k` of the image holds node `from[k]`.
+    let mut from = [0u8; MAX_NODES];
+    for i in 0..s.nodes.len() {
+        from[usize::from(r(node_id(i)))] = node_id(i);
+    }
+    for (k, &i) in from.iter().enumerate().take(s.nodes.len()) {
+        let (i, old) = (usize::from(i), &s.nodes[usize::from(i)]);
+        let node = p.rename_node(old, &r);
+        let mut id = sc.child.nodes[i];
+        if node != *old {
+            id = NEW;
+        }
+        if id == NEW {
+            id = match sc.parent_nodes.get(k) {
+                Some(p) if *p == node => sc.parent.nodes[k],
+                _ => sc.nodes.id(&t.nodes, &node),
+            };
+        }
+        var(buf, n, id);
+    }
+    let mut order = std::mem::take(&mut sc.order);
+    let pair = |a: NodeId, b: NodeId| u16::from(r(a)) << 8 | u16::from(r(b));
+    sort_by_key(&mut order, s.net.iter().map(|e| pair(e.src, e.dst)));
+    var(buf, n, s.net.len() as u32);
+    for &(_, k) in &order {
+        let (e, id) = (&s.net[usize::from(k)], sc.child.net[usize::from(k)]);
+        let (src, dst) = (r(e.src), r(e.dst));
+        if lay.pair {
+            byte(buf, n, src << 4 | dst);
+        } else {
+            byte(buf, n, src);
+            byte(buf, n, dst);
+        }
+        let id = if id == NEW {
+            sc.msgs.id(&t.msgs, &e.msg)
+        } else {
+            id
+        };
+        var(buf, n, id);
+        if lay.clocked {
+            var(buf, n, e.deadline);
+        }
+    }
+    sort_by_key(&mut order, s.timers.iter().map(|a| u16::from(r(a.node))));
+    var(buf, n, s.timers.len() as u32);
+    for &(_, k) in &order {
+        let (a, id) = (&s.timers[usize::from(k)], sc.child.timers[usize::from(k)]);
+        byte(buf, n, r(a.node));
+        let id = if id == NEW {
+            sc.timers.id(&t.timers, &a.timer)
+        } else {
+            id
+        };
+        var(buf, n, id);
+        if lay.clocked {
+            var(buf, n, a.deadline);
+        }
+    }
+    sort_by_key(&mut order, s.sent.iter().map(|e| pair(e.0, e.1)));
+    var(buf, n, s.sent.len() as u32);
+    for &(_, k) in &order {
+        let ((src, dst, msg), id) = (&s.sent[usize::from(k)], sc.child.sent[usize::from(k)]);
+        let (src, dst) = (r(*src), r(*dst));
+        if lay.pair {
+            byte(buf, n, src << 4 | dst);
+        } else {
+            byte(buf, n, src);
+            byte(buf, n, dst);
+        }
+        let id = if id == NEW {
+            sc.msgs.id(&t.msgs, msg)
+        } else {
+            id
+        };
+        var(buf, n, id);
+    }
+    sc.order = order;
+    var(buf, n, s.history.len() as u32);
+    let mut events = std::mem::take(&mut sc.renamed_events);
+    events.clear();
+    let mut moved = false;
+    for (e, &id) in s.history.iter().zip(&sc.child.history) {
+        let renamed = p.rename_event(e, &r);
+        moved |= renamed != *e;
+        let id = if renamed == *e { id } else { NEW };
+        events.push((renamed, id));
+    }
+    if moved {
+        // Equal events have equal numbers once resolved, so an unstable sort will do.
+        events.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
+    for (e, id) in &events {
+        let id = if *id == NEW {
+            sc.events.id(&t.events, e)
+        } else {
+            *id
+        };
+        var(buf, n, id);
+    }
+    sc.renamed_events = events;
+    Some(*n)
+}
+
+/// Fills `order` with `(key, index)` for the keys `keys` yields, stably sorted by key
+/// (insertion: the collections are short, and `bound` keeps them under 256 entries).
+#[inline(always)]
+fn sort_by_key(order: &mut Vec<(u16, u8)>, keys: impl Iterator<Item = u16>) {
+    order.clear();
+    for (k, key) in keys.enumerate() {
+        let mut j = order.len();
+        order.push((key, k as u8));
+        while j > 0 && order[j - 1].0 > key {
+            order.swap(j, j - 1);
+            j -= 1;
+        }
+    }
 }
 
 /// Packs any state, value by value.

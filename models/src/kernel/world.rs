@@ -7,7 +7,7 @@ use super::config::{CrashMode, Delivery, KernelConfig};
 use super::pack::{self, retain, Ids, Scratch, Tables, NEW};
 use super::protocol::{Effects, Property, Protocol, SendMode};
 use super::state::{node_id, Action, Armed, Envelope, KernelAction, State, WorldState};
-use super::symmetry::Symmetry;
+use super::symmetry::{Canon, Symmetry};
 use crate::checkable::{stateright_properties, Checkable, Cut, PropertyInfo};
 use crate::step::{changes_between, decisions_between, EventKind, MessageInfo, Step};
 
@@ -748,6 +748,33 @@ impl<P: Protocol> Checkable for World<P> {
         self.sym
             .canonicalise(&self.protocol, self.config.delivery, &mut state);
         state
+    }
+
+    /// The representative packed without building it: the state itself when its signatures
+    /// are already sorted (through the successor's fast path), else its image under the
+    /// sorting renaming, written into the scratch's reused state.
+    fn pack_representative(
+        &self,
+        state: &Self::State,
+        scratch: &mut Self::Scratch,
+        out: &mut Vec<u8>,
+    ) {
+        let start = out.len();
+        let (p, delivery) = (&self.protocol, self.config.delivery);
+        match self.sym.canonical(p, delivery, state) {
+            Canon::Itself => pack::pack(&self.tables, self.layout(), scratch, state, out),
+            Canon::Renamed(map) => {
+                let how = (p, delivery, &map);
+                pack::pack_renamed(&self.tables, self.layout(), scratch, how, state, out);
+            }
+            Canon::Found(c) => pack::pack(&self.tables, self.layout(), scratch, &c, out),
+        }
+        if cfg!(debug_assertions) {
+            let mut check = Vec::new();
+            let c = self.representative(state);
+            pack::pack(&self.tables, self.layout(), scratch, &c, &mut check);
+            assert_eq!(out[start..], check[..], "packed representatives disagree");
+        }
     }
 
     fn has_symmetry(&self) -> bool {
