@@ -133,6 +133,7 @@ impl EdgeLog {
     }
 
     /// Appends an edge.
+    #[inline]
     pub fn push(&mut self, src: u32, dst: u32) -> io::Result<()> {
         self.mem.push((src, dst));
         if self.mem.len() >= self.spill_at {
@@ -141,6 +142,10 @@ impl EdgeLog {
         Ok(())
     }
 
+    // Out of line: `push` is on the search's hot path, and this one's block buffer must not
+    // make every call set up its stack frame.
+    #[cold]
+    #[inline(never)]
     fn flush_to_disk(&mut self) -> io::Result<()> {
         if self.spill.is_none() {
             static SEQ: AtomicU64 = AtomicU64::new(0);
@@ -159,7 +164,7 @@ impl EdgeLog {
             return Err(io::Error::other("the edge log's spill file is closed"));
         };
         // In blocks: one write per block rather than two per edge.
-        let mut block = [0u8; 1 << 16];
+        let mut block = vec![0u8; 1 << 16];
         for edges in self.mem.chunks(block.len() / 8) {
             for (e, &(s, d)) in block.chunks_exact_mut(8).zip(edges) {
                 e[..4].copy_from_slice(&s.to_le_bytes());
