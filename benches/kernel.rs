@@ -171,6 +171,10 @@ impl<M: Checkable> Checkable for ExplorationOnly<M> {
         self.inner.representative_owned(state)
     }
 
+    fn pack_representative(&self, state: &M::State, scratch: &mut M::Scratch, out: &mut Vec<u8>) {
+        self.inner.pack_representative(state, scratch, out);
+    }
+
     fn has_symmetry(&self) -> bool {
         self.inner.has_symmetry()
     }
