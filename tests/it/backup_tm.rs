@@ -5,54 +5,15 @@
 
 use serde_json::Value;
 
-use crate::helpers::{all, first, json_lines, run};
-
-/// One check's outcome: exit code, verdict, distinct states, per property (name, status,
-/// length), and the JSON lines.
-struct Check {
-    code: i32,
-    verdict: String,
-    distinct: u64,
-    props: Vec<(String, String, Option<u64>)>,
-    lines: Vec<Value>,
-}
-
-fn check(args: &[&str]) -> Check {
-    let mut full = vec!["check", "backup-tm"];
-    full.extend_from_slice(args);
-    full.extend_from_slice(&["--format", "json"]);
-    let (code, out, err) = run(&full);
-    assert_ne!(code, 2, "{args:?}: {err}");
-    let lines = json_lines(&out);
-    let s = first(&lines, "summary");
-    Check {
-        code,
-        verdict: s["verdict"].as_str().unwrap_or_default().to_string(),
-        distinct: s["distinct_states"].as_u64().unwrap_or_default(),
-        props: all(&lines, "property")
-            .into_iter()
-            .map(|p| {
-                (
-                    p["name"].as_str().unwrap_or_default().to_string(),
-                    p["status"].as_str().unwrap_or_default().to_string(),
-                    p["length"].as_u64(),
-                )
-            })
-            .collect(),
-        lines,
-    }
-}
-
-/// Expected per-property result: `H` holds, `V(n)` violated by a counterexample of n steps,
-/// `W(n)` witnessed after n steps.
-#[derive(Clone, Copy, Debug)]
-enum E {
-    H,
-    V(u64),
-    W(u64),
-}
+use crate::helpers::{self, all, explanation, json_lines, run, steps, triples, Check, E};
 
 use E::{H, V, W};
+
+const MODEL: &str = "backup-tm";
+
+fn check(args: &[&str]) -> Check {
+    helpers::check(MODEL, args)
+}
 
 /// The properties in the model's order: atomicity, deadlock_freedom, progress,
 /// timeout_revert, can_commit, can_abort.
@@ -66,61 +27,7 @@ const NAMES: [&str; 6] = [
 ];
 
 fn expect(args: &[&str], distinct: u64, props: [E; 6]) -> Check {
-    let c = check(args);
-    let want: Vec<(String, String, Option<u64>)> = NAMES
-        .iter()
-        .zip(props)
-        .map(|(name, e)| {
-            let (status, len) = match e {
-                H => ("holds", None),
-                V(n) => ("violated", Some(n)),
-                W(n) => ("witnessed", Some(n)),
-            };
-            (name.to_string(), status.to_string(), len)
-        })
-        .collect();
-    assert_eq!(c.props, want, "{args:?}");
-    let violated = props.iter().any(|e| matches!(e, V(_)));
-    let (code, verdict) = if violated {
-        (1, "violated")
-    } else {
-        (0, "holds")
-    };
-    assert_eq!((c.code, c.verdict.as_str()), (code, verdict), "{args:?}");
-    assert_eq!(c.distinct, distinct, "{args:?}");
-    c
-}
-
-/// The (node, event, detail) of each step of the counterexample for `property`.
-fn steps(c: &Check, property: &str) -> Vec<(String, String, String)> {
-    let ce = all(&c.lines, "counterexample")
-        .into_iter()
-        .find(|t| t["property"] == property)
-        .unwrap_or_else(|| panic!("a counterexample for {property}"));
-    ce["steps"]
-        .as_array()
-        .expect("steps")
-        .iter()
-        .map(|st| {
-            let s = |k: &str| st[k].as_str().unwrap_or_default().to_string();
-            (s("node"), s("event"), s("detail"))
-        })
-        .collect()
-}
-
-fn explanation(c: &Check, property: &str) -> String {
-    all(&c.lines, "counterexample")
-        .into_iter()
-        .find(|t| t["property"] == property)
-        .and_then(|t| t["explanation"].as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn triples(v: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
-    v.iter()
-        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-        .collect()
+    helpers::expect(MODEL, &NAMES, args, distinct, &props)
 }
 
 /// Everything holds, both witnesses at these lengths.

@@ -51,3 +51,116 @@ pub fn all<'a>(lines: &'a [Value], kind: &str) -> Vec<&'a Value> {
         .map(|l| &l["data"])
         .collect()
 }
+
+/// One `check`'s outcome, read off its JSON lines: exit code, verdict, distinct states, per
+/// property (name, status, length), and the lines themselves.
+pub struct Check {
+    pub code: i32,
+    pub verdict: String,
+    pub distinct: u64,
+    pub props: Vec<(String, String, Option<u64>)>,
+    pub lines: Vec<Value>,
+}
+
+/// Runs `xshard check MODEL ARGS --format json`, which must not be refused.
+pub fn check(model: &str, args: &[&str]) -> Check {
+    let mut full = vec!["check", model];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--format", "json"]);
+    let (code, out, err) = run(&full);
+    assert_ne!(code, 2, "{model} {args:?}: {err}");
+    let lines = json_lines(&out);
+    let s = first(&lines, "summary");
+    Check {
+        code,
+        verdict: s["verdict"].as_str().unwrap_or_default().to_string(),
+        distinct: s["distinct_states"].as_u64().unwrap_or_default(),
+        props: all(&lines, "property")
+            .into_iter()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap_or_default().to_string(),
+                    p["status"].as_str().unwrap_or_default().to_string(),
+                    p["length"].as_u64(),
+                )
+            })
+            .collect(),
+        lines,
+    }
+}
+
+/// Expected per-property result: `H` holds, `V(n)` violated by a counterexample of n steps,
+/// `W(n)` witnessed after n steps.
+#[derive(Clone, Copy, Debug)]
+pub enum E {
+    H,
+    V(u64),
+    W(u64),
+}
+
+/// Checks `model` with `args` and asserts every property's result (`names` in the model's
+/// order, `props` the same length), the exit code and verdict they imply, and the distinct
+/// states.
+pub fn expect(model: &str, names: &[&str], args: &[&str], distinct: u64, props: &[E]) -> Check {
+    let c = check(model, args);
+    let want: Vec<(String, String, Option<u64>)> = names
+        .iter()
+        .zip(props)
+        .map(|(name, e)| {
+            let (status, len) = match *e {
+                E::H => ("holds", None),
+                E::V(n) => ("violated", Some(n)),
+                E::W(n) => ("witnessed", Some(n)),
+            };
+            (name.to_string(), status.to_string(), len)
+        })
+        .collect();
+    assert_eq!(c.props, want, "{model} {args:?}");
+    let violated = props.iter().any(|e| matches!(e, E::V(_)));
+    let (code, verdict) = if violated {
+        (1, "violated")
+    } else {
+        (0, "holds")
+    };
+    assert_eq!(
+        (c.code, c.verdict.as_str()),
+        (code, verdict),
+        "{model} {args:?}"
+    );
+    assert_eq!(c.distinct, distinct, "{model} {args:?}");
+    c
+}
+
+/// The (node, event, detail) of each step of the counterexample for `property`.
+pub fn steps(c: &Check, property: &str) -> Vec<(String, String, String)> {
+    let ce = all(&c.lines, "counterexample")
+        .into_iter()
+        .find(|t| t["property"] == property)
+        .unwrap_or_else(|| panic!("a counterexample for {property}"));
+    ce["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|st| {
+            let s = |k: &str| st[k].as_str().unwrap_or_default().to_string();
+            (s("node"), s("event"), s("detail"))
+        })
+        .collect()
+}
+
+/// The explanation of the counterexample for `property` (empty when there is none).
+pub fn explanation(c: &Check, property: &str) -> String {
+    all(&c.lines, "counterexample")
+        .into_iter()
+        .find(|t| t["property"] == property)
+        .and_then(|t| t["explanation"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Owned (node, event, detail) triples, to compare with [`steps`].
+pub fn triples(v: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    v.iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
+}

@@ -4,42 +4,12 @@
 
 use serde_json::Value;
 
-use crate::helpers::{all, first, json_lines, run};
+use crate::helpers::{self, all, json_lines, run, Check};
 
-/// One check's outcome: exit code, verdict, distinct states, and per property (name, status,
-/// length).
-struct Check {
-    code: i32,
-    verdict: String,
-    distinct: u64,
-    props: Vec<(String, String, Option<u64>)>,
-    lines: Vec<Value>,
-}
-
+/// `xshard check ARGS` (the model first).
 fn check(args: &[&str]) -> Check {
-    let mut full = vec!["check"];
-    full.extend_from_slice(args);
-    full.extend_from_slice(&["--format", "json"]);
-    let (code, out, err) = run(&full);
-    assert_ne!(code, 2, "{args:?}: {err}");
-    let lines = json_lines(&out);
-    let s = first(&lines, "summary");
-    Check {
-        code,
-        verdict: s["verdict"].as_str().unwrap_or_default().to_string(),
-        distinct: s["distinct_states"].as_u64().unwrap_or_default(),
-        props: all(&lines, "property")
-            .into_iter()
-            .map(|p| {
-                (
-                    p["name"].as_str().unwrap_or_default().to_string(),
-                    p["status"].as_str().unwrap_or_default().to_string(),
-                    p["length"].as_u64(),
-                )
-            })
-            .collect(),
-        lines,
-    }
+    let (model, rest) = args.split_first().expect("a model");
+    helpers::check(model, rest)
 }
 
 type Expected<'a> = (&'a str, &'a str, Option<u64>);
