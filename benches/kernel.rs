@@ -16,6 +16,8 @@
 //! checker from spawn to join, model build excluded). Bytes per distinct state are the memory
 //! a run added (peak resident minus resident at its start) over its distinct states.
 
+#[path = "support/machine.rs"]
+mod machine;
 #[path = "support/two_phase_actor.rs"]
 mod two_phase_actor;
 
@@ -32,6 +34,8 @@ use xshard::models::protocols::two_phase_commit::{default_kernel, TwoPhaseCommit
 use xshard::models::step::Step;
 use xshard::models::{Checkable, Cut, PropertyInfo};
 use xshard::properties::{Kind, Observation};
+
+use machine::{mib, parallel_capacity};
 
 /// One measured run.
 #[derive(Clone, Debug)]
@@ -687,37 +691,6 @@ fn port_child(shards: u8, bfs: bool) {
             "base": base,
         })
     );
-}
-
-/// How many CPUs two busy threads get right now (2.0 on an idle 2-core machine).
-fn parallel_capacity() -> f64 {
-    fn spin(ms: u64) -> u64 {
-        let end = Instant::now() + Duration::from_millis(ms);
-        let mut n = 0u64;
-        let mut x = 1u64;
-        while Instant::now() < end {
-            for _ in 0..1000 {
-                x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
-            }
-            n += 1;
-        }
-        n
-    }
-    let one = spin(300) as f64;
-    let two: u64 = std::thread::scope(|s| {
-        let a = s.spawn(|| spin(300));
-        let b = s.spawn(|| spin(300));
-        a.join().unwrap_or(0) + b.join().unwrap_or(0)
-    });
-    if one > 0.0 {
-        two as f64 / one
-    } else {
-        0.0
-    }
-}
-
-fn mib(b: Option<f64>) -> String {
-    b.map_or("-".into(), |b| format!("{:.0}", b / 1048576.0))
 }
 
 fn opt(x: Option<f64>) -> String {
