@@ -264,6 +264,23 @@ impl Observation {
         self
     }
 
+    /// Records `outcome` of `tx` at `shard`, a participant that holds its own state under a
+    /// write lock while the outcome is [`Outcome::Locked`] (prepared, not yet decided): the
+    /// observation of every single-transaction commit protocol's participant.
+    pub fn participant(&mut self, tx: TxId, shard: NodeId, outcome: Outcome) -> &mut Self {
+        self.outcome(tx, shard, outcome);
+        if outcome == Outcome::Locked {
+            self.locks.push(Lock {
+                object: shard,
+                shard,
+                tx,
+                mode: LockMode::Write,
+                deadline: None,
+            });
+        }
+        self
+    }
+
     /// The distinct transactions mentioned by the outcomes, in order.
     pub fn txs(&self) -> Vec<TxId> {
         let mut txs: Vec<TxId> = self.outcomes.iter().map(|o| o.tx).collect();

@@ -101,8 +101,8 @@
 
 use serde::Serialize;
 use xshard_properties::{
-    Event, Lock, LockMode, NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT,
-    DEADLOCK_FREEDOM, PROGRESS, TIMEOUT_REVERT,
+    Event, NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT, DEADLOCK_FREEDOM,
+    PROGRESS, TIMEOUT_REVERT,
 };
 
 use crate::entry::{Config, ConfigError, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -455,16 +455,7 @@ impl Protocol for BackupTm {
                     ShardState::Committed => Outcome::Committed,
                     ShardState::Aborted => Outcome::Aborted,
                 };
-                obs.outcome(0, id, outcome);
-                if *s == ShardState::Prepared {
-                    obs.locks.push(Lock {
-                        object: id,
-                        shard: id,
-                        tx: 0,
-                        mode: LockMode::Write,
-                        deadline: None,
-                    });
-                }
+                obs.participant(0, id, outcome);
             }
         }
     }

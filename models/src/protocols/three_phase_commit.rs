@@ -72,8 +72,7 @@
 
 use serde::Serialize;
 use xshard_properties::{
-    Lock, LockMode, NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT,
-    DEADLOCK_FREEDOM, PROGRESS,
+    NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT, DEADLOCK_FREEDOM, PROGRESS,
 };
 
 use crate::entry::{Config, ConfigError, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -542,16 +541,7 @@ impl Protocol for ThreePhase {
                     Phase::Committed => Outcome::Committed,
                     Phase::Aborted => Outcome::Aborted,
                 };
-                obs.outcome(0, id, outcome);
-                if outcome == Outcome::Locked {
-                    obs.locks.push(Lock {
-                        object: id,
-                        shard: id,
-                        tx: 0,
-                        mode: LockMode::Write,
-                        deadline: None,
-                    });
-                }
+                obs.participant(0, id, outcome);
             }
         }
     }

@@ -39,8 +39,8 @@
 
 use serde::Serialize;
 use xshard_properties::{
-    Event, Lock, LockMode, NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT,
-    DEADLOCK_FREEDOM, PROGRESS, TIMEOUT_REVERT,
+    Event, NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT, DEADLOCK_FREEDOM,
+    PROGRESS, TIMEOUT_REVERT,
 };
 
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -383,16 +383,7 @@ impl Protocol for TwoPhaseCommit {
                     ShardState::Aborted => Outcome::Aborted,
                     ShardState::Reverted => Outcome::Reverted,
                 };
-                obs.outcome(0, id, outcome);
-                if *s == ShardState::Prepared {
-                    obs.locks.push(Lock {
-                        object: id,
-                        shard: id,
-                        tx: 0,
-                        mode: LockMode::Write,
-                        deadline: None,
-                    });
-                }
+                obs.participant(0, id, outcome);
             }
         }
     }
