@@ -619,30 +619,11 @@ pub(crate) fn pack_renamed<P: Protocol>(
             return;
         }
     }
-    let mut image = sc.image.take().unwrap_or_else(empty::<P>);
+    let mut image = sc.image.take().unwrap_or_else(State::<P>::empty);
     copy_state::<P>(&mut image, s);
     rename_in_place(p, delivery, map, &mut image);
     pack_values(t, lay, sc, &image, out);
     sc.image = Some(image);
-}
-
-/// A state with nothing in it, to be overwritten.
-fn empty<P: Protocol>() -> State<P> {
-    State::<P> {
-        nodes: Vec::new(),
-        net: Vec::new(),
-        timers: Vec::new(),
-        sent: Vec::new(),
-        now: 0,
-        down: 0,
-        loss_left: 0,
-        replay_left: 0,
-        crashes_left: 0,
-        cut: 0,
-        partitions_left: 0,
-        history: Vec::new(),
-        capped: false,
-    }
 }
 
 /// [`pack_known`] of the image of `s` under the permutation `map`, read off `s` and the

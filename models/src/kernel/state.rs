@@ -72,6 +72,27 @@ pub struct WorldState<N, M, T> {
 }
 
 impl<N, M, T> WorldState<N, M, T> {
+    /// A state with nothing in it, to be overwritten (the engine's reused buffers).
+    pub(crate) fn empty() -> Self {
+        WorldState {
+            nodes: Vec::new(),
+            net: Vec::new(),
+            timers: Vec::new(),
+            sent: Vec::new(),
+            now: 0,
+            down: 0,
+            loss_left: 0,
+            replay_left: 0,
+            crashes_left: 0,
+            cut: 0,
+            partitions_left: 0,
+            history: Vec::new(),
+            capped: false,
+        }
+    }
+}
+
+impl<N, M, T> WorldState<N, M, T> {
     /// Whether node `id` is crashed.
     pub fn is_down(&self, id: NodeId) -> bool {
         self.down & (1 << id) != 0

@@ -667,21 +667,7 @@ impl<P: Protocol> Checkable for World<P> {
     }
 
     fn blank(&self) -> Self::State {
-        WorldState {
-            nodes: Vec::new(),
-            net: Vec::new(),
-            timers: Vec::new(),
-            sent: Vec::new(),
-            now: 0,
-            down: 0,
-            loss_left: 0,
-            replay_left: 0,
-            crashes_left: 0,
-            cut: 0,
-            partitions_left: 0,
-            history: Vec::new(),
-            capped: false,
-        }
+        WorldState::empty()
     }
 
     fn property_info(&self) -> Vec<PropertyInfo> {
