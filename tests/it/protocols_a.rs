@@ -151,7 +151,13 @@ fn locking_wound_wait_is_deadlock_free_but_needs_a_reliable_network() {
     expect("locking", "wound-wait", &["--replay", "1"], 7813, &props);
     // A read-only third transaction: a shared read lock lets a younger transaction overtake a
     // waiting older one, which must wound it then too.
-    expect("locking", "wound-wait", &["-p", "reader=1"], 163162, &props);
+    expect(
+        "locking",
+        "wound-wait",
+        &["-p", "readers=1"],
+        118659,
+        &props,
+    );
     // No time-out recovers a lost message: a waiting transaction waits forever.
     let mut lossy = props;
     lossy[1].1 = V(6);

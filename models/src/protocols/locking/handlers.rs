@@ -2,15 +2,12 @@
 
 use xshard_properties::{Event, LockMode, NodeId};
 
-use super::{mode, node_id, At, HomeTx, Locking, Msg, Phase, Resource, Timer, Tx, Variant};
-use super::{HOME, RES, TXS};
+use super::TXS;
+use super::{node_id, At, HomeTx, Locking, Msg, Phase, Resource, Timer, Tx, Variant};
 use crate::kernel::Effects;
 use crate::mutant;
 
 type Out = Effects<Locking>;
-
-/// Bit mask of every resource shard.
-const ALL_RES: u8 = (1 << RES) - 1;
 
 impl Locking {
     pub(super) fn timed(&self) -> bool {
@@ -18,15 +15,19 @@ impl Locking {
     }
 
     /// Transactions holding a lock on `res` that conflicts with `tx`'s.
-    fn conflicts(res: &Resource, r: usize, tx: usize) -> impl Iterator<Item = usize> + '_ {
+    fn conflicts<'a>(
+        &'a self,
+        res: &'a Resource,
+        r: usize,
+        tx: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
         // Seeded bug: a lock conflicts only when both are writes, so a read shares a write.
         let weak = mutant::on("locking/write-shares-read");
-        (0..TXS).filter(move |&j| {
-            let writes = [mode(tx, r), mode(j, r)].map(|m| m == LockMode::Write);
+        (0..self.txs).filter(move |&j| {
             let conflict = if weak {
-                writes[0] && writes[1]
+                [self.mode(tx, r), self.mode(j, r)] == [Some(LockMode::Write); 2]
             } else {
-                writes[0] || writes[1]
+                self.conflict(tx, j, r)
             };
             j != tx && res.txs[j].at == At::Locked && conflict
         })
@@ -37,12 +38,12 @@ impl Locking {
         res.txs[tx].at = At::Locked;
         let t = Tx::of(tx);
         if self.variant == Variant::RepealConfirm {
-            for s in (0..RES).filter(|&s| s != r) {
+            for s in self.touched(tx).filter(|&s| s != r) {
                 out.send(node_id(s), Msg::Locked(t));
             }
-            Self::see(res, tx, r, out);
+            self.see(res, tx, r, out);
         } else {
-            out.send(HOME, Msg::LockProof(t, res.value));
+            out.send(self.home(), Msg::LockProof(t, res.value));
             if self.timed() {
                 out.set_timer(Timer::LockTimeout(t), 1);
             }
@@ -53,18 +54,21 @@ impl Locking {
     /// Wound-wait: every waiting transaction wounds each younger transaction holding a
     /// conflicting lock — not only at request time: a shared read lock can be granted to a
     /// younger transaction while an older one waits, and wounding only on request then
-    /// deadlocks (found by the checker with `-p reader=1`).
+    /// deadlocks (found by the checker with `-p readers=1`).
     fn wound(&self, r: usize, res: &mut Resource, out: &mut Out) {
         if !matches!(self.variant, Variant::WoundWait | Variant::WoundAfterCommit) {
             return;
         }
-        for i in 0..TXS {
+        for i in 0..self.txs {
             if res.txs[i].at != At::Waiting {
                 continue;
             }
-            let younger: Vec<usize> = Self::conflicts(res, r, i).filter(|&j| j > i).collect();
+            let younger: Vec<usize> = self.conflicts(res, r, i).filter(|&j| j > i).collect();
             for j in younger {
-                out.send(HOME, Msg::Wound(Tx::of(j)));
+                // The home shard's answer to a wound is final, so a wound already in flight
+                // stands for this one: with three transactions two waiters wound one holder,
+                // again at every grant, which would otherwise fill the channel with copies.
+                out.resend(self.home(), Msg::Wound(Tx::of(j)));
                 if self.variant == Variant::WoundAfterCommit {
                     self.undo(r, res, j, out);
                 }
@@ -74,8 +78,8 @@ impl Locking {
 
     /// Grants waiting requests that became compatible, oldest first.
     fn grant_waiting(&self, r: usize, res: &mut Resource, out: &mut Out) {
-        for tx in 0..TXS {
-            if res.txs[tx].at == At::Waiting && Self::conflicts(res, r, tx).next().is_none() {
+        for tx in 0..self.txs {
+            if res.txs[tx].at == At::Waiting && self.conflicts(res, r, tx).next().is_none() {
                 self.grant(r, res, tx, out);
             }
         }
@@ -102,12 +106,13 @@ impl Locking {
     }
 
     /// Repeal/confirm: resource shard `s` announced its lock of `tx`.
-    fn see(res: &mut Resource, tx: usize, s: usize, out: &mut Out) {
+    fn see(&self, res: &mut Resource, tx: usize, s: usize, out: &mut Out) {
+        let all = self.mask(tx);
         let slot = &mut res.txs[tx];
         let before = slot.seen;
         slot.seen |= 1 << s;
-        if slot.seen == ALL_RES && before != ALL_RES && slot.at == At::Locked {
-            out.send(HOME, Msg::Confirm(Tx::of(tx), res.value));
+        if slot.seen == all && before != all && slot.at == At::Locked {
+            out.send(self.home(), Msg::Confirm(Tx::of(tx), res.value));
         }
     }
 
@@ -118,17 +123,17 @@ impl Locking {
         if res.txs[tx].at != At::Unknown && !relock {
             return;
         }
-        if Self::conflicts(res, r, tx).next().is_none() {
+        if self.conflicts(res, r, tx).next().is_none() {
             self.grant(r, res, tx, out);
             return;
         }
         match self.variant {
             Variant::RepealConfirm => {
                 res.txs[tx].at = At::Aborted;
-                for s in (0..RES).filter(|&s| s != r) {
+                for s in self.touched(tx).filter(|&s| s != r) {
                     out.send(node_id(s), Msg::Repeal(Tx::of(tx)));
                 }
-                out.send(HOME, Msg::Repeal(Tx::of(tx)));
+                out.send(self.home(), Msg::Repeal(Tx::of(tx)));
             }
             Variant::WoundWait | Variant::WoundAfterCommit => {
                 res.txs[tx].at = At::Waiting;
@@ -175,7 +180,7 @@ impl Locking {
                 }
             }
             Msg::Abort(t) | Msg::Repeal(t) => self.undo(r, res, t.index(), out),
-            Msg::Locked(t) => Self::see(res, t.index(), usize::from(from), out),
+            Msg::Locked(t) => self.see(res, t.index(), usize::from(from), out),
             Msg::LockProof(..) | Msg::Cancel(_) | Msg::Wound(_) | Msg::Confirm(..) => {}
         }
     }
@@ -189,31 +194,33 @@ impl Locking {
             // The flaw: release first, then tell the home shard, which aborts only if it has
             // not executed yet.
             self.undo(usize::from(id), res, tx, out);
-            out.send(HOME, Msg::Cancel(t));
+            out.send(self.home(), Msg::Cancel(t));
         } else {
             // Retried until answered: one Cancel in flight stands for every retry. (Seeded
             // bug: the Cancel is sent once, not retried.)
-            out.resend(HOME, Msg::Cancel(t));
+            out.resend(self.home(), Msg::Cancel(t));
             if !mutant::on("locking/cancel-not-retried") {
                 out.set_timer(Timer::LockTimeout(t), 1);
             }
         }
     }
 
-    /// The release message for resource `r` of an executed transaction.
-    fn release(h: &HomeTx, tx: usize, r: usize) -> Msg {
-        let value = (r == tx).then(|| {
-            let read = h.vals.iter().enumerate().filter(|&(s, _)| s != r);
-            read.fold(h.vals[r], |acc, (_, v)| acc.saturating_add(*v))
+    /// The release message for resource `r` of an executed transaction: a resource it
+    /// write-locked gets the sum of the values of every resource it touched, plus 1 (with the
+    /// default pattern, `written := written + read + 1`).
+    fn release(&self, h: &HomeTx, tx: usize, r: usize) -> Msg {
+        let value = (self.mode(tx, r) == Some(LockMode::Write)).then(|| {
+            self.touched(tx)
+                .fold(0u8, |acc, s| acc.saturating_add(h.vals[s]))
                 .saturating_add(1)
         });
         Msg::Release(Tx::of(tx), value)
     }
 
-    fn home_abort(h: &mut HomeTx, tx: usize, notify: bool, out: &mut Out) {
+    fn home_abort(&self, h: &mut HomeTx, tx: usize, notify: bool, out: &mut Out) {
         h.phase = Phase::Aborted;
         if notify {
-            for r in 0..RES {
+            for r in self.touched(tx) {
                 out.send(node_id(r), Msg::Abort(Tx::of(tx)));
             }
         }
@@ -235,10 +242,10 @@ impl Locking {
                     h.proofs |= 1 << s;
                     h.vals[s] = v;
                     // Seeded bug: execute on the first lock proof, not on every shard's.
-                    if h.proofs == ALL_RES || mutant::on("locking/execute-on-one-proof") {
+                    if h.proofs == self.mask(tx) || mutant::on("locking/execute-on-one-proof") {
                         h.phase = Phase::Executed;
-                        for r in 0..RES {
-                            out.send(node_id(r), Self::release(h, tx, r));
+                        for r in self.touched(tx) {
+                            out.send(node_id(r), self.release(h, tx, r));
                         }
                     }
                 }
@@ -255,7 +262,7 @@ impl Locking {
                     // transaction still has its time-out, whose retried Cancel gets the Abort.
                     Phase::Collecting => {
                         let notify = !mutant::on("locking/silent-abort");
-                        Self::home_abort(h, tx, notify, out);
+                        self.home_abort(h, tx, notify, out);
                     }
                     // Answers to a retried Cancel. (Seeded bugs: an executed transaction is
                     // aborted; the release re-sent is the other resource shard's.)
@@ -263,9 +270,15 @@ impl Locking {
                         out.resend(from, Msg::Abort(t));
                     }
                     Phase::Executed => {
-                        let other = mutant::on("locking/resend-other-release");
-                        let r = if other { RES - 1 - s } else { s };
-                        out.resend(from, Self::release(h, tx, r));
+                        // The seeded bug re-sends the release of the next resource the
+                        // transaction touches (with two, the other one).
+                        let r = if mutant::on("locking/resend-other-release") {
+                            let mut next = self.touched(tx).cycle().skip_while(|&x| x != s);
+                            next.nth(1).unwrap_or(s)
+                        } else {
+                            s
+                        };
+                        out.resend(from, self.release(h, tx, r));
                     }
                     Phase::Aborted => out.resend(from, Msg::Abort(t)),
                 }
@@ -275,13 +288,13 @@ impl Locking {
                 // Seeded bug: a wound is accepted after the point of no return (execution).
                 if home[tx].phase == Phase::Collecting || mutant::on("locking/wound-after-execute")
                 {
-                    Self::home_abort(&mut home[tx], tx, true, out);
+                    self.home_abort(&mut home[tx], tx, true, out);
                 }
             }
             Msg::Repeal(t) => {
                 let tx = t.index();
                 if home[tx].phase == Phase::Collecting {
-                    Self::home_abort(&mut home[tx], tx, false, out);
+                    self.home_abort(&mut home[tx], tx, false, out);
                 }
             }
             Msg::LockReq(_) | Msg::Release(..) | Msg::Abort(_) | Msg::Locked(_) => {}
@@ -293,6 +306,9 @@ impl Locking {
 mod tests {
     use super::*;
     use crate::kernel::Protocol;
+    use crate::protocols::locking::{Pattern, RES};
+
+    const HOME: NodeId = 2;
     use xshard_properties::{Observation, Outcome};
 
     #[test]
@@ -308,7 +324,7 @@ mod tests {
     }
 
     fn model(variant: Variant) -> Locking {
-        Locking { variant, txs: 2 }
+        Locking::new(variant, 2, 0, 2, Pattern::Cross)
     }
 
     fn resource(p: &Locking) -> Resource {

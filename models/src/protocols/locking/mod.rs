@@ -12,19 +12,34 @@
 //!
 //! # Encoding
 //!
-//! Three nodes: `shard-a` and `shard-b` each keep one resource (`obj1`, `obj2`) with a value;
-//! `home` is the home (parent) shard of both transactions. Two conflicting transactions:
-//! `tx1` writes `obj1` and reads `obj2`, `tx2` reads `obj1` and writes `obj2`; each computes
-//! `written := written + read + 1`. Read locks are shared, a write lock conflicts with any
-//! other lock. With `-p reader=1` a third, read-only transaction `tx3` reads both resources, so
-//! read locks are actually shared (with `tx1` on `obj2`, with `tx2` on `obj1`). At start the home shard sends `LockReq(T)` for each transaction to both resource
-//! shards (the lock transactions of step 1; the client is abstracted into the home shard).
+//! Resource shards `shard-a`, `shard-b`, … each keep one resource (`obj1`, `obj2`, …) with a
+//! value; `home`, the node after them, is the home (parent) shard of every transaction. The
+//! transactions compute `written := sum of the values of every resource touched + 1` for each
+//! resource they write. Read locks are shared, a write lock conflicts with any other lock. The
+//! sizes are parameters (`xshard list locking`), each defaulting to post #22's configuration:
+//!
+//! - `transactions` (1..=3, default 2): read-write transactions `tx1`, `tx2`, …; one alone
+//!   never waits, so nothing can deadlock.
+//! - `resources` (1..=3, default 2): resource shards; on one, every transaction queues on
+//!   the same lock and no cycle of waits can form.
+//! - `pattern` (0..=2, default 1), which resources transaction `t` touches ([`Pattern`]): 0
+//!   `disjoint` (it writes resource `t mod resources` and nothing else), 1 `cross` (it writes
+//!   that resource and reads every other: with two of each, `tx1` writes `obj1` and reads
+//!   `obj2`, `tx2` reads `obj1` and writes `obj2`, the two-lock deadlock of post #22), 2
+//!   `write-all` (it writes every resource). Numbered from the fewest conflicts up.
+//! - `readers` (0..=2, default 0): read-only transactions after the read-write ones, each
+//!   reading every resource, so read locks are actually shared (with the cross pattern,
+//!   `tx3` shares `obj2` with `tx1` and `obj1` with `tx2`).
+//!
+//! At start the home shard sends `LockReq(T)` for each transaction to every resource shard it
+//! touches (the lock transactions of step 1; the client is abstracted into the home shard),
+//! and a transaction concerns exactly those shards and the home shard.
 //!
 //! - A resource shard grants a lock when it is compatible with the locks held, records it and
 //!   sends `LockProof(T, value)` to the home shard (the Merkle proofs of the lock and of the data,
 //!   step 2). An incompatible request waits (per-transaction `waiting`); a freed lock is granted
 //!   to waiting transactions oldest first.
-//! - The home shard executes `T` once it holds a proof from every resource shard: its
+//! - The home shard executes `T` once it holds a proof from every resource shard `T` touches: its
 //!   `executed` decision is final; it sends `Release(T, new value)` to each resource shard (the
 //!   release-lock message of #18). A resource shard applies a release only while it holds `T`'s
 //!   lock (replay protection: the lock instance cannot be used twice), then releases.
@@ -64,10 +79,11 @@
 //! - `wound-wait` — timestamps (`tx1` is older) and wounds (1275): an older transaction that
 //!   waits for a conflicting lock of a younger one sends `Wound(younger)` to the home shard —
 //!   when it requests, and again whenever a lock is granted to a younger transaction while it
-//!   waits (with `-p reader=1` a shared read lock lets a younger transaction overtake a waiting
+//!   waits (with `-p readers=1` a shared read lock lets a younger transaction overtake a waiting
 //!   older one; wounding only at request time then deadlocks, a 12-step counterexample the
 //!   checker found in the first version of this model) — and the home shard
 //!   aborts the younger transaction if it has not executed (the point of no return, as in 2PC)
+//!   (age is the transaction's number: `tx1` is the oldest, readers the youngest)
 //!   and sends `Abort` to every resource shard; a younger transaction waits. Wait-for edges go
 //!   from younger to older only, so no cycle: deadlock-free with no time-out (S3). The wounded
 //!   transaction is not restarted (restart with the same timestamp is abstracted away).
@@ -86,14 +102,14 @@
 //!   guarantee.
 //!
 //! Observation: the home shard's outcome per transaction (pending, committed when executed,
-//! aborted) and each resource shard's — every transaction concerns both resource shards, so
-//! both always report it: pending until the lock is held (never heard of it, or waiting);
+//! aborted) and each resource shard's — a transaction concerns every resource shard it
+//! touches, and each always reports it: pending until the lock is held (never heard of it, or waiting);
 //! locked; committed when the release is applied; aborted; reverted when a held lock was
 //! undone, which also records a `Revert` event. So `can_commit` needs the release applied on
 //! both resource shards. Held locks are reported with their mode and no deadline (async time).
 //! For `serializability` each resource's value (initially 0) and each transaction's effect
-//! (`tx1`: obj1 := obj1 + obj2 + 1, `tx2`: obj2 := obj2 + obj1 + 1, `tx3` writes nothing):
-//! a serial order gives (1, 2) or (2, 1); the lost update (1, 1) — both transactions computed
+//! (by default `tx1`: obj1 := obj1 + obj2 + 1, `tx2`: obj2 := obj2 + obj1 + 1, a reader writes
+//! nothing): a serial order gives (1, 2) or (2, 1); the lost update (1, 1) — both transactions computed
 //! from the initial values — is a violation, and so is a transaction that executes without
 //! holding every lock (a lock proof missing) or loses a lock before its release is applied
 //! (`timeout-race`, `wound-after-commit`: the partial rollback leaves the executed
@@ -109,10 +125,11 @@
 //! violated, which is a halted chain, not a flaw of the scheme; with `--crash-mode recover`
 //! everything holds again.
 //!
-//! No symmetry: the two resource shards are not interchangeable — `tx1` writes `obj1` on
-//! `shard-a` and reads `obj2` on `shard-b`, `tx2` the other way round, and the home shard has
-//! its own role; swapping the shards is a symmetry only together with swapping the
-//! transactions, which are not nodes.
+//! No symmetry: the resource shards are not interchangeable — with the default pattern `tx1`
+//! writes `obj1` on `shard-a` and reads `obj2` on `shard-b`, `tx2` the other way round (every
+//! pattern gives transaction `t` its own written resource), and the home shard has its own
+//! role; swapping shards is a symmetry only together with swapping the transactions, whose
+//! ages (wound-wait) and numbers the states record, and which are not nodes.
 //!
 //! Abstracted away: block inclusion, finality and Merkle proofs (a delivered message is a
 //! visible, final proof), the 10-block lag, clients.
@@ -121,7 +138,11 @@
 //! default run exercises what the lock time-outs are for; `no-timeout`, `wound-wait`,
 //! `repeal-confirm` and `wound-after-commit` have no time-out, nothing of theirs re-sends a lost message, and they
 //! default to a reliable network (`VariantSpec::kernel`) so that their default runs check the
-//! locking discipline rather than the loss. What the checker reports at the defaults: see
+//! locking discipline rather than the loss. The witnesses follow the sizes: `can_abort` is
+//! declared where something can abort (a time-out in `default` and `timeout-race`, a conflict
+//! for the wound and repeal variants), `all_abort` (repeal-confirm) where every transaction
+//! conflicts on two resources, so that each can lose one lock while its rival loses another.
+//! What the checker reports at the defaults: see
 //! [`info`] (the variants' expected verdicts) and `tests/it/protocols_a.rs` (pinned counts).
 //! `default` also holds with `--loss 0` (94,355 states) and with `--replay 1`.
 //!
@@ -147,13 +168,48 @@ use crate::kernel::{KernelConfig, Property, World};
 
 /// The registry name.
 pub const NAME: &str = "locking";
+/// Parameter: read-write transactions.
+pub const TRANSACTIONS: &str = "transactions";
+/// Parameter: resource shards.
+pub const RESOURCES: &str = "resources";
+/// Parameter: the conflict pattern ([`Pattern`]).
+pub const PATTERN: &str = "pattern";
+/// Parameter: read-only transactions reading every resource.
+pub const READERS: &str = "readers";
 
-/// Largest number of transactions (the third, a read-only reader, is a parameter).
-pub const TXS: usize = 3;
-/// Number of resource shards (one resource each).
-pub const RES: usize = 2;
-/// The home shard's node id.
-pub const HOME: NodeId = 2;
+/// Largest number of transactions: read-write transactions and read-only readers together
+/// (the maxima of `transactions` and `readers`).
+pub const TXS: usize = 5;
+/// Largest number of resource shards (one resource each; the maximum of `resources`).
+pub const RES: usize = 3;
+
+/// The conflict pattern: which resources each read-write transaction touches, and how
+/// (`-p pattern=N`; readers read every resource whatever the pattern). Numbered from the
+/// fewest conflicts up, so that a sweep's simplest value is the one with none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// 0: transaction `t` writes resource `t mod resources` and touches nothing else: no two
+    /// transactions conflict unless there are more of them than resources.
+    Disjoint,
+    /// 1 (the default, post #22's pair): transaction `t` writes resource `t mod resources` and
+    /// reads every other one, so each pair of transactions conflicts on the resources either
+    /// writes: with two of each, `tx1` writes `obj1` and reads `obj2`, `tx2` the other way round.
+    Cross,
+    /// 2: every transaction writes every resource: every pair conflicts everywhere, and no
+    /// lock is shared.
+    WriteAll,
+}
+
+impl Pattern {
+    /// The pattern numbered `n` (`pattern`'s range is 0..=2; anything above is `WriteAll`).
+    pub fn of(n: u32) -> Pattern {
+        match n {
+            0 => Pattern::Disjoint,
+            1 => Pattern::Cross,
+            _ => Pattern::WriteAll,
+        }
+    }
+}
 
 /// The variants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -301,16 +357,91 @@ pub enum Timer {
 pub struct Locking {
     /// Which variant of the scheme is modelled.
     pub variant: Variant,
-    /// Active transactions: 2, or 3 with the read-only reader.
+    /// Active transactions: the read-write ones (`tx1`…) then the readers.
     pub txs: usize,
+    /// Resource shards, each keeping one resource: node ids `0..resources`, the home shard
+    /// after them.
+    pub resources: usize,
+    /// `access[t][r]`: how transaction `t` locks resource `r`, `None` when it does not touch it.
+    access: [[Option<LockMode>; RES]; TXS],
 }
 
-/// The mode in which transaction `tx` locks resource `r`.
-pub fn mode(tx: usize, r: usize) -> LockMode {
-    if tx == r {
-        LockMode::Write
-    } else {
-        LockMode::Read
+impl Locking {
+    /// The model of `variant` with `writers` read-write transactions following `pattern` and
+    /// `readers` read-only ones reading every resource, on `resources` resource shards.
+    /// Sizes beyond [`TXS`] transactions or [`RES`] resources are clamped.
+    pub fn new(
+        variant: Variant,
+        writers: usize,
+        readers: usize,
+        resources: usize,
+        pattern: Pattern,
+    ) -> Locking {
+        let resources = resources.clamp(1, RES);
+        let txs = (writers + readers).min(TXS);
+        let mut access = [[None; RES]; TXS];
+        for (t, row) in access.iter_mut().enumerate().take(txs) {
+            for (r, a) in row.iter_mut().enumerate().take(resources) {
+                *a = if t >= writers {
+                    Some(LockMode::Read)
+                } else if r == t % resources {
+                    Some(LockMode::Write)
+                } else {
+                    match pattern {
+                        Pattern::Disjoint => None,
+                        Pattern::Cross => Some(LockMode::Read),
+                        Pattern::WriteAll => Some(LockMode::Write),
+                    }
+                };
+            }
+        }
+        Locking {
+            variant,
+            txs,
+            resources,
+            access,
+        }
+    }
+
+    /// The home shard's node id: after the resource shards.
+    pub fn home(&self) -> NodeId {
+        node_id(self.resources)
+    }
+
+    /// The mode in which transaction `tx` locks resource `r`; `None`: it does not touch `r`.
+    pub fn mode(&self, tx: usize, r: usize) -> Option<LockMode> {
+        self.access[tx][r]
+    }
+
+    /// The resources transaction `tx` touches, in order.
+    pub(crate) fn touched(&self, tx: usize) -> impl Iterator<Item = usize> + Clone + '_ {
+        (0..self.resources).filter(move |&r| self.access[tx][r].is_some())
+    }
+
+    /// Bit `r` set for each resource transaction `tx` touches.
+    pub(crate) fn mask(&self, tx: usize) -> u8 {
+        self.touched(tx).fold(0, |m, r| m | 1 << r)
+    }
+
+    /// Whether transactions `a` and `b` conflict on resource `r`: both touch it and one writes.
+    pub(crate) fn conflict(&self, a: usize, b: usize, r: usize) -> bool {
+        match (self.access[a][r], self.access[b][r]) {
+            (Some(x), Some(y)) => x == LockMode::Write || y == LockMode::Write,
+            _ => false,
+        }
+    }
+
+    /// The resources on which transaction `t` conflicts with some other transaction.
+    fn conflicted(&self, t: usize) -> usize {
+        (0..self.resources)
+            .filter(|&r| (0..self.txs).any(|u| u != t && self.conflict(t, u, r)))
+            .count()
+    }
+
+    /// Some pair of transactions conflicts somewhere: the variants without a time-out can
+    /// abort only then (a wound or a repeal needs a conflict).
+    fn any_conflict(&self) -> bool {
+        (0..self.txs).any(|t| self.conflicted(t) > 0)
     }
 }
 
@@ -333,8 +464,9 @@ impl Locking {
         });
         for (t, slot) in res.txs.iter().enumerate().take(self.txs) {
             let tx = tx_id(t);
-            // Every transaction concerns both resource shards: a shard that has not heard of
-            // it yet is pending there, so a witness or a commit cannot skip it.
+            // A transaction concerns every resource shard it touches: one that has not heard
+            // of it yet is pending there, so a witness or a commit cannot skip it.
+            let Some(m) = self.mode(t, r) else { continue };
             let outcome = match slot.at {
                 At::Unknown | At::Waiting => Outcome::Pending,
                 At::Locked => Outcome::Locked,
@@ -348,7 +480,7 @@ impl Locking {
                     object: tx_id(r),
                     shard,
                     tx,
-                    mode: mode(t, r),
+                    mode: m,
                     deadline: None,
                 });
             }
@@ -363,7 +495,7 @@ impl crate::kernel::Protocol for Locking {
     type Choice = ();
 
     fn node_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = (0..RES)
+        let mut names: Vec<String> = (0..self.resources)
             .map(|r| format!("shard-{}", char::from(b'a' + tx_id(r))))
             .collect();
         names.push("home".to_string());
@@ -371,9 +503,9 @@ impl crate::kernel::Protocol for Locking {
     }
 
     fn init(&self, id: NodeId, out: &mut crate::kernel::Effects<Self>) -> Node {
-        if id == HOME {
+        if id == self.home() {
             for t in 0..self.txs {
-                for r in 0..RES {
+                for r in self.touched(t) {
                     out.send(node_id(r), Msg::LockReq(Tx::of(t)));
                 }
             }
@@ -450,28 +582,29 @@ impl crate::kernel::Protocol for Locking {
                             Phase::Executed => Outcome::Committed,
                             Phase::Aborted => Outcome::Aborted,
                         };
-                        obs.outcome(tx_id(t), HOME, outcome);
+                        obs.outcome(tx_id(t), self.home(), outcome);
                     }
                 }
             }
         }
         obs.outcomes.sort();
         obs.values.sort();
-        // What `release` computes: transaction t < RES writes obj(t) := the sum of every
-        // resource's value + 1; the reader writes nothing. Every transaction reads both.
-        let all: Vec<u8> = (0..RES).map(tx_id).collect();
+        // What `release` computes: a transaction writes each resource it write-locks :=
+        // the sum of the values of every resource it touches + 1; a reader writes nothing.
         for t in 0..self.txs {
-            let writes = (t < RES)
-                .then(|| Write {
-                    object: tx_id(t),
-                    reads: all.clone(),
+            let reads: Vec<u8> = self.touched(t).map(tx_id).collect();
+            let writes = self
+                .touched(t)
+                .filter(|&r| self.mode(t, r) == Some(LockMode::Write))
+                .map(|r| Write {
+                    object: tx_id(r),
+                    reads: reads.clone(),
                     plus: 1,
                 })
-                .into_iter()
                 .collect();
             obs.effects.push(TxEffect {
                 tx: tx_id(t),
-                reads: all.clone(),
+                reads,
                 writes,
             });
         }
@@ -487,11 +620,23 @@ impl crate::kernel::Protocol for Locking {
             Property::catalogue(&SERIALIZABILITY),
         ];
         props.push(Property::catalogue(&CAN_COMMIT));
-        // Without time-outs nothing ever aborts: the witness would be vacuous by design.
-        if self.variant != Variant::NoTimeout {
+        // Something can abort only through a time-out (default, timeout-race: any transaction,
+        // in async time) or a conflict (a wound or a repeal): without either the witness
+        // would be missing by design, not by a bug.
+        let aborts = match self.variant {
+            Variant::NoTimeout => false,
+            Variant::Default | Variant::TimeoutRace => true,
+            Variant::WoundWait | Variant::WoundAfterCommit | Variant::RepealConfirm => {
+                self.any_conflict()
+            }
+        };
+        if aborts {
             props.push(Property::catalogue(&CAN_ABORT));
         }
-        if self.variant == Variant::RepealConfirm {
+        // Every transaction repealed at once needs each to lose a lock somewhere while the
+        // transaction that beat it loses another elsewhere: each conflicts on two resources.
+        if self.variant == Variant::RepealConfirm && (0..self.txs).all(|t| self.conflicted(t) >= 2)
+        {
             props.push(Property::catalogue(&ALL_ABORT));
         }
         props
@@ -526,21 +671,57 @@ impl ModelEntry for Entry {
     fn info(&self) -> ModelInfo {
         ModelInfo {
             name: NAME,
-            summary: "cross-shard locking scheme (1) with release-lock messages: 2 resource shards, \
-                      a home shard, 2 conflicting transactions; time-outs, wound-wait, repeal/confirm",
+            summary: "cross-shard locking scheme (1) with release-lock messages: resource shards, \
+                      a home shard, conflicting transactions (2 and 2 by default); time-outs, \
+                      wound-wait, repeal/confirm",
             source: "ethresear.ch/t/cross-shard-locking-scheme-1/1269 (#1, #18, #22, page 2); \
                      ethresear.ch/t/cross-shard-locking-resolving-deadlock/1275; PROTOCOLS.md 1, \
                      6.3, 7.5 S1-S3",
-            params: vec![ParamSpec {
-                name: "reader",
-                default: 0,
-                min: 0,
-                max: 1,
-                doc: "1 adds tx3, a read-only transaction reading both resources (read locks are \
-                      shared with tx1's read of obj2 and tx2's read of obj1)",
-            }],
+            params: vec![
+                ParamSpec::new(
+                    TRANSACTIONS,
+                    2,
+                    1..=3,
+                    "read-write transactions (tx1, tx2, ...), all from the home shard; with one \
+                     nothing can deadlock; 3 with the default's lost message (or --loss 0) are \
+                     beyond an exhaustive check in minutes, the reliable variants stay small \
+                     (no-timeout 1,308 states, repeal-confirm 49,877)",
+                ),
+                ParamSpec::new(
+                    RESOURCES,
+                    2,
+                    1..=3,
+                    "resource shards (shard-a, shard-b, ...), one resource each (obj1, obj2, \
+                     ...); the home shard comes after them; 3 with the default's lost message \
+                     are beyond an exhaustive check in minutes",
+                ),
+                ParamSpec::new(
+                    PATTERN,
+                    1,
+                    0..=2,
+                    "which resources transaction t touches: 0 disjoint (writes resource t mod \
+                     resources only), 1 cross (writes it and reads every other: tx1 writes obj1 \
+                     and reads obj2, tx2 the other way round), 2 write-all (writes every \
+                     resource)",
+                ),
+                ParamSpec::new(
+                    READERS,
+                    0,
+                    0..=2,
+                    "read-only transactions after the read-write ones, each reading every \
+                     resource (its read locks are shared with the other reads); 2 readers with \
+                     the default's lost message take minutes",
+                ),
+            ],
             kernel: Some(default_kernel()),
             notes: vec![
+                "-p resources=1 (or -p pattern=0): deadlock_freedom and progress violated under \
+                 the default's lost message: a transaction that touches one resource has no \
+                 second lock whose time-out would ask the home shard about it, and nothing \
+                 re-sends its lost lock request; with --loss 0 everything holds",
+                "no-timeout deadlocks from two transactions on two resources (-p transactions=3: \
+                 8 steps, 1,308 states) and holds with one transaction, one resource or \
+                 disjoint transactions (-p pattern=0)",
                 "properties differ by variant: no-timeout has no can_abort witness (nothing can \
                  abort), repeal-confirm adds the all_abort witness",
                 "default (one lost message) and with --replay 1: holds (time-out retries \
@@ -562,7 +743,9 @@ impl ModelEntry for Entry {
             ],
             misses: vec![
                 "replayed messages (--replay 1: 833,683 states) and a double revert by re-locking (needs --replay 1), crashes (--crashes 1)",
-                "a third transaction or shared read locks actually shared (-p reader=1)",
+                "a third transaction (-p transactions=3), a third resource (-p resources=3), other \
+                 conflicts (-p pattern=0 disjoint, 2 write-all) or shared read locks actually \
+                 shared (-p readers=1)",
                 "under --network ordered the home shard sends every request in one order, so the two-lock deadlock cannot form: no-timeout holds there on a reliable network (--loss 0); keep the default unordered network to see it",
                 "no-timeout, wound-wait, repeal-confirm and wound-after-commit run on a reliable network by default (they have no time-out, so a lost message blocks them whatever their discipline): their loss behaviour needs --loss 1",
             ],
@@ -629,12 +812,15 @@ impl ModelEntry for Entry {
     }
 
     fn build(&self, c: &Config<'_, Variant>) -> Result<World<Locking>, ConfigError> {
-        let txs = 2 + usize::try_from(c.param("reader")).unwrap_or(0);
+        let size = |name| usize::try_from(c.param(name)).unwrap_or(usize::MAX);
         Ok(World::new(
-            Locking {
-                variant: c.variant,
-                txs,
-            },
+            Locking::new(
+                c.variant,
+                size(TRANSACTIONS),
+                size(READERS),
+                size(RESOURCES),
+                Pattern::of(c.param(PATTERN)),
+            ),
             c.kernel(),
         ))
     }
