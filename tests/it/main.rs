@@ -19,6 +19,7 @@ mod protocols_a;
 mod protocols_b;
 mod scaffold;
 mod settings;
+mod sweep_fuzz;
 mod three_phase_commit;
 mod traces;
 mod traces_render;
