@@ -55,8 +55,12 @@ pub struct CaseRecord {
     pub at: Vec<u32>,
     /// The configuration.
     pub resolved: Resolved,
-    /// Holds (exhaustively), violated, or inconclusive (the budget was hit first).
+    /// Holds (exhaustively), violated (some property is violated), or inconclusive (the budget
+    /// was hit first). A case whose only failures are missing witnesses holds (and is
+    /// `vacuous`).
     pub verdict: Verdict,
+    /// Whether some witness is missing at this configuration.
+    pub vacuous: bool,
     /// Distinct states explored.
     pub distinct: u64,
     /// The bound that cut an inconclusive case short.
@@ -97,6 +101,8 @@ pub struct SweepReport {
     pub exhaustive: u64,
     /// How many were cut short by the budget (never counted as holding).
     pub inconclusive: u64,
+    /// Of those that held, how many miss a witness (the configuration cannot exercise it).
+    pub vacuous: u64,
     /// How many the model refused to build (a combination it does not support).
     pub refused: u64,
     /// The configuration with the most distinct states among those that held.
@@ -135,6 +141,7 @@ struct State {
     checked: u64,
     exhaustive: u64,
     inconclusive: u64,
+    vacuous: u64,
     refused: u64,
     shrink_checks: u64,
     largest: Option<CaseRecord>,
@@ -177,10 +184,26 @@ pub fn run_sweep(
             Err(RunError::Config(e)) => return refuse(e),
             Err(e) => return Err(e),
         };
+        // A missing witness at a smaller configuration says that configuration cannot
+        // exercise something (no reorg, nothing aborts), not that the protocol is wrong: only
+        // a violated property fails a case; the others count as held and vacuous.
+        let violated = checked
+            .properties
+            .iter()
+            .any(|p| p.status == crate::engine::Status::Violated);
+        let verdict = match checked.verdict() {
+            Verdict::Violated if !violated => Verdict::Holds,
+            v => v,
+        };
+        let vacuous = checked
+            .properties
+            .iter()
+            .any(|p| p.status == crate::engine::Status::Unwitnessed);
         let record = CaseRecord {
             at: at.to_vec(),
             resolved: checked.resolved.clone(),
-            verdict: checked.verdict(),
+            vacuous,
+            verdict,
             distinct: checked.stats.distinct_states,
             stopped_by: checked.stopped_by,
         };
@@ -219,6 +242,7 @@ pub fn run_sweep(
                     match r.verdict {
                         Verdict::Holds => {
                             s.exhaustive += 1;
+                            s.vacuous += u64::from(r.vacuous);
                             if s.largest.as_ref().is_none_or(|l| r.distinct > l.distinct) {
                                 s.largest = Some(r.clone());
                             }
@@ -307,6 +331,7 @@ pub fn run_sweep(
         checked: s.checked,
         exhaustive: s.exhaustive,
         inconclusive: s.inconclusive,
+        vacuous: s.vacuous,
         refused: s.refused,
         largest_held: s.largest,
         first_bound: s.first_bound,

@@ -490,7 +490,7 @@ fn bad_suite_files_exit_2_naming_file_and_line() {
     assert_bad_suite(
         &format!("{ok}[[check]]\nmodel = \"tla-tcommit\"\nname = \"x\"\nexpct = \"holds\"\n"),
         8,
-        "unknown field `expct`, expected one of `name`, `model`, `variant`, `params`, `kernel`, `max_states`, `max_depth`, `timeout`, `expect`, `allow_inconclusive`",
+        "unknown field `expct`, expected one of `name`, `model`, `variant`, `params`, `kernel`, `max_states`, `max_depth`, `timeout`, `expect`, `allow_inconclusive`, `sweep`, `fuzz`",
     );
     // Unknown top-level table.
     assert_bad_suite(

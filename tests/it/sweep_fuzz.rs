@@ -379,3 +379,17 @@ expect = "holds"
         )
     );
 }
+
+#[test]
+fn sweep_and_fuzz_help_end_with_their_exit_codes() {
+    for (sub, table) in [
+        ("sweep", xshard::exit::SWEEP_TABLE),
+        ("fuzz", xshard::exit::FUZZ_TABLE),
+    ] {
+        let (code, out, _) = run(&[sub, "--help"]);
+        assert_eq!(code, 0);
+        assert!(out.trim_end().ends_with(table), "{sub}:\n{out}");
+    }
+    assert!(xshard::exit::FUZZ_TABLE.contains("3  no violation found in N walks of depth D"));
+    assert!(!xshard::exit::FUZZ_TABLE.contains("  0  "));
+}

@@ -71,9 +71,10 @@ pub fn sweep(
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "checked {} configuration(s): {} held (exhaustive search), {} inconclusive (budget hit{}), {} refused by the model",
+        "checked {} configuration(s): {} held (exhaustive search; {} missing a witness), {} inconclusive (budget hit{}), {} refused by the model",
         report.checked,
         report.exhaustive,
+        report.vacuous,
         report.inconclusive,
         report
             .first_bound

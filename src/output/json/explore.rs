@@ -14,7 +14,8 @@
 //!   `check` prints them.
 //! - `sweep_summary`: `verdict` (`holds`: every configuration checked held after an
 //!   exhaustive search | `violated` | `inconclusive`: no violation, some configuration cut
-//!   short by its budget), `checked`, `exhaustive`, `inconclusive`, `refused` (the model
+//!   short by its budget), `checked`, `exhaustive`, `inconclusive`, `vacuous` (held but
+//!   missing a witness: the configuration cannot exercise it), `refused` (the model
 //!   refused to build them), `stopped_by` (the first bound that cut a case, or null),
 //!   `largest_held` (`values`, `distinct_states`, `check`; or null), `regressions` (the file
 //!   a new failing seed was added to, or null), `rerun` (the command that runs the sweep
@@ -134,6 +135,8 @@ pub struct SweepSummary<'a> {
     pub exhaustive: u64,
     /// Of those, cut short by the budget.
     pub inconclusive: u64,
+    /// Of those that held, how many miss a witness.
+    pub vacuous: u64,
     /// Configurations the model refused to build.
     pub refused: u64,
     /// The first bound that cut a case.
@@ -195,6 +198,7 @@ pub fn sweep(
             checked: report.checked,
             exhaustive: report.exhaustive,
             inconclusive: report.inconclusive,
+            vacuous: report.vacuous,
             refused: report.refused,
             stopped_by: report.first_bound,
             largest_held,
