@@ -56,3 +56,22 @@ Exit codes:
   0  the starter crate was written
   2  a bad name, a directory that is not empty, or an I/O error (one line on stderr names it)
   101 is a panic, always a bug";
+
+/// `sweep`'s exit codes.
+pub const SWEEP_TABLE: &str = "\
+Exit codes:
+  0  every configuration checked held after an exhaustive search
+  1  a configuration is violated (the smallest failing one is reported)
+  2  usage, input or I/O error (one line on stderr names it)
+  3  no violation, but some configuration was cut short by its budget (inconclusive)
+  101 is a panic, always a bug";
+
+/// `fuzz`'s exit codes. A fuzz run that finds nothing never proves anything: its status is
+/// `no_violation_found` and its code is 3, the code of every result that is neither a proof
+/// nor a counterexample (DESIGN.md, "Property-based exploration").
+pub const FUZZ_TABLE: &str = "\
+Exit codes:
+  1  a walk violated a property (shrunk, confirmed by a bounded search, files written)
+  2  usage, input or I/O error (one line on stderr names it)
+  3  no violation found in N walks of depth D: not a proof (never 0)
+  101 is a panic, always a bug";

@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod engine;
 pub mod exit;
+pub mod explore;
 pub mod files;
 pub mod registry;
 pub mod run;

@@ -37,6 +37,14 @@ pub enum Command {
     /// Draw a counterexample file as a message-sequence chart (DOT, SVG) or as text.
     #[command(after_help = crate::exit::RENDER_TABLE)]
     Render(RenderArgs),
+    /// Check random configurations (parameters and kernel settings) exhaustively within a
+    /// budget, and shrink a failing one to the smallest failing configuration.
+    #[command(after_help = crate::exit::SWEEP_TABLE)]
+    Sweep(SweepArgs),
+    /// Random walks through one configuration too large to exhaust; a violating walk is
+    /// shrunk and confirmed by a search bounded by its length.
+    #[command(after_help = crate::exit::FUZZ_TABLE)]
+    Fuzz(FuzzArgs),
     /// Write a starter crate for a protocol of your own: a model with a correct and a flawed
     /// variant, its binary, pinned verdicts and a gate suite.
     #[command(after_help = crate::exit::NEW_TABLE)]
@@ -126,6 +134,96 @@ pub struct CheckArgs {
     /// stopped_by interrupted).
     #[arg(long, value_parser = engine_parser(), default_value_t = EngineKind::Xshard)]
     pub engine: EngineKind,
+    /// The kernel settings (network, faults, time), for kernel models.
+    #[command(flatten)]
+    pub kernel: KernelArgs,
+}
+
+/// `xshard sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The model to sweep (see `xshard list`).
+    pub model: String,
+    /// The variant (default: the model's correct variant).
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// Fix a model parameter, `key=value` (repeatable); the others range over their values.
+    #[arg(short = 'p', long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// Configurations to draw.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub cases: u32,
+    /// The seed of the random configurations (the same seed, the same sweep).
+    #[arg(long, default_value_t = crate::explore::DEFAULT_SEED)]
+    pub seed: u64,
+    /// The budget of each configuration's exhaustive check, in distinct states (beyond it:
+    /// inconclusive, counted apart).
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_states: u64,
+    /// Seconds per configuration (wall-clock: a case it cuts depends on the machine).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+    /// Worker threads per check (default: the available cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: Option<u32>,
+    /// Output format: text for people, or JSON Lines for machines.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Where counterexample files go, and the regressions file (default
+    /// DIR/<model>/<variant>.sweep-regressions).
+    #[arg(long, value_name = "DIR", default_value = "counterexamples")]
+    pub out: std::path::PathBuf,
+    /// The regressions file: failing seeds replayed first, a new one added.
+    #[arg(long, value_name = "PATH")]
+    pub regressions: Option<std::path::PathBuf>,
+    /// Render each counterexample's chart as SVG (needs Graphviz `dot`), or not.
+    #[arg(long, value_enum, default_value_t = crate::files::Render::Svg)]
+    pub render: crate::files::Render,
+    /// The kernel settings bound the sweep: each fault budget ranges from 0 up to its value
+    /// (default: the variant's), delivery and crash mode from the simplest up to theirs;
+    /// time, copies and horizon stay as given.
+    #[command(flatten)]
+    pub kernel: KernelArgs,
+}
+
+/// `xshard fuzz`.
+#[derive(Debug, Args)]
+pub struct FuzzArgs {
+    /// The model to walk (see `xshard list`).
+    pub model: String,
+    /// The variant (default: the model's correct variant).
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// A model parameter, `key=value` (repeatable).
+    #[arg(short = 'p', long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// Walks to run.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub walks: u32,
+    /// The most actions a walk takes.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub depth: u32,
+    /// The seed of the walks (the same seed, the same walks).
+    #[arg(long, default_value_t = crate::explore::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Stop drawing walks after this many seconds (wall-clock: not reproducible).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+    /// The budget of the search that confirms a shrunk walk, in distinct states.
+    #[arg(long, default_value_t = 2_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_states: u64,
+    /// Worker threads of the confirming search (default: the available cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: Option<u32>,
+    /// Output format: text for people, or JSON Lines for machines.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Where counterexample files go.
+    #[arg(long, value_name = "DIR", default_value = "counterexamples")]
+    pub out: std::path::PathBuf,
+    /// Render each counterexample's chart as SVG (needs Graphviz `dot`), or not.
+    #[arg(long, value_enum, default_value_t = crate::files::Render::Svg)]
+    pub render: crate::files::Render,
     /// The kernel settings (network, faults, time), for kernel models.
     #[command(flatten)]
     pub kernel: KernelArgs,

@@ -58,7 +58,7 @@ pub(crate) fn interrupt_handle() -> &'static StopHandle {
     HANDLE.get_or_init(StopHandle::new)
 }
 
-fn available_threads() -> usize {
+pub(crate) fn available_threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 

@@ -1,4 +1,4 @@
-//! The command line: `list | check | gate | replay | render | new`. `main -> run -> ExitCode`;
+//! The command line: `list | check | sweep | fuzz | gate | replay | render | new`. `main -> run -> ExitCode`;
 //! every usage or input error is one line on stderr and exit code 2 (see [`crate::exit`]).
 //!
 //! [`main_with`] gives the whole command line to any [`Registry`]: a protocol designer's
@@ -8,6 +8,7 @@
 
 mod args;
 mod check;
+mod fuzz;
 mod gate;
 mod list;
 mod new;
@@ -15,12 +16,13 @@ mod progress;
 mod render;
 mod replay;
 mod stdout;
+mod sweep;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-pub use args::{CheckArgs, Cli, Command, Format, KernelArgs, NewArgs};
+pub use args::{CheckArgs, Cli, Command, Format, FuzzArgs, KernelArgs, NewArgs, SweepArgs};
 
 use crate::exit;
 use crate::registry::{Registry, RegistryError};
@@ -150,6 +152,8 @@ fn run(cli: Cli, ctx: &Ctx<'_>) -> ExitCode {
         Command::Gate(a) => gate::run(&a, ctx),
         Command::Replay(a) => replay::run(&a, ctx),
         Command::Render(a) => render::run(&a, ctx),
+        Command::Sweep(a) => sweep::run(&a, ctx),
+        Command::Fuzz(a) => fuzz::run(&a, ctx),
         Command::New(a) => new::run(&a, ctx),
     };
     match result {

@@ -86,6 +86,7 @@ mod sr;
 mod table;
 #[cfg(test)]
 mod tests;
+pub mod walk;
 
 use std::fmt;
 use std::str::FromStr;

@@ -6,4 +6,4 @@ pub mod run;
 pub mod suite;
 
 pub use run::{run_suite, CheckResult, GateConfig, GateError, Outcome, PropertyCase};
-pub use suite::{load, CheckSpec, Expectation, Suite, SuiteError};
+pub use suite::{load, CheckSpec, Expectation, Mode, Suite, SuiteError};

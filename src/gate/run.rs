@@ -9,11 +9,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::suite::{CheckSpec, Suite};
+use super::suite::{self, CheckSpec, Mode, Suite};
 use crate::engine::{Bound, Engine, Status};
+use crate::explore;
 use crate::files::{Render, TraceError, WrittenFiles};
 use crate::registry::Registry;
-use crate::run::{self, bound_text, Checked, RunError};
+use crate::run::{self, bound_text, Checked, RunError, Verdict};
 
 /// How to run a suite.
 #[derive(Clone, Debug)]
@@ -259,33 +260,62 @@ pub fn run_check(
     spec: &CheckSpec,
     cfg: &GateConfig,
 ) -> Result<CheckResult, GateError> {
-    let engine = cfg
-        .engine
-        .clone()
-        .max_states(spec.max_states)
-        .max_depth(spec.max_depth)
-        .timeout(spec.timeout.map(Duration::from_secs));
     let started = Instant::now();
     let fail = |source| GateError::Check {
         check: spec.name.clone(),
         source,
     };
-    let mut run = run::check_resolved(registry, &spec.resolved, &engine).map_err(fail)?;
-    run.write_files(&cfg.out, cfg.render, &cfg.program)
-        .map_err(fail)?;
-    let rerun = reproduce_command(&cfg.program, spec, &run);
+    let (run, rerun, fuzz) = match spec.mode {
+        Mode::Check => {
+            let engine = cfg
+                .engine
+                .clone()
+                .max_states(spec.max_states)
+                .max_depth(spec.max_depth)
+                .timeout(spec.timeout.map(Duration::from_secs));
+            let mut run = run::check_resolved(registry, &spec.resolved, &engine).map_err(fail)?;
+            run.write_files(&cfg.out, cfg.render, &cfg.program)
+                .map_err(fail)?;
+            let rerun = reproduce_command(&cfg.program, spec, &run);
+            (run, rerun, None)
+        }
+        Mode::Sweep { cases, seed } => {
+            let (run, rerun) = sweep_check(registry, spec, cfg, cases, seed).map_err(fail)?;
+            (run, rerun, None)
+        }
+        Mode::Fuzz { walks, depth, seed } => {
+            let (run, rerun, status) =
+                fuzz_check(registry, spec, cfg, walks, depth, seed).map_err(fail)?;
+            (run, rerun, Some(status))
+        }
+    };
     let stopped_by = run.stopped_by;
     let mut cases = Vec::with_capacity(run.properties.len());
     for p in &run.properties {
         let expected_failure = spec.expect.expects_failure(p.name);
-        let (outcome, detail) = judge(
-            p.name,
-            p.status,
-            expected_failure,
-            spec.allow_inconclusive,
-            stopped_by,
-            p.explanation(),
-        );
+        let (outcome, detail) = match (&fuzz, p.status) {
+            // A walk proves nothing: a property no walk violated is skipped with the fuzz
+            // run's status, or unmet when the suite expects it to fail.
+            (Some(status), Status::Inconclusive) if expected_failure => (
+                Outcome::Unmet,
+                Some(format!("{} was expected to fail: {status}", p.name)),
+            ),
+            (Some(status), Status::Inconclusive) => (
+                Outcome::Skipped,
+                Some(format!(
+                    "{}: {status} (a fuzz run is never a proof)",
+                    p.name
+                )),
+            ),
+            _ => judge(
+                p.name,
+                p.status,
+                expected_failure,
+                spec.allow_inconclusive,
+                stopped_by,
+                p.explanation(),
+            ),
+        };
         cases.push(PropertyCase {
             name: p.name,
             status: p.status,
@@ -295,8 +325,13 @@ pub fn run_check(
             files: p.files.clone(),
         });
     }
+    let found = |c: &PropertyCase| c.outcome == Outcome::Met && c.status == Status::Violated;
     let outcome = if cases.iter().any(|c| c.outcome == Outcome::Unmet) {
         Outcome::Unmet
+    } else if fuzz.is_some() && cases.iter().any(found) {
+        // A fuzz run that found the violations it is for met its expectation; the properties
+        // no walk violated stay skipped in JUnit.
+        Outcome::Met
     } else if cases.iter().any(|c| c.outcome == Outcome::Skipped) {
         Outcome::Skipped
     } else {
@@ -315,6 +350,117 @@ pub fn run_check(
         stopped_by,
         rerun,
     })
+}
+
+/// A suite's sweep: the smallest failing configuration's exhaustive check, or a result with
+/// every property holding (every configuration held) or undecided (some were cut short).
+fn sweep_check(
+    registry: &Registry,
+    spec: &CheckSpec,
+    cfg: &GateConfig,
+    cases: u32,
+    seed: u64,
+) -> Result<(Checked, String), RunError> {
+    let space = explore::Space::new(registry, &spec.model, &spec.request)?;
+    let max_states = spec.max_states.unwrap_or(suite::DEFAULT_SWEEP_STATES);
+    let engine = cfg
+        .engine
+        .clone()
+        .max_states(max_states)
+        .timeout(spec.timeout.map(Duration::from_secs));
+    let rerun = explore::sweep_command(
+        &cfg.program,
+        &space,
+        cases,
+        seed,
+        Some(max_states),
+        spec.timeout,
+    );
+    let report = explore::run_sweep(
+        registry,
+        space,
+        &explore::SweepOptions::new(cases, seed, engine),
+    )?;
+    let default_kernel = registry.info(&spec.model)?.kernel;
+    let run = match report.failure {
+        Some(f) => {
+            let mut run = f.checked;
+            run.write_files(&cfg.out, cfg.render, &cfg.program)?;
+            run
+        }
+        None => {
+            let infos = registry.build(&report.space.bound)?.property_info();
+            let (status, bound) = match report.verdict() {
+                Verdict::Holds => (Status::Holds, None),
+                _ => (
+                    Status::Inconclusive,
+                    Some(report.first_bound.unwrap_or(Bound::Interrupted)),
+                ),
+            };
+            Checked::unexplored(
+                report.space.bound.clone(),
+                &infos,
+                status,
+                bound,
+                default_kernel,
+            )
+        }
+    };
+    Ok((run, rerun))
+}
+
+/// A suite's fuzz run: the properties found violated (with the shortest counterexample found)
+/// and every other one undecided, and the fuzz run's status line.
+fn fuzz_check(
+    registry: &Registry,
+    spec: &CheckSpec,
+    cfg: &GateConfig,
+    walks: u32,
+    depth: u32,
+    seed: u64,
+) -> Result<(Checked, String, String), RunError> {
+    let engine = cfg
+        .engine
+        .clone()
+        .max_states(spec.max_states.unwrap_or(suite::DEFAULT_CONFIRM_STATES));
+    let opts = explore::FuzzOptions::new(walks, depth, seed, engine)
+        .timeout(spec.timeout.map(Duration::from_secs));
+    let mut report = explore::run_fuzz(registry, &spec.resolved, &opts)?;
+    report.write_files(&cfg.out, cfg.render, &cfg.program)?;
+    let default_kernel = registry.info(&spec.model)?.kernel;
+    let rerun = explore::fuzz_command(&cfg.program, &report, default_kernel.as_ref());
+    let status = match &report.failure {
+        None => report.status_text(),
+        Some(_) => format!(
+            "no walk violated it ({} walks of depth {} ran until the first violation)",
+            report.walks_run, report.depth
+        ),
+    };
+    let infos = registry.build(&spec.resolved)?.property_info();
+    let mut run = Checked::unexplored(
+        spec.resolved.clone(),
+        &infos,
+        Status::Inconclusive,
+        None,
+        default_kernel,
+    );
+    if let Some(f) = report.failure {
+        run.stats = f.confirm.stats.clone();
+        for (p, c) in run.properties.iter_mut().zip(f.confirm.properties) {
+            if c.status == Status::Violated {
+                *p = c;
+            }
+        }
+        if let Some(p) = run.properties.iter_mut().find(|p| p.name == f.property) {
+            if p.status != Status::Violated {
+                p.status = Status::Violated;
+                p.path = Some(f.walk.path.clone());
+                p.trace = Some(f.walk);
+                p.files = f.walk_files;
+            }
+        }
+    }
+    Ok((run, rerun, status))
 }
 
 /// Compares one property's status with what the suite expects of it.

@@ -64,7 +64,46 @@ pub struct CheckSpec {
     pub max_depth: Option<u64>,
     /// Seconds.
     pub timeout: Option<u64>,
+    /// What runs: one exhaustive check, a sweep or a fuzz run.
+    pub mode: Mode,
 }
+
+/// What a `[[check]]` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// One exhaustive check (`xshard check`).
+    Check,
+    /// `sweep = { cases = N, seed = S }`: `xshard sweep` with the check's parameters and
+    /// kernel settings as the fixed values and bounds, `max_states` (default 100,000) and
+    /// `timeout` per configuration.
+    Sweep {
+        /// Configurations to draw.
+        cases: u32,
+        /// The seed.
+        seed: u64,
+    },
+    /// `fuzz = { walks = N, depth = D, seed = S }`: `xshard fuzz` on the check's
+    /// configuration, `max_states` the confirming search's budget and `timeout` the walks'.
+    Fuzz {
+        /// Walks to run.
+        walks: u32,
+        /// The most actions per walk.
+        depth: u32,
+        /// The seed.
+        seed: u64,
+    },
+}
+
+/// A sweep's configurations when the suite does not say.
+pub const DEFAULT_CASES: u32 = 32;
+/// A sweep's per-configuration budget when the suite does not say.
+pub const DEFAULT_SWEEP_STATES: u64 = 100_000;
+/// A fuzz run's walks when the suite does not say.
+pub const DEFAULT_WALKS: u32 = 1000;
+/// A fuzz run's depth when the suite does not say.
+pub const DEFAULT_DEPTH: u32 = 50;
+/// A fuzz run's confirming search budget when the suite does not say.
+pub const DEFAULT_CONFIRM_STATES: u64 = 2_000_000;
 
 /// The verdict a check must give.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -268,13 +307,54 @@ fn validate(
     let max_states = bound(&c.max_states, "max_states")?;
     let max_depth = bound(&c.max_depth, "max_depth")?;
     let timeout = bound(&c.timeout, "timeout")?;
+    let mode = match (&c.sweep, &c.fuzz) {
+        (Some(_), Some(f)) => {
+            return Err(at(
+                f.span(),
+                "a check is a sweep or a fuzz run, not both: keep one of `sweep` and `fuzz`"
+                    .to_string(),
+            ))
+        }
+        (Some(s), None) => {
+            let r = s.get_ref();
+            if r.cases == Some(0) {
+                return Err(at(s.span(), "sweep.cases must be at least 1".to_string()));
+            }
+            Mode::Sweep {
+                cases: r.cases.unwrap_or(DEFAULT_CASES),
+                seed: r.seed.unwrap_or(crate::explore::DEFAULT_SEED),
+            }
+        }
+        (None, Some(f)) => {
+            let r = f.get_ref();
+            if r.walks == Some(0) || r.depth == Some(0) {
+                return Err(at(
+                    f.span(),
+                    "fuzz.walks and fuzz.depth must be at least 1".to_string(),
+                ));
+            }
+            Mode::Fuzz {
+                walks: r.walks.unwrap_or(DEFAULT_WALKS),
+                depth: r.depth.unwrap_or(DEFAULT_DEPTH),
+                seed: r.seed.unwrap_or(crate::explore::DEFAULT_SEED),
+            }
+        }
+        (None, None) => Mode::Check,
+    };
+    if let (Some(d), Mode::Sweep { .. } | Mode::Fuzz { .. }) = (&c.max_depth, mode) {
+        return Err(at(
+            d.span(),
+            "max_depth does not apply to a sweep or a fuzz run (a fuzz run's depth is fuzz.depth)"
+                .to_string(),
+        ));
+    }
 
     let name = match &c.name {
         Some(n) if n.get_ref().trim().is_empty() => {
             return Err(at(n.span(), "name must not be empty".to_string()));
         }
         Some(n) => n.get_ref().clone(),
-        None => default_name(&resolved, &c, max_states, max_depth, timeout),
+        None => default_name(&resolved, &c, mode, max_states, max_depth, timeout),
     };
     Ok(CheckSpec {
         name,
@@ -287,6 +367,7 @@ fn validate(
         max_states,
         max_depth,
         timeout,
+        mode,
     })
 }
 
@@ -320,6 +401,7 @@ fn config_message(e: &ConfigError) -> String {
 fn default_name(
     r: &Resolved,
     c: &RawCheck,
+    mode: Mode,
     max_states: Option<u64>,
     max_depth: Option<u64>,
     timeout: Option<u64>,
@@ -331,6 +413,13 @@ fn default_name(
     if let Some(k) = &c.kernel {
         for (key, value) in k.get_ref().settings() {
             name.push_str(&format!(" {key}={value}"));
+        }
+    }
+    match mode {
+        Mode::Check => {}
+        Mode::Sweep { cases, seed } => name.push_str(&format!(" sweep cases={cases} seed={seed}")),
+        Mode::Fuzz { walks, depth, seed } => {
+            name.push_str(&format!(" fuzz walks={walks} depth={depth} seed={seed}"))
         }
     }
     for (key, value) in [
@@ -368,6 +457,25 @@ struct RawCheck {
     expect: Spanned<RawExpect>,
     #[serde(default)]
     allow_inconclusive: bool,
+    sweep: Option<Spanned<RawSweep>>,
+    fuzz: Option<Spanned<RawFuzz>>,
+}
+
+/// `sweep = { cases = N, seed = S }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSweep {
+    cases: Option<u32>,
+    seed: Option<u64>,
+}
+
+/// `fuzz = { walks = N, depth = D, seed = S }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFuzz {
+    walks: Option<u32>,
+    depth: Option<u32>,
+    seed: Option<u64>,
 }
 
 /// `kernel = { ... }`: one key per entry of the kernel's settings table, each typed by its
@@ -626,7 +734,7 @@ allow_inconclusive = true
         let head = "[[check]]\nmodel = \"tla-two-phase\"\n";
         assert_eq!(
             err(&format!("{head}expect = \"holds\"\ncolour = 1\n")),
-            "s.toml:4: unknown field `colour`, expected one of `name`, `model`, `variant`, `params`, `kernel`, `max_states`, `max_depth`, `timeout`, `expect`, `allow_inconclusive`"
+            "s.toml:4: unknown field `colour`, expected one of `name`, `model`, `variant`, `params`, `kernel`, `max_states`, `max_depth`, `timeout`, `expect`, `allow_inconclusive`, `sweep`, `fuzz`"
         );
         assert_eq!(
             err(&format!("{head}variant = \"nope\"\nexpect = \"holds\"\n")),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use xshard_models::{Checkable, Cut, PropertyInfo, Resolved};
 
+use crate::engine::walk::Walk;
 use crate::engine::{Engine, EngineError, Report};
 use crate::trace::replay::{ReplayError, ReplayOutcome};
 use crate::trace::{self, Counterexample};
@@ -26,6 +27,11 @@ pub trait AnyModel: Send + Sync {
     fn trace_cut(&self, resolved: &Resolved, cut: Cut, path: &[usize]) -> Option<Counterexample>;
     /// Replays a counterexample file's contents (`file` names it in errors).
     fn replay(&self, t: &Counterexample, file: &str) -> Result<ReplayOutcome, ReplayError>;
+    /// Walks the model along `choices` (`xshard fuzz`; see [`crate::engine::walk`]).
+    fn walk(&self, choices: &[u32]) -> Walk;
+    /// Deletes the actions of a violating walk that it does not need
+    /// ([`crate::engine::walk::minimise`]); the choices of the result.
+    fn minimise_walk(&self, choices: &[u32]) -> Vec<u32>;
     /// Whether the model's symmetry reduces anything at these parameters.
     fn has_symmetry(&self) -> bool;
     /// Whether the model declares interchangeable nodes at all.
@@ -67,6 +73,14 @@ impl<M: Checkable> AnyModel for Erased<M> {
 
     fn replay(&self, t: &Counterexample, file: &str) -> Result<ReplayOutcome, ReplayError> {
         trace::replay::replay(&*self.0, t, file)
+    }
+
+    fn walk(&self, choices: &[u32]) -> Walk {
+        crate::engine::walk::walk(&*self.0, choices)
+    }
+
+    fn minimise_walk(&self, choices: &[u32]) -> Vec<u32> {
+        crate::engine::walk::minimise(&*self.0, choices)
     }
 
     fn has_symmetry(&self) -> bool {

@@ -14,7 +14,7 @@ use xshard_models::kernel::{KernelConfig, KernelOverrides, MAX_HORIZON};
 use xshard_models::{ConfigError, Cut, Request, Resolved};
 use xshard_properties::Kind;
 
-pub use rerun::{bound_text, rerun_command};
+pub use rerun::{bound_text, command_line, rerun_command};
 
 use crate::engine::{Bound, Engine, EngineError, Stats, Status};
 use crate::files::{self, Render, TraceError, WrittenFiles};
@@ -154,6 +154,39 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// A result for `resolved` that no single exhaustive check produced (a sweep that found
+    /// nothing, a fuzz run): every property of `infos` gets `status`, nothing was explored
+    /// here, and `stopped_by` says why an undecided status is undecided.
+    pub fn unexplored(
+        resolved: Resolved,
+        infos: &[xshard_models::PropertyInfo],
+        status: Status,
+        stopped_by: Option<Bound>,
+        default_kernel: Option<KernelConfig>,
+    ) -> Checked {
+        Checked {
+            resolved,
+            properties: infos
+                .iter()
+                .map(|i| PropertyOutcome {
+                    name: i.name,
+                    kind: i.kind,
+                    statement: i.statement,
+                    status,
+                    path: None,
+                    trace: None,
+                    files: None,
+                    stuck_states: None,
+                })
+                .collect(),
+            stats: Stats::default(),
+            stopped_by,
+            cuts: Vec::new(),
+            default_kernel,
+            notes: Vec::new(),
+        }
+    }
+
     /// The command that re-runs this check with the binary `program`.
     pub fn rerun_command(&self, program: &str) -> String {
         rerun_command(program, &self.resolved, self.default_kernel.as_ref())

@@ -12,7 +12,18 @@ use crate::engine::Bound;
 /// the commands stay short and still reproduce the check exactly: a clocked model checked in
 /// async time gets its `--time async`.
 pub fn rerun_command(program: &str, r: &Resolved, defaults: Option<&KernelConfig>) -> String {
-    let mut cmd = format!("{program} check {} --variant {}", r.model, r.variant);
+    command_line(program, "check", r, defaults)
+}
+
+/// [`rerun_command`] for subcommand `sub` (`check`, `fuzz`), which take the same model, variant,
+/// parameters and kernel settings.
+pub fn command_line(
+    program: &str,
+    sub: &str,
+    r: &Resolved,
+    defaults: Option<&KernelConfig>,
+) -> String {
+    let mut cmd = format!("{program} {sub} {} --variant {}", r.model, r.variant);
     for (k, v) in &r.params {
         cmd.push_str(&format!(" -p {k}={v}"));
     }

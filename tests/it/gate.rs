@@ -231,6 +231,7 @@ fn project_suite_covers_every_registered_variant_with_its_expected_verdict() {
             && c.max_depth.is_none()
             && c.timeout.is_none()
             && !c.allow_inconclusive
+            && c.mode == gate::Mode::Check
     };
     for m in Registry::builtin().listings() {
         for v in &m.variants {
@@ -489,7 +490,7 @@ fn bad_suite_files_exit_2_naming_file_and_line() {
     assert_bad_suite(
         &format!("{ok}[[check]]\nmodel = \"tla-tcommit\"\nname = \"x\"\nexpct = \"holds\"\n"),
         8,
-        "unknown field `expct`, expected one of `name`, `model`, `variant`, `params`, `kernel`, `max_states`, `max_depth`, `timeout`, `expect`, `allow_inconclusive`",
+        "unknown field `expct`, expected one of `name`, `model`, `variant`, `params`, `kernel`, `max_states`, `max_depth`, `timeout`, `expect`, `allow_inconclusive`, `sweep`, `fuzz`",
     );
     // Unknown top-level table.
     assert_bad_suite(

@@ -20,6 +20,7 @@ mod protocols_b;
 mod scaffold;
 mod settings;
 mod sizes;
+mod sweep_fuzz;
 mod three_phase_commit;
 mod traces;
 mod traces_render;

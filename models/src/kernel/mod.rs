@@ -45,7 +45,7 @@ pub use config::{
 pub use pack::Scratch;
 pub use protocol::{Effects, FindFn, Property, Protocol};
 pub use reach::Reach;
-pub use settings::{KernelOverrides, Kind, Setting, SETTINGS};
+pub use settings::{KernelOverrides, Kind, Setting, Sweep, SETTINGS};
 pub use state::{Action, Armed, Envelope, KernelAction, State, WorldState};
 pub use world::World;
 

@@ -72,6 +72,23 @@ pub struct Setting {
     /// Stores a value (already validated against [`Setting::kind`]); `None` if the value is
     /// not one it knows, which validation rules out.
     pub set: fn(&mut KernelConfig, &str) -> Option<()>,
+    /// How `xshard sweep` varies it ([`Sweep`]).
+    pub sweep: Sweep,
+}
+
+/// How `xshard sweep` varies a setting. A sweep's bound is the configuration it starts from
+/// (the variant's defaults, overridden by the sweep's own flags); each setting then ranges
+/// over its values from the simplest up to the bound's, or stays at the bound's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sweep {
+    /// Kept at the bound's value: an assumption of the protocol (`time`: async time breaks
+    /// protocols that rely on synchrony by design) or a representation limit (`copies`,
+    /// `horizon`, which the model derives), not a fault a smaller configuration has less of.
+    Fixed,
+    /// From the simplest value up to the bound's: 0 (or the smallest value) for a number, the
+    /// first of [`Kind::Choice`]'s values for a choice (the table lists them simplest first:
+    /// `ordered` before `unordered`, `stop` before `recover`).
+    UpToBound,
 }
 
 /// Every kernel setting, in the order flags, suite keys, messages, the Display line and the
@@ -102,6 +119,7 @@ pub const SETTINGS: &[Setting] = &[
             };
             Some(())
         },
+        sweep: Sweep::UpToBound,
     },
     Setting {
         name: "loss",
@@ -115,6 +133,7 @@ pub const SETTINGS: &[Setting] = &[
             k.loss = v.parse().ok()?;
             Some(())
         },
+        sweep: Sweep::UpToBound,
     },
     Setting {
         name: "replay",
@@ -128,6 +147,7 @@ pub const SETTINGS: &[Setting] = &[
             k.replay = v.parse().ok()?;
             Some(())
         },
+        sweep: Sweep::UpToBound,
     },
     Setting {
         name: "crashes",
@@ -141,6 +161,7 @@ pub const SETTINGS: &[Setting] = &[
             k.crashes = v.parse().ok()?;
             Some(())
         },
+        sweep: Sweep::UpToBound,
     },
     Setting {
         name: "crash_mode",
@@ -166,6 +187,7 @@ pub const SETTINGS: &[Setting] = &[
             };
             Some(())
         },
+        sweep: Sweep::UpToBound,
     },
     Setting {
         name: "partitions",
@@ -179,6 +201,7 @@ pub const SETTINGS: &[Setting] = &[
             k.partitions = v.parse().ok()?;
             Some(())
         },
+        sweep: Sweep::UpToBound,
     },
     Setting {
         name: "copies",
@@ -195,6 +218,7 @@ pub const SETTINGS: &[Setting] = &[
             k.copies = v.parse().ok()?;
             Some(())
         },
+        sweep: Sweep::Fixed,
     },
     Setting {
         name: CLOCK_SETTING,
@@ -221,6 +245,7 @@ pub const SETTINGS: &[Setting] = &[
             };
             Some(())
         },
+        sweep: Sweep::Fixed,
     },
     Setting {
         name: "delta",
@@ -237,6 +262,7 @@ pub const SETTINGS: &[Setting] = &[
             k.delta = v.parse().ok()?;
             Some(())
         },
+        sweep: Sweep::UpToBound,
     },
     Setting {
         name: "horizon",
@@ -253,6 +279,7 @@ pub const SETTINGS: &[Setting] = &[
             k.horizon = v.parse().ok()?;
             Some(())
         },
+        sweep: Sweep::Fixed,
     },
 ];
 
@@ -322,6 +349,35 @@ impl Setting {
             return (self.set)(k, &value.to_string()).ok_or_else(|| self.unknown(raw));
         }
         (self.set)(k, raw).ok_or_else(|| self.unknown(raw))
+    }
+
+    /// The values a sweep bounded by `bound` gives this setting, simplest first (see
+    /// [`Sweep`]); the last is `bound`'s own value.
+    pub fn sweep_values(&self, bound: &KernelConfig) -> Vec<String> {
+        let at = (self.get)(bound);
+        if self.sweep == Sweep::Fixed {
+            return vec![at];
+        }
+        match self.kind {
+            Kind::Choice { values } => {
+                let end = values.iter().position(|v| *v == at).map_or(0, |i| i + 1);
+                let mut out: Vec<String> = values[..end].iter().map(|v| (*v).to_string()).collect();
+                if out.is_empty() {
+                    out.push(at);
+                }
+                out
+            }
+            Kind::Budget { .. } | Kind::Range { .. } => {
+                let min = match self.kind {
+                    Kind::Range { min, .. } => min,
+                    _ => 0,
+                };
+                match at.parse::<u32>() {
+                    Ok(top) if top >= min => (min..=top).map(|v| v.to_string()).collect(),
+                    _ => vec![at],
+                }
+            }
+        }
     }
 
     /// The error for a value the table's `set` does not know: the table contradicts itself.
@@ -466,6 +522,24 @@ mod tests {
             time: TimeMode::Clocked,
             delta: 5,
             horizon: 7,
+        }
+    }
+
+    #[test]
+    fn sweep_values_run_from_the_simplest_to_the_bound() {
+        let k = unusual();
+        let values = |name: &str| setting(name).expect("a setting").sweep_values(&k);
+        assert_eq!(values("loss"), ["0", "1"]);
+        assert_eq!(values("replay"), ["0", "1", "2"]);
+        assert_eq!(values("network"), ["ordered"]);
+        assert_eq!(values("crash_mode"), ["stop", "recover"]);
+        assert_eq!(values("delta"), ["1", "2", "3", "4", "5"]);
+        assert_eq!(values("copies"), ["3"]);
+        assert_eq!(values("time"), ["clocked"]);
+        assert_eq!(values("horizon"), ["7"]);
+        for s in SETTINGS {
+            let v = s.sweep_values(&k);
+            assert_eq!(v.last(), Some(&(s.get)(&k)), "{}", s.name);
         }
     }
 

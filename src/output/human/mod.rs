@@ -1,6 +1,7 @@
 //! Human output: tables and sentences for people.
 
 pub mod check;
+pub mod explore;
 pub mod gate;
 pub mod list;
 

@@ -196,23 +196,7 @@ pub fn check(run: &Checked) -> String {
             },
         ));
     }
-    for p in run
-        .properties
-        .iter()
-        .filter(|p| p.status == Status::Violated)
-    {
-        if let Some(t) = &p.trace {
-            let files = p.files.as_ref().map(|f| Files {
-                json: &f.json,
-                dot: &f.dot,
-                svg: f.svg.as_ref(),
-            });
-            out.push_str(&line(
-                "counterexample",
-                &CounterexampleLine { trace: t, files },
-            ));
-        }
-    }
+    out.push_str(&counterexamples(run));
     for c in &run.cuts {
         out.push_str(&line(
             "cut",
@@ -252,4 +236,29 @@ pub fn check(run: &Checked) -> String {
         },
     ));
     out
+}
+
+/// One `counterexample` line per violated property of `run`.
+pub fn counterexamples(run: &Checked) -> String {
+    let mut out = String::new();
+    for p in run
+        .properties
+        .iter()
+        .filter(|p| p.status == Status::Violated)
+    {
+        if let Some(t) = &p.trace {
+            out.push_str(&counterexample(t, p.files.as_ref()));
+        }
+    }
+    out
+}
+
+/// The `counterexample` line of `t` with its files.
+pub fn counterexample(t: &Counterexample, files: Option<&crate::files::WrittenFiles>) -> String {
+    let files = files.map(|f| Files {
+        json: &f.json,
+        dot: &f.dot,
+        svg: f.svg.as_ref(),
+    });
+    line("counterexample", &CounterexampleLine { trace: t, files })
 }

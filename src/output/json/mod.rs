@@ -6,6 +6,7 @@
 //! `#[derive(Serialize)]` type of [`check`], [`list`] or [`gate`]: its rustdoc is the schema.
 
 pub mod check;
+pub mod explore;
 pub mod gate;
 pub mod list;
 

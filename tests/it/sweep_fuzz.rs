@@ -1,0 +1,395 @@
+//! `xshard sweep` and `xshard fuzz`: shrinking to exact configurations and lengths,
+//! determinism, the regressions file, exit codes and gate entries.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::helpers::{all, first, json_lines, run, xshard};
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// Runs `xshard ARGS --format json --render none --threads 1` in `dir` (files under
+/// `dir/out`); returns (exit code, JSON lines, stdout).
+fn json_in(dir: &Path, args: &[&str]) -> (i32, Vec<Value>, String) {
+    let out = xshard()
+        .current_dir(dir)
+        .args(args)
+        .args([
+            "--format",
+            "json",
+            "--render",
+            "none",
+            "--threads",
+            "1",
+            "--out",
+            "out",
+        ])
+        .output()
+        .expect("xshard runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let code = out.status.code().unwrap_or(-1);
+    assert_ne!(
+        code,
+        2,
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (code, json_lines(&stdout), stdout)
+}
+
+const SWEEP_2PC: &[&str] = &[
+    "sweep",
+    "two-phase-commit",
+    "--variant",
+    "revert-after-vote",
+    "--cases",
+    "4",
+];
+
+#[test]
+fn sweep_shrinks_revert_after_vote_to_two_shards_without_faults() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, lines, _) = json_in(dir.path(), SWEEP_2PC);
+    assert_eq!(code, 1);
+    let begin = first(&lines, "begin");
+    assert_eq!(begin["command"], "sweep");
+    let dims: Vec<String> = begin["dimensions"]
+        .as_array()
+        .expect("dimensions")
+        .iter()
+        .map(|d| format!("{}={}", d["name"].as_str().unwrap_or(""), d["values"]))
+        .collect();
+    assert!(
+        dims[0].starts_with("shards=[\"1\",\"2\",\"3\",\"4\",\"5\"]"),
+        "{dims:?}"
+    );
+    assert!(dims.contains(&"loss=[\"0\",\"1\"]".to_string()), "{dims:?}");
+    let f = first(&lines, "sweep_failure");
+    let smallest = &f["smallest"]["values"];
+    assert_eq!(smallest["shards"], "2");
+    assert_eq!(smallest["network"], "ordered");
+    assert_eq!(smallest["loss"], "0");
+    assert_eq!(smallest["replay"], "0");
+    assert_eq!(smallest["crashes"], "0");
+    assert_eq!(
+        f["violates"],
+        serde_json::json!(["atomicity", "timeout_revert"])
+    );
+    assert_eq!(
+        f["check"],
+        "xshard check two-phase-commit --variant revert-after-vote -p shards=2 --network ordered --loss 0 --replay 0 --crashes 0"
+    );
+    let lengths: Vec<(String, usize)> = all(&lines, "counterexample")
+        .iter()
+        .map(|c| {
+            (
+                c["property"].as_str().unwrap_or("").to_string(),
+                c["steps"].as_array().map_or(0, Vec::len),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lengths,
+        [
+            ("atomicity".to_string(), 8),
+            ("timeout_revert".to_string(), 8)
+        ]
+    );
+    let summary = first(&lines, "sweep_summary");
+    assert_eq!(summary["verdict"], "violated");
+    assert!(
+        summary["rerun"]
+            .as_str()
+            .is_some_and(|r| r.ends_with("--cases 4 --seed 0 --max-states 100000")),
+        "{summary}"
+    );
+    // The counterexample files are written and replay.
+    let json = dir.path().join(
+        all(&lines, "counterexample")[0]["files"]["json"]
+            .as_str()
+            .expect("a file"),
+    );
+    let (code, _, err) = run(&["replay", s(&json)]);
+    assert_eq!(code, 1, "{err}");
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("readable") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).expect("inside").display().to_string();
+                out.push((rel, std::fs::read(&p).expect("readable")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_output_and_files() {
+    let (a, b) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+    );
+    let sweep = [SWEEP_2PC, &["--seed", "7"]].concat();
+    let (_, _, out_a) = json_in(a.path(), &sweep);
+    let (_, _, out_b) = json_in(b.path(), &sweep);
+    assert_eq!(out_a, out_b);
+    let fuzz = [
+        "fuzz",
+        "tla-two-phase",
+        "--variant",
+        "revert-after-vote",
+        "--walks",
+        "200",
+        "--seed",
+        "3",
+    ];
+    let (_, _, fa) = json_in(a.path(), &fuzz);
+    let (_, _, fb) = json_in(b.path(), &fuzz);
+    assert_eq!(fa, fb);
+    let (files_a, files_b) = (files(&a.path().join("out")), files(&b.path().join("out")));
+    assert!(
+        files_a.len() >= 5,
+        "{:?}",
+        files_a.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert_eq!(files_a, files_b);
+}
+
+#[test]
+fn the_regressions_file_is_replayed_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, lines, _) = json_in(dir.path(), SWEEP_2PC);
+    assert_eq!(first(&lines, "begin")["replayed"], 0);
+    assert_eq!(first(&lines, "sweep_failure")["from_regression"], false);
+    let file = dir
+        .path()
+        .join("out/two-phase-commit/revert-after-vote.sweep-regressions");
+    let text = std::fs::read_to_string(&file).expect("the regressions file is written");
+    let seeds: Vec<&str> = text.lines().filter(|l| l.starts_with("seed ")).collect();
+    assert_eq!(seeds.len(), 1, "{text}");
+    assert!(
+        seeds[0].ends_with("# xshard check two-phase-commit --variant revert-after-vote -p shards=2 --network ordered --loss 0 --replay 0 --crashes 0"),
+        "{text}"
+    );
+    // Another seed: the replayed one fails first, before any new case is drawn.
+    let again = [SWEEP_2PC, &["--seed", "99"]].concat();
+    let (code, lines, _) = json_in(dir.path(), &again);
+    assert_eq!(code, 1);
+    assert_eq!(first(&lines, "begin")["replayed"], 1);
+    let f = first(&lines, "sweep_failure");
+    assert_eq!(f["from_regression"], true);
+    assert_eq!(f["smallest"]["values"]["shards"], "2");
+    assert_eq!(first(&lines, "sweep_summary")["checked"], 1);
+    // Nothing new was found, so the file is unchanged.
+    assert_eq!(std::fs::read_to_string(&file).expect("still there"), text);
+}
+
+/// The shortest counterexample `check` finds for `property`.
+fn bfs_length(args: &[&str], property: &str) -> u64 {
+    let c = crate::helpers::check(args[0], &args[1..]);
+    c.props
+        .iter()
+        .find(|p| p.0 == property)
+        .and_then(|p| p.2)
+        .expect("violated")
+}
+
+#[test]
+fn fuzz_shrinks_a_violating_walk_to_the_breadth_first_length() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (config, walks, seed) in [
+        (
+            &["tla-two-phase", "--variant", "revert-after-vote"][..],
+            "200",
+            "0",
+        ),
+        (
+            &[
+                "two-phase-commit",
+                "--variant",
+                "revert-after-vote",
+                "-p",
+                "shards=2",
+                "--loss",
+                "0",
+            ][..],
+            "5000",
+            "1",
+        ),
+    ] {
+        let args = [&["fuzz"], config, &["--walks", walks, "--seed", seed]].concat();
+        let (code, lines, _) = json_in(dir.path(), &args);
+        assert_eq!(code, 1, "{args:?}");
+        let v = first(&lines, "fuzz_violation");
+        assert_eq!(v["property"], "atomicity");
+        assert_eq!(v["confirmed"], true);
+        let want = bfs_length(config, "atomicity");
+        assert_eq!(v["shrunk_steps"], want, "{v}");
+        assert_eq!(v["shortest"], want, "{v}");
+        assert!(v["first_steps"].as_u64() >= Some(want), "{v}");
+        assert_eq!(first(&lines, "fuzz_summary")["status"], "violated");
+    }
+}
+
+#[test]
+fn fuzz_on_a_correct_model_reports_no_violation_found_with_exit_code_3() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let args = [
+        "fuzz",
+        "two-phase-commit",
+        "-p",
+        "shards=2",
+        "--walks",
+        "50",
+        "--depth",
+        "20",
+    ];
+    let (code, lines, _) = json_in(dir.path(), &args);
+    assert_eq!(code, 3);
+    let sum = first(&lines, "fuzz_summary");
+    assert_eq!(sum["status"], "no_violation_found");
+    assert_eq!(sum["message"], "no violation found in 50 walks of depth 20");
+    assert_eq!(sum["walks_run"], 50);
+    assert!(all(&lines, "fuzz_violation").is_empty());
+    let (code, out, _) = run(&args);
+    assert_eq!(code, 3);
+    let last = out.lines().last().expect("a verdict line");
+    assert!(
+        last.starts_with("verdict: no violation found in 50 walks of depth 20 (not a proof); rerun: xshard fuzz two-phase-commit --variant default -p shards=2"),
+        "{last}"
+    );
+    assert!(last.ends_with("--walks 50 --depth 20 --seed 0"), "{last}");
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line() {
+    for (args, needle) in [
+        (&["sweep", "nope"][..], "unknown model 'nope'"),
+        (
+            &["sweep", "two-phase-commit", "-p", "shards=9"][..],
+            "parameter 'shards' must be a whole number from 1 to 5",
+        ),
+        (
+            &["sweep", "two-phase-commit", "--variant", "x"][..],
+            "unknown variant 'x'",
+        ),
+        (
+            &["sweep", "tla-two-phase", "--loss", "1"][..],
+            "--loss does not apply",
+        ),
+        (
+            &["sweep", "two-phase-commit", "--cases", "0"][..],
+            "--cases",
+        ),
+        (&["fuzz", "two-phase-commit", "--walks", "0"][..], "--walks"),
+        (&["fuzz", "two-phase-commit", "--depth", "x"][..], "--depth"),
+        (&["fuzz", "locking", "-p", "reader"][..], "key=value"),
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert_eq!(out, "", "{args:?}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn sweep_and_fuzz_entries_of_a_suite_appear_in_junit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let suite = dir.path().join("s.toml");
+    std::fs::write(
+        &suite,
+        r#"
+[[check]]
+model = "two-phase-commit"
+variant = "revert-after-vote"
+sweep = { cases = 4, seed = 0 }
+expect = { violates = ["atomicity", "timeout_revert"] }
+
+[[check]]
+model = "tla-two-phase"
+variant = "revert-after-vote"
+fuzz = { walks = 200, depth = 30, seed = 0 }
+expect = { violates = ["atomicity"] }
+
+[[check]]
+model = "tla-two-phase"
+fuzz = { walks = 20, depth = 10 }
+expect = "holds"
+"#,
+    )
+    .expect("written");
+    let junit = dir.path().join("j.xml");
+    let out = dir.path().join("out");
+    let (code, stdout, err) = run(&["gate", s(&suite), "--out", s(&out), "--junit", s(&junit)]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    let xml = std::fs::read_to_string(&junit).expect("junit written");
+    for name in [
+        "two-phase-commit/revert-after-vote sweep cases=4 seed=0",
+        "tla-two-phase/revert-after-vote fuzz walks=200 depth=30 seed=0",
+        "tla-two-phase/default fuzz walks=20 depth=10 seed=0",
+    ] {
+        assert!(
+            xml.contains(&format!("name=\"{name}\"")),
+            "{name} missing from\n{xml}"
+        );
+    }
+    // The correct model's fuzz run is never a pass: its properties are skipped with the status.
+    assert!(
+        xml.contains("no violation found in 20 walks of depth 10"),
+        "{xml}"
+    );
+    // A sweep entry expecting what the smallest failing configuration does not do fails, and
+    // its message ends with the sweep command that reproduces it.
+    std::fs::write(
+        &suite,
+        "[[check]]\nmodel = \"two-phase-commit\"\nvariant = \"revert-after-vote\"\nsweep = { cases = 4 }\nexpect = { violates = [\"atomicity\"] }\n",
+    )
+    .expect("written");
+    let (code, stdout, _) = run(&["gate", s(&suite), "--out", s(&out)]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("Reproduce: xshard sweep two-phase-commit --variant revert-after-vote --cases 4 --seed 0 --max-states 100000"),
+        "{stdout}"
+    );
+    std::fs::write(
+        &suite,
+        "[[check]]\nmodel = \"tla-two-phase\"\nsweep = {}\nfuzz = {}\nexpect = \"holds\"\n",
+    )
+    .expect("written");
+    let (code, _, err) = run(&["gate", s(&suite)]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err.trim(),
+        format!(
+            "error: {}:4: a check is a sweep or a fuzz run, not both: keep one of `sweep` and `fuzz`",
+            s(&suite)
+        )
+    );
+}
+
+#[test]
+fn sweep_and_fuzz_help_end_with_their_exit_codes() {
+    for (sub, table) in [
+        ("sweep", xshard::exit::SWEEP_TABLE),
+        ("fuzz", xshard::exit::FUZZ_TABLE),
+    ] {
+        let (code, out, _) = run(&[sub, "--help"]);
+        assert_eq!(code, 0);
+        assert!(out.trim_end().ends_with(table), "{sub}:\n{out}");
+    }
+    assert!(xshard::exit::FUZZ_TABLE.contains("3  no violation found in N walks of depth D"));
+    assert!(!xshard::exit::FUZZ_TABLE.contains("  0  "));
+}
