@@ -328,6 +328,9 @@ pub struct Scratch<P: Protocol> {
     renamed_events: Vec<(Event, u32)>,
     /// Per node position, the last value encoded there and its number.
     node_memo: Vec<Option<(P::Node, u32)>>,
+    /// [`pack_known_renamed`]'s memory of renamed node values, direct-mapped: (number,
+    /// renaming as nibbles, number of the renamed value); empty until first used.
+    renamed_nodes: Vec<(u32, u64, u32)>,
     nodes: Local<P::Node>,
     msgs: Local<P::Msg>,
     timers: Local<P::Timer>,
@@ -348,6 +351,7 @@ impl<P: Protocol> Default for Scratch<P> {
             order: Vec::new(),
             renamed_events: Vec::new(),
             node_memo: Vec::new(),
+            renamed_nodes: Vec::new(),
             nodes: Local::default(),
             msgs: Local::default(),
             timers: Local::default(),
@@ -631,7 +635,9 @@ pub(crate) fn pack_renamed<P: Protocol>(
 /// matters, when a message changes under the renaming (then the image's order is not the one
 /// derived here).
 ///
-/// Node `i` goes to position `map[i]` and keeps its number unless its renamed value differs.
+/// Node `i` goes to position `map[i]` and keeps its number unless its renamed value differs;
+/// the number a (number, renaming) pair gives is remembered ([`Scratch`]'s `renamed_nodes`),
+/// so a node met again under the same renaming is neither renamed nor looked up.
 /// The kernel keeps `net` sorted by channel and, within a channel, by message and deadline
 /// (unordered) or sending order (ordered), so when the renaming leaves every message as it is,
 /// two envelopes of one renamed channel were in one channel before and keep their order: the
@@ -671,10 +677,35 @@ fn pack_known_renamed<P: Protocol>(
     for i in 0..s.nodes.len() {
         from[usize::from(r(node_id(i)))] = node_id(i);
     }
+    // The renaming as one number (a nibble per node), to remember renamed node values by.
+    let key = (s.nodes.len() <= 16).then(|| {
+        (0..s.nodes.len()).fold(0u64, |key, i| {
+            key | u64::from(r(node_id(i)) & 15) << (4 * i)
+        })
+    });
+    if key.is_some() && sc.renamed_nodes.is_empty() {
+        sc.renamed_nodes.resize(RENAMED_NODES, (NEW, 0, NEW));
+    }
     for (k, &i) in from.iter().enumerate().take(s.nodes.len()) {
         let (i, old) = (usize::from(i), &s.nodes[usize::from(i)]);
+        let known = sc.child.nodes[i];
+        // A node's number and the renaming determine the renamed value's number (numbers and
+        // values correspond one to one), so a remembered pair is exact.
+        let slot = match key {
+            Some(key) if known != NEW => {
+                let h = (u64::from(known) << 32 ^ key).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                let slot = (h >> 52) as usize & (RENAMED_NODES - 1);
+                let (id, k2, to) = sc.renamed_nodes[slot];
+                if id == known && k2 == key {
+                    var(buf, n, to);
+                    continue;
+                }
+                Some((slot, key))
+            }
+            _ => None,
+        };
         let node = p.rename_node(old, &r);
-        let mut id = sc.child.nodes[i];
+        let mut id = known;
         if node != *old {
             id = NEW;
         }
@@ -683,6 +714,9 @@ fn pack_known_renamed<P: Protocol>(
                 Some(p) if *p == node => sc.parent.nodes[k],
                 _ => sc.nodes.id(&t.nodes, &node),
             };
+        }
+        if let Some((slot, key)) = slot {
+            sc.renamed_nodes[slot] = (known, key, id);
         }
         var(buf, n, id);
     }
@@ -768,6 +802,9 @@ fn pack_known_renamed<P: Protocol>(
     sc.renamed_events = events;
     Some(*n)
 }
+
+/// The number of renamed node values [`pack_known_renamed`] remembers (a power of two).
+const RENAMED_NODES: usize = 4096;
 
 /// Fills `order` with `(key, index)` for the keys `keys` yields, stably sorted by key
 /// (insertion: the collections are short, and `bound` keeps them under 256 entries).

@@ -235,10 +235,14 @@ pub fn least_image<P: Protocol>(
 pub struct Symmetry {
     /// The groups with at least two members, each sorted; overlapping declarations merged.
     groups: Vec<Vec<NodeId>>,
-    /// Bit i: node i is in a group.
-    members: u32,
-    /// Per node id: the collapse map seen from it (the identity for an ungrouped node).
-    collapse: Vec<[NodeId; MAX_NODES]>,
+    /// Per node id (every byte, so that a lookup needs no bounds check): whether it is in a
+    /// group.
+    member: [bool; 256],
+    /// The grouped ids, ascending.
+    grouped: Vec<NodeId>,
+    /// Per node id: the collapse map seen from it (the identity for an ungrouped node), over
+    /// every byte (the identity beyond the nodes), so that applying it needs no bounds check.
+    collapse: Vec<[NodeId; 256]>,
     /// The nodes in no group, which every renaming fixes.
     fixed: Vec<NodeId>,
     /// How many tie blocks needed enumerating (a diagnostic for tests).
@@ -278,7 +282,7 @@ impl Symmetry {
             .collect();
         groups.sort();
         let members = groups.iter().flatten().fold(0u32, |acc, &i| acc | (1 << i));
-        let identity: [NodeId; MAX_NODES] = std::array::from_fn(node_id);
+        let identity: [NodeId; 256] = std::array::from_fn(node_id);
         let mut collapse = vec![identity; nodes];
         for g in &groups {
             for &i in g {
@@ -294,9 +298,16 @@ impl Symmetry {
             .map(node_id)
             .filter(|&i| members & (1 << i) == 0)
             .collect();
+        let mut member = [false; 256];
+        let mut grouped: Vec<NodeId> = groups.iter().flatten().copied().collect();
+        grouped.sort_unstable();
+        for &i in &grouped {
+            member[usize::from(i)] = true;
+        }
         Symmetry {
             groups,
-            members,
+            member,
+            grouped,
             collapse,
             fixed,
             #[cfg(test)]
@@ -320,23 +331,24 @@ impl Symmetry {
         &self.groups
     }
 
+    #[inline(always)]
     fn member(&self, id: NodeId) -> bool {
-        usize::from(id) < MAX_NODES && self.members & (1 << id) != 0
+        self.member[usize::from(id)]
     }
 
     /// The collapse map seen from grouped node `i`.
+    #[inline(always)]
     fn collapsed(&self, i: NodeId) -> impl Fn(NodeId) -> NodeId + '_ {
         let map = &self.collapse[usize::from(i)];
-        move |id: NodeId| {
-            if usize::from(id) < MAX_NODES {
-                map[usize::from(id)]
-            } else {
-                id
-            }
-        }
+        move |id: NodeId| map[usize::from(id)]
     }
 
     /// The invariant signature of every grouped node (indexed by node id).
+    ///
+    /// Written as plain loops over the grouped ids and the collections, with the membership
+    /// and collapse tables indexed by byte: this pass runs once per generated state, and
+    /// iterator adapters and bounds checks were most of its cost.
+    #[inline(always)]
     fn signatures<P: Protocol>(
         &self,
         p: &P,
@@ -345,10 +357,14 @@ impl Symmetry {
         sig: &mut [u64; MAX_NODES],
     ) {
         let n = s.nodes.len().min(MAX_NODES);
-        for i in (0..n).map(node_id).filter(|&i| self.member(i)) {
+        for &i in &self.grouped {
+            let iu = usize::from(i);
+            if iu >= n {
+                break;
+            }
             let c = self.collapsed(i);
             let mut h = SigHasher(OWN);
-            p.rename_node(&s.nodes[usize::from(i)], &c).hash(&mut h);
+            p.rename_node(&s.nodes[iu], &c).hash(&mut h);
             h.word(u64::from(s.is_down(i)));
             let mut acc = h.end();
             if s.cut != 0 {
@@ -361,26 +377,22 @@ impl Symmetry {
             for e in &s.history {
                 acc = acc.wrapping_add(hash(EVENT, &p.rename_event(e, &c)));
             }
-            sig[usize::from(i)] = acc;
+            sig[iu] = acc;
         }
-        let mut place = 0u32;
-        for (idx, e) in s.net.iter().enumerate() {
-            if delivery == Delivery::Ordered {
-                let same = idx > 0 && (s.net[idx - 1].src, s.net[idx - 1].dst) == (e.src, e.dst);
-                place = if same { place + 1 } else { 0 };
+        match delivery {
+            Delivery::Unordered => {
+                for e in &s.net {
+                    self.envelope_terms(p, e, 0, sig);
+                }
             }
-            // Seen from either end (the end itself is the collapse map's first id): the
-            // other end, the message, its deadline and its place in its channel.
-            for (tag, end, other) in [(OUT, e.src, e.dst), (IN, e.dst, e.src)] {
-                if self.member(end) {
-                    let c = self.collapsed(end);
-                    let mut h = SigHasher(tag);
-                    h.word(
-                        u64::from(c(other)) | u64::from(place) << 8 | u64::from(e.deadline) << 32,
-                    );
-                    p.rename_msg(&e.msg, &c).hash(&mut h);
-                    let t = &mut sig[usize::from(end)];
-                    *t = t.wrapping_add(h.end());
+            Delivery::Ordered => {
+                let mut place = 0u32;
+                let mut chan = None;
+                for e in &s.net {
+                    let this = Some((e.src, e.dst));
+                    place = if chan == this { place + 1 } else { 0 };
+                    chan = this;
+                    self.envelope_terms(p, e, place, sig);
                 }
             }
         }
@@ -394,17 +406,69 @@ impl Symmetry {
             }
         }
         for (src, dst, m) in &s.sent {
-            for (tag, end, other) in [(SENT_OUT, *src, *dst), (SENT_IN, *dst, *src)] {
-                if self.member(end) {
-                    let c = self.collapsed(end);
-                    let mut h = SigHasher(tag);
-                    h.word(u64::from(c(other)));
-                    p.rename_msg(m, &c).hash(&mut h);
-                    let t = &mut sig[usize::from(end)];
-                    *t = t.wrapping_add(h.end());
-                }
+            if self.member(*src) {
+                self.message_term(
+                    p,
+                    SENT_OUT,
+                    *src,
+                    u64::from(self.collapsed(*src)(*dst)),
+                    m,
+                    sig,
+                );
+            }
+            if self.member(*dst) {
+                self.message_term(
+                    p,
+                    SENT_IN,
+                    *dst,
+                    u64::from(self.collapsed(*dst)(*src)),
+                    m,
+                    sig,
+                );
             }
         }
+    }
+
+    /// The terms of envelope `e` (at `place` in its channel) in the signatures of its ends,
+    /// each seen from that end (the end itself is its collapse map's first id): the other end,
+    /// the message, its deadline and its place in its channel.
+    #[inline(always)]
+    fn envelope_terms<P: Protocol>(
+        &self,
+        p: &P,
+        e: &Envelope<P::Msg>,
+        place: u32,
+        sig: &mut [u64; MAX_NODES],
+    ) {
+        let rest = u64::from(place) << 8 | u64::from(e.deadline) << 32;
+        if self.member(e.src) {
+            let word = u64::from(self.collapsed(e.src)(e.dst)) | rest;
+            self.message_term(p, OUT, e.src, word, &e.msg, sig);
+        }
+        if self.member(e.dst) {
+            let word = u64::from(self.collapsed(e.dst)(e.src)) | rest;
+            self.message_term(p, IN, e.dst, word, &e.msg, sig);
+        }
+    }
+
+    /// Adds to the signature of grouped node `end` the term of message `m` in the role `tag`,
+    /// with `word` (the other end seen from `end`, and the envelope's place and deadline).
+    #[inline(always)]
+    fn message_term<P: Protocol>(
+        &self,
+        p: &P,
+        tag: u64,
+        end: NodeId,
+        word: u64,
+        m: &P::Msg,
+        sig: &mut [u64; MAX_NODES],
+    ) {
+        let c = self.collapsed(end);
+        let mut h = SigHasher(tag);
+        h.word(word);
+        p.rename_msg(m, &c).hash(&mut h);
+        let t = &mut sig[usize::from(end)];
+        *t = t.wrapping_add(h.end());
     }
 
     /// How the ungrouped nodes see grouped node `i` (their states renamed by its collapse
@@ -438,7 +502,7 @@ impl Symmetry {
             for &i in tie.iter() {
                 view[usize::from(i)] = self.view(p, s, i);
             }
-            tie.sort_unstable_by_key(|&i| view[usize::from(i)]);
+            sort_by_key(tie, &view);
         }
         let mut b = 0;
         while b < tie.len() {
@@ -487,7 +551,7 @@ impl Symmetry {
                 slots[len] = i;
                 len += 1;
             }
-            order[start..len].sort_unstable_by_key(|&i| sig[usize::from(i)]);
+            sort_by_key(&mut order[start..len], &sig);
             let mut b = start;
             while b < len {
                 let e = run_end(&order[..len], &sig, b);
@@ -534,6 +598,23 @@ pub(crate) enum Canon<P: Protocol> {
     Renamed([NodeId; MAX_NODES]),
     /// Ties had to be enumerated: the representative, built while choosing it.
     Found(State<P>),
+}
+
+/// Sorts `order` by `key` of each id, stably (insertion: a group is short, and members
+/// that tie keep their order, so that a state whose signatures are sorted up to ties is
+/// recognised as its own representative rather than renamed by a swap that fixes it).
+#[inline(always)]
+fn sort_by_key(order: &mut [NodeId], key: &[u64; MAX_NODES]) {
+    for k in 1..order.len() {
+        let x = order[k];
+        let kx = key[usize::from(x)];
+        let mut j = k;
+        while j > 0 && key[usize::from(order[j - 1])] > kx {
+            order[j] = order[j - 1];
+            j -= 1;
+        }
+        order[j] = x;
+    }
 }
 
 /// The end of the run of equal `key` in `order` that starts at `b`.
