@@ -82,11 +82,11 @@ pub(crate) struct Ids {
 impl Ids {
     /// `clone_from`, field by field (a derived one would allocate every vector anew).
     fn copy_from(&mut self, o: &Ids) {
-        self.nodes.clone_from(&o.nodes);
-        self.net.clone_from(&o.net);
-        self.timers.clone_from(&o.timers);
-        self.sent.clone_from(&o.sent);
-        self.history.clone_from(&o.history);
+        copy_vec(&mut self.nodes, &o.nodes);
+        copy_vec(&mut self.net, &o.net);
+        copy_vec(&mut self.timers, &o.timers);
+        copy_vec(&mut self.sent, &o.sent);
+        copy_vec(&mut self.history, &o.history);
     }
 
     fn clear(&mut self) {
@@ -118,6 +118,27 @@ pub(crate) fn retain<T>(
     }
     v.truncate(k);
     ids.truncate(k);
+}
+
+/// `v.insert(pos, x)` for the kernel's short vectors, inlined: the element moves into place
+/// by swaps (a handful per step), where `Vec::insert` is a call and a `memmove` each time.
+#[inline(always)]
+pub(crate) fn insert_at<T>(v: &mut Vec<T>, pos: usize, x: T) {
+    v.push(x);
+    let mut i = v.len() - 1;
+    while i > pos {
+        v.swap(i - 1, i);
+        i -= 1;
+    }
+}
+
+/// `v.remove(pos)` for the kernel's short vectors, inlined (see [`insert_at`]).
+#[inline(always)]
+pub(crate) fn remove_at<T>(v: &mut Vec<T>, pos: usize) {
+    for i in pos + 1..v.len() {
+        v.swap(i - 1, i);
+    }
+    v.pop();
 }
 
 /// The address of a state, to recognise the one `unpack` or `next_into` last wrote.
@@ -962,14 +983,31 @@ pub(crate) fn unpack<P: Protocol>(
     }
 }
 
+/// `dst.clone_from(src)`, in one copy when the values own nothing. `Vec::clone_from` clones
+/// into the common prefix and then extends by the rest: two calls to copy a vector of plain
+/// values, per collection and per successor, which cost more than the copy itself for the
+/// kernel's short vectors. Values that own memory (a node holding a map) keep `clone_from`,
+/// which reuses the destination's allocations.
+#[inline(always)]
+fn copy_vec<T: Clone>(dst: &mut Vec<T>, src: &[T]) {
+    if std::mem::needs_drop::<T>() {
+        src.clone_into(dst);
+    } else {
+        dst.clear();
+        if !src.is_empty() {
+            dst.extend_from_slice(src);
+        }
+    }
+}
+
 /// Makes `dst` a copy of `src`, reusing `dst`'s allocations (a derived `Clone` would allocate
 /// every collection anew).
 pub(crate) fn copy_state<P: Protocol>(dst: &mut State<P>, src: &State<P>) {
-    dst.nodes.clone_from(&src.nodes);
-    dst.net.clone_from(&src.net);
-    dst.timers.clone_from(&src.timers);
-    dst.sent.clone_from(&src.sent);
-    dst.history.clone_from(&src.history);
+    copy_vec(&mut dst.nodes, &src.nodes);
+    copy_vec(&mut dst.net, &src.net);
+    copy_vec(&mut dst.timers, &src.timers);
+    copy_vec(&mut dst.sent, &src.sent);
+    copy_vec(&mut dst.history, &src.history);
     dst.now = src.now;
     dst.down = src.down;
     dst.loss_left = src.loss_left;

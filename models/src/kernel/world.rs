@@ -4,7 +4,7 @@ use stateright::Model;
 use xshard_properties::{Kind, NodeId, Observation};
 
 use super::config::{CrashMode, Delivery, KernelConfig};
-use super::pack::{self, retain, Ids, Scratch, Tables, NEW};
+use super::pack::{self, insert_at, remove_at, retain, Ids, Scratch, Tables, NEW};
 use super::protocol::{Effects, Property, Protocol, SendMode};
 use super::state::{node_id, Action, Armed, Envelope, KernelAction, State, WorldState};
 use super::symmetry::{Canon, Symmetry};
@@ -95,9 +95,9 @@ impl<P: Protocol> World<P> {
             if state.replay_left > 0 {
                 let entry = (id, dst, msg.clone());
                 if let Err(pos) = state.sent.binary_search(&entry) {
-                    state.sent.insert(pos, entry);
+                    insert_at(&mut state.sent, pos, entry);
                     if let Some(ids) = ids.as_deref_mut() {
-                        ids.sent.insert(pos, NEW);
+                        insert_at(&mut ids.sent, pos, NEW);
                     }
                 }
             }
@@ -130,9 +130,9 @@ impl<P: Protocol> World<P> {
             match self.config.delivery {
                 Delivery::Unordered => {
                     let pos = state.net.partition_point(|e| e <= &env);
-                    state.net.insert(pos, env);
+                    insert_at(&mut state.net, pos, env);
                     if let Some(ids) = ids.as_deref_mut() {
-                        ids.net.insert(pos, NEW);
+                        insert_at(&mut ids.net, pos, NEW);
                     }
                 }
                 Delivery::Ordered => {
@@ -140,18 +140,18 @@ impl<P: Protocol> World<P> {
                     let pos = state
                         .net
                         .partition_point(|e| (e.src, e.dst) <= (env.src, env.dst));
-                    state.net.insert(pos, env);
+                    insert_at(&mut state.net, pos, env);
                     if let Some(ids) = ids.as_deref_mut() {
-                        ids.net.insert(pos, NEW);
+                        insert_at(&mut ids.net, pos, NEW);
                     }
                 }
             }
         }
         for event in out.events.drain(..) {
             let pos = state.history.partition_point(|e| e <= &event);
-            state.history.insert(pos, event);
+            insert_at(&mut state.history, pos, event);
             if let Some(ids) = ids.as_deref_mut() {
-                ids.history.insert(pos, NEW);
+                insert_at(&mut ids.history, pos, NEW);
             }
         }
         // At most one timer of a name is armed per node.
@@ -161,9 +161,9 @@ impl<P: Protocol> World<P> {
                 .iter()
                 .position(|a| a.node == id && a.timer == *timer)
             {
-                state.timers.remove(pos);
+                remove_at(&mut state.timers, pos);
                 if let Some(ids) = ids.as_deref_mut() {
-                    ids.timers.remove(pos);
+                    remove_at(&mut ids.timers, pos);
                 }
             }
         };
@@ -183,9 +183,9 @@ impl<P: Protocol> World<P> {
                 deadline,
             };
             let pos = state.timers.partition_point(|a| a <= &armed);
-            state.timers.insert(pos, armed);
+            insert_at(&mut state.timers, pos, armed);
             if let Some(ids) = ids.as_deref_mut() {
-                ids.timers.insert(pos, NEW);
+                insert_at(&mut ids.timers, pos, NEW);
             }
         }
     }
@@ -373,9 +373,9 @@ impl<P: Protocol> World<P> {
                 let Some(pos) = s.net.iter().position(|e| *e == env) else {
                     return false;
                 };
-                s.net.remove(pos);
+                remove_at(&mut s.net, pos);
                 if let Some(ids) = ids.as_deref_mut() {
-                    ids.net.remove(pos);
+                    remove_at(&mut ids.net, pos);
                 }
                 touch(&mut ids, env.dst);
                 out.reset(s.now);
@@ -392,9 +392,9 @@ impl<P: Protocol> World<P> {
                 else {
                     return false;
                 };
-                s.timers.remove(pos);
+                remove_at(&mut s.timers, pos);
                 if let Some(ids) = ids.as_deref_mut() {
-                    ids.timers.remove(pos);
+                    remove_at(&mut ids.timers, pos);
                 }
                 touch(&mut ids, node);
                 out.reset(s.now);
@@ -431,9 +431,9 @@ impl<P: Protocol> World<P> {
                 let Some(pos) = s.net.iter().position(|e| *e == env) else {
                     return false;
                 };
-                s.net.remove(pos);
+                remove_at(&mut s.net, pos);
                 if let Some(ids) = ids.as_deref_mut() {
-                    ids.net.remove(pos);
+                    remove_at(&mut ids.net, pos);
                 }
                 s.loss_left -= 1;
             }
