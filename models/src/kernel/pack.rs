@@ -42,6 +42,7 @@ use super::config::Delivery;
 use super::protocol::{Effects, Protocol};
 use super::state::{node_id, Armed, Envelope, State};
 use super::symmetry::{rename_cut, rename_in_place, MAX_NODES};
+use super::verdicts::Verdicts;
 
 /// What the encoding of a model's states may leave out.
 #[derive(Clone, Copy, Debug)]
@@ -353,6 +354,8 @@ pub struct Scratch<P: Protocol> {
     msgs: Local<P::Msg>,
     timers: Local<P::Timer>,
     events: Local<Event>,
+    /// Property conditions by node and history numbers ([`Scratch::verdicts`]).
+    verdicts: Verdicts,
 }
 
 impl<P: Protocol> Default for Scratch<P> {
@@ -373,6 +376,7 @@ impl<P: Protocol> Default for Scratch<P> {
             msgs: Local::default(),
             timers: Local::default(),
             events: Local::default(),
+            verdicts: Verdicts::default(),
         }
     }
 }
@@ -401,6 +405,28 @@ impl<P: Protocol> Scratch<P> {
         }
         self.child.copy_from(&self.parent);
         (&mut self.effects, Some(&mut self.child))
+    }
+
+    /// The memo of property conditions, keyed by `now`, `at_rest` (when the conditions read
+    /// it) and the numbers of `state`'s nodes and history, when `state` is the one `unpack`
+    /// last wrote (`None` otherwise: its numbers are not known). `next_into` never writes
+    /// into that state, so its numbers still hold.
+    pub(crate) fn verdicts(
+        &mut self,
+        state: &State<P>,
+        now: u32,
+        at_rest: Option<bool>,
+    ) -> Option<&mut Verdicts> {
+        if addr(state) != self.parent_addr
+            || self.parent.nodes.len() != state.nodes.len()
+            || self.parent.history.len() != state.history.len()
+        {
+            return None;
+        }
+        let rest = at_rest.map_or(0, |q| 1 + u32::from(q));
+        self.verdicts
+            .set_key([now, rest], &self.parent.nodes, &self.parent.history);
+        Some(&mut self.verdicts)
     }
 
     /// `next_into` is done with `into`: its numbers are valid when the step happened.
@@ -489,6 +515,13 @@ impl Reader<'_> {
     }
 }
 
+/// The layout of most models' states: async time, at most 16 nodes, no partition budget.
+const ASYNC_PAIRS: Layout = Layout {
+    clocked: false,
+    pair: true,
+    partitioned: false,
+};
+
 /// Appends the encoding of `s` to `out`.
 pub(crate) fn pack<P: Protocol>(
     t: &Tables<P>,
@@ -501,7 +534,12 @@ pub(crate) fn pack<P: Protocol>(
         let start = out.len();
         let mut buf = std::mem::take(&mut sc.buf);
         buf.resize(BUF, 0);
-        let n = pack_known(t, lay, sc, s, &mut buf);
+        // The usual layout (async time, at most 16 nodes, no partitions) as constants, so that
+        // its instance of `pack_known` tests none of them per entry.
+        let n = match (lay.clocked, lay.pair, lay.partitioned) {
+            (false, true, false) => pack_known(t, ASYNC_PAIRS, sc, s, &mut buf),
+            _ => pack_known(t, lay, sc, s, &mut buf),
+        };
         out.extend_from_slice(&buf[..n]);
         sc.buf = buf;
         if cfg!(debug_assertions) {

@@ -496,6 +496,30 @@ impl<P: Protocol> World<P> {
         format!("{} | {}", side(false), side(true))
     }
 
+    /// Each property's condition on `state`, in declaration order, before `progress` is
+    /// settled ([`World::settle_progress`]): a function of the observation alone, which reads
+    /// the nodes, the history, the clock and (only with a `terminal` property) quiescence.
+    fn conditions(&self, state: &State<P>, out: &mut Vec<bool>) {
+        let obs = self.observation(state);
+        out.clear();
+        out.extend(
+            self.props
+                .iter()
+                .map(|p| p.condition(&self.protocol, &state.nodes, &obs)),
+        );
+    }
+
+    /// A `progress` property's *done* also requires the system to be at rest
+    /// ([`World::quiescent`]), computed once and only when some progress condition holds
+    /// (`at_rest`: already computed).
+    fn settle_progress(&self, state: &State<P>, mut at_rest: Option<bool>, out: &mut [bool]) {
+        for (p, fine) in self.props.iter().zip(out.iter_mut()) {
+            if *fine && p.info().kind == Kind::Progress {
+                *fine = *at_rest.get_or_insert_with(|| self.quiescent(state));
+            }
+        }
+    }
+
     /// The observation of `state`.
     pub fn observation(&self, state: &State<P>) -> Observation {
         let mut obs = Observation {
@@ -680,16 +704,40 @@ impl<P: Protocol> Checkable for World<P> {
     /// acknowledged) is not finished. Applied here, for every protocol's progress properties,
     /// catalogue or own; quiescence is computed only for states that are otherwise done.
     fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>) {
-        let obs = self.observation(state);
-        let mut at_rest: Option<bool> = None;
-        out.clear();
-        for p in &self.props {
-            let mut fine = p.condition(&self.protocol, &state.nodes, &obs);
-            if fine && p.info().kind == Kind::Progress {
-                fine = *at_rest.get_or_insert_with(|| self.quiescent(state));
+        self.conditions(state, out);
+        self.settle_progress(state, None, out);
+    }
+
+    /// [`Checkable::evaluate`] through the worker's memo of conditions (`verdicts.rs`) when
+    /// `state` is the one the worker unpacked: keyed by its node and history numbers, the
+    /// clock (clocked time) and, when a property is `terminal` (its observation reads it),
+    /// whether the state is at rest. Debug builds check each hit.
+    fn evaluate_in(&self, state: &Self::State, scratch: &mut Self::Scratch, out: &mut Vec<bool>) {
+        let now = if self.config.clocked() { state.now } else { 0 };
+        let at_rest = self
+            .props
+            .iter()
+            .any(|p| p.info().kind == Kind::Terminal)
+            .then(|| self.quiescent(state));
+        let Some(memo) = scratch.verdicts(state, now, at_rest) else {
+            return self.evaluate(state, out);
+        };
+        match memo.get() {
+            Some(conds) => {
+                out.clear();
+                out.extend_from_slice(conds);
+                if cfg!(debug_assertions) {
+                    let mut check = Vec::new();
+                    self.conditions(state, &mut check);
+                    assert_eq!(*out, check, "memoised conditions disagree");
+                }
             }
-            out.push(fine);
+            None => {
+                self.conditions(state, out);
+                memo.put(out);
+            }
         }
+        self.settle_progress(state, at_rest, out);
     }
 
     fn explain(&self, index: usize, state: &Self::State) -> String {
