@@ -15,10 +15,6 @@
 //! The memo is direct-mapped (a key's slot is fixed by its hash; a new key replaces the old),
 //! so its memory is bounded: [`SLOTS`] keys and their conditions per worker.
 
-use std::hash::Hasher;
-
-use super::pack::FxHasher;
-
 /// Slots in a worker's memo (a power of two).
 const SLOTS: usize = 4096;
 
@@ -43,12 +39,13 @@ impl Verdicts {
         self.key.extend_from_slice(&head);
         self.key.extend_from_slice(nodes);
         self.key.extend_from_slice(history);
-        let mut h = FxHasher::default();
+        // The multiply-rotate of rustc's FxHash (as the interning maps use); the multiply
+        // leaves its best-mixed bits at the top.
+        let mut h = 0u64;
         for &k in &self.key {
-            h.write_u32(k);
+            h = (h.rotate_left(5) ^ u64::from(k)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
-        // The multiply leaves its best-mixed bits at the top.
-        self.slot = (h.finish() >> 52) as usize & (SLOTS - 1);
+        self.slot = (h >> 52) as usize & (SLOTS - 1);
     }
 
     /// The conditions stored under the key, if any (an empty slot never matches: a key
