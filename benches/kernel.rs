@@ -163,6 +163,12 @@ impl<M: Checkable> Checkable for ExplorationOnly<M> {
         out.extend(self.keep.iter().map(|&i| all[i]));
     }
 
+    fn evaluate_in(&self, state: &M::State, scratch: &mut M::Scratch, out: &mut Vec<bool>) {
+        self.inner.evaluate_in(state, scratch, out);
+        let all = std::mem::take(out);
+        out.extend(self.keep.iter().map(|&i| all[i]));
+    }
+
     fn explain(&self, index: usize, state: &M::State) -> String {
         self.inner.explain(self.keep[index], state)
     }

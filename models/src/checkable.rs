@@ -60,6 +60,15 @@ pub trait Checkable:
     /// is done for a `progress` one.
     fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>);
 
+    /// [`Checkable::evaluate`] of `state` by a worker whose `scratch` may know it (the
+    /// engine calls it right after [`Checkable::unpack`] into `state`), so that a model can
+    /// reuse conditions it computed for an earlier state. Must write exactly what `evaluate`
+    /// writes; the default calls it.
+    fn evaluate_in(&self, state: &Self::State, scratch: &mut Self::Scratch, out: &mut Vec<bool>) {
+        let _ = scratch;
+        self.evaluate(state, out);
+    }
+
     /// One sentence on property `index` at `state`: what went wrong (or, for a witness, what
     /// was reached). Used for the counterexample's explanation and the chart's title.
     fn explain(&self, index: usize, state: &Self::State) -> String;

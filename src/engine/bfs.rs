@@ -250,12 +250,19 @@ struct LevelOut {
 #[inline]
 fn note<M: Checkable>(
     cx: &Ctx<'_, M>,
-    s: &M::State,
+    (s, scratch): (&M::State, &mut M::Scratch),
     i: usize,
     conds: &mut Vec<bool>,
     found: &mut [Option<usize>],
 ) -> Option<Cut> {
-    let cut = super::judge(cx.model, &cx.kinds, &cx.ctl.cut_states, s, conds);
+    let cut = super::judge(
+        cx.model,
+        &cx.kinds,
+        &cx.ctl.cut_states,
+        s,
+        Some(scratch),
+        conds,
+    );
     for ((f, &(_, kind)), &c) in found.iter_mut().zip(&cx.kinds).zip(conds.iter()) {
         if hit(kind, c) && f.is_none_or(|j| i < j) {
             *f = Some(i);
@@ -300,9 +307,11 @@ fn level_seq<M: Checkable>(
         cut: false,
     };
     let mut conds = Vec::new();
-    // Successors of a group of states: fingerprint, parent position, action, bytes, flags.
+    // Successors of a group of states: fingerprint, parent position, action, bytes (in
+    // `x.bytes`, where the expander packed them: the group's successors stay there until
+    // the group is inserted, so they are copied once, into the next level), flags.
     let mut batch: Vec<(u64, usize, u32, u32, u32, u8)> = Vec::new();
-    let mut batch_bytes: Vec<u8> = Vec::new();
+    x.bytes.clear();
     let mut grow_at = table.grow_at() as u64;
     let mut flushed = 0u64;
     let mut buf = Vec::new();
@@ -319,13 +328,19 @@ fn level_seq<M: Checkable>(
         while it.peek().is_some() {
             for s in it.by_ref().take(GROUP) {
                 x.load(cx.model, s);
-                let c = note(cx, &x.state, i, &mut conds, &mut out.found);
+                let c = note(
+                    cx,
+                    (&x.state, &mut x.scratch),
+                    i,
+                    &mut conds,
+                    &mut out.found,
+                );
                 let id = base + i as u32;
                 if let Some(r) = rec.as_mut() {
                     r.judged(id, &conds, c);
                 }
                 if c != Some(Cut::CopyCap) {
-                    x.expand(cx.model, cx.sym, rec.is_some(), actions);
+                    x.expand_appending(cx.model, cx.sym, rec.is_some(), actions);
                     out.generated += x.succ.len() as u64;
                     if let Some(r) = rec.as_mut() {
                         if x.succ.iter().any(|n| n.capped) {
@@ -338,11 +353,8 @@ fn level_seq<M: Checkable>(
                             record_probes(r, table, id, x.succ.iter().map(|n| (n.fp, flags(n))))?;
                         }
                     } else {
-                        for (k, n) in x.succ.iter().enumerate() {
-                            let start = batch_bytes.len() as u32;
-                            batch_bytes.extend_from_slice(x.packed(k));
-                            let end = batch_bytes.len() as u32;
-                            batch.push((n.fp, i, n.action, start, end, flags(n)));
+                        for n in &x.succ {
+                            batch.push((n.fp, i, n.action, n.start, n.end, flags(n)));
                         }
                     }
                 }
@@ -376,7 +388,7 @@ fn level_seq<M: Checkable>(
                     }
                 }
                 *distinct += 1;
-                next.push(&batch_bytes[start as usize..end as usize], &cx.spill)?;
+                next.push(&x.bytes[start as usize..end as usize], &cx.spill)?;
                 reserve_gently(entries, 1);
                 entries.push(pack(i, a));
                 if *distinct >= grow_at {
@@ -391,7 +403,7 @@ fn level_seq<M: Checkable>(
                 }
             }
             batch.clear();
-            batch_bytes.clear();
+            x.bytes.clear();
         }
         frontier.release(k);
     }
@@ -763,7 +775,13 @@ fn pipeline_worker<M: Checkable>(
                     let i = k * CHUNK + j;
                     x.load(cx.model, s);
                     let id = lv.base + i as u32;
-                    let c = note(cx, &x.state, i, &mut conds, &mut part.found);
+                    let c = note(
+                        cx,
+                        (&x.state, &mut x.scratch),
+                        i,
+                        &mut conds,
+                        &mut part.found,
+                    );
                     if let Some(props) = &lv.props {
                         let m = Recorder::mark_of(props, &conds, c);
                         if m != 0 {

@@ -290,7 +290,14 @@ impl<M: Checkable> Shared<'_, M> {
         s: &M::State,
         path: impl FnOnce() -> Vec<usize>,
     ) -> Option<Cut> {
-        let cut = super::judge(self.model, &self.kinds, &self.ctl.cut_states, s, conds);
+        let cut = super::judge(
+            self.model,
+            &self.kinds,
+            &self.ctl.cut_states,
+            s,
+            None,
+            conds,
+        );
         let first = |found: &[Option<Vec<usize>>], p: usize| {
             found[p].is_none() && hit(self.kinds[p].1, conds[p])
         };

@@ -117,6 +117,20 @@ impl<M: Checkable> Expander<M> {
     #[inline]
     pub fn expand(&mut self, model: &M, sym: Sym, capped: bool, actions: &mut Vec<M::Action>) {
         self.bytes.clear();
+        self.expand_appending(model, sym, capped, actions);
+    }
+
+    /// [`Expander::expand`], appending the packed successors to [`Expander::bytes`] after
+    /// those already there (a caller that collects the successors of several states keeps
+    /// them where they are packed rather than copying them out; it empties `bytes` itself).
+    #[inline]
+    pub fn expand_appending(
+        &mut self,
+        model: &M,
+        sym: Sym,
+        capped: bool,
+        actions: &mut Vec<M::Action>,
+    ) {
         self.succ.clear();
         self.last = sym;
         actions.clear();

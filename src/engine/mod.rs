@@ -785,6 +785,7 @@ pub(crate) fn judge<M: Checkable>(
     kinds: &[(&'static str, Kind)],
     cut_states: &[std::sync::atomic::AtomicU64; 2],
     state: &M::State,
+    scratch: Option<&mut M::Scratch>,
     out: &mut Vec<bool>,
 ) -> Option<Cut> {
     let cut = model.cut(state);
@@ -795,6 +796,8 @@ pub(crate) fn judge<M: Checkable>(
                 .iter()
                 .map(|&(_, k)| k != Kind::Sometimes),
         );
+    } else if let Some(scratch) = scratch {
+        model.evaluate_in(state, scratch, out);
     } else {
         model.evaluate(state, out);
     }

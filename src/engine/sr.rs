@@ -112,7 +112,14 @@ impl<M: Checkable> Checkable for Adapter<M> {
     }
 
     fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>) {
-        let _ = super::judge(&*self.inner, &self.kinds, &self.cut_states, state, out);
+        let _ = super::judge(
+            &*self.inner,
+            &self.kinds,
+            &self.cut_states,
+            state,
+            None,
+            out,
+        );
     }
 
     fn explain(&self, index: usize, state: &Self::State) -> String {

@@ -36,6 +36,7 @@ pub mod reach;
 pub mod settings;
 pub mod state;
 pub mod symmetry;
+mod verdicts;
 pub mod world;
 
 pub use config::{

@@ -42,6 +42,7 @@ use super::config::Delivery;
 use super::protocol::{Effects, Protocol};
 use super::state::{node_id, Armed, Envelope, State};
 use super::symmetry::{rename_cut, rename_in_place, MAX_NODES};
+use super::verdicts::Verdicts;
 
 /// What the encoding of a model's states may leave out.
 #[derive(Clone, Copy, Debug)]
@@ -82,11 +83,11 @@ pub(crate) struct Ids {
 impl Ids {
     /// `clone_from`, field by field (a derived one would allocate every vector anew).
     fn copy_from(&mut self, o: &Ids) {
-        self.nodes.clone_from(&o.nodes);
-        self.net.clone_from(&o.net);
-        self.timers.clone_from(&o.timers);
-        self.sent.clone_from(&o.sent);
-        self.history.clone_from(&o.history);
+        copy_vec(&mut self.nodes, &o.nodes);
+        copy_vec(&mut self.net, &o.net);
+        copy_vec(&mut self.timers, &o.timers);
+        copy_vec(&mut self.sent, &o.sent);
+        copy_vec(&mut self.history, &o.history);
     }
 
     fn clear(&mut self) {
@@ -118,6 +119,27 @@ pub(crate) fn retain<T>(
     }
     v.truncate(k);
     ids.truncate(k);
+}
+
+/// `v.insert(pos, x)` for the kernel's short vectors, inlined: the element moves into place
+/// by swaps (a handful per step), where `Vec::insert` is a call and a `memmove` each time.
+#[inline(always)]
+pub(crate) fn insert_at<T>(v: &mut Vec<T>, pos: usize, x: T) {
+    v.push(x);
+    let mut i = v.len() - 1;
+    while i > pos {
+        v.swap(i - 1, i);
+        i -= 1;
+    }
+}
+
+/// `v.remove(pos)` for the kernel's short vectors, inlined (see [`insert_at`]).
+#[inline(always)]
+pub(crate) fn remove_at<T>(v: &mut Vec<T>, pos: usize) {
+    for i in pos + 1..v.len() {
+        v.swap(i - 1, i);
+    }
+    v.pop();
 }
 
 /// The address of a state, to recognise the one `unpack` or `next_into` last wrote.
@@ -335,6 +357,8 @@ pub struct Scratch<P: Protocol> {
     msgs: Local<P::Msg>,
     timers: Local<P::Timer>,
     events: Local<Event>,
+    /// Property conditions by node and history numbers ([`Scratch::verdicts`]).
+    verdicts: Verdicts,
 }
 
 impl<P: Protocol> Default for Scratch<P> {
@@ -356,6 +380,7 @@ impl<P: Protocol> Default for Scratch<P> {
             msgs: Local::default(),
             timers: Local::default(),
             events: Local::default(),
+            verdicts: Verdicts::default(),
         }
     }
 }
@@ -384,6 +409,28 @@ impl<P: Protocol> Scratch<P> {
         }
         self.child.copy_from(&self.parent);
         (&mut self.effects, Some(&mut self.child))
+    }
+
+    /// The memo of property conditions, keyed by `now`, `at_rest` (when the conditions read
+    /// it) and the numbers of `state`'s nodes and history, when `state` is the one `unpack`
+    /// last wrote (`None` otherwise: its numbers are not known). `next_into` never writes
+    /// into that state, so its numbers still hold.
+    pub(crate) fn verdicts(
+        &mut self,
+        state: &State<P>,
+        now: u32,
+        at_rest: Option<bool>,
+    ) -> Option<&mut Verdicts> {
+        if addr(state) != self.parent_addr
+            || self.parent.nodes.len() != state.nodes.len()
+            || self.parent.history.len() != state.history.len()
+        {
+            return None;
+        }
+        let rest = at_rest.map_or(0, |q| 1 + u32::from(q));
+        self.verdicts
+            .set_key([now, rest], &self.parent.nodes, &self.parent.history);
+        Some(&mut self.verdicts)
     }
 
     /// `next_into` is done with `into`: its numbers are valid when the step happened.
@@ -472,6 +519,13 @@ impl Reader<'_> {
     }
 }
 
+/// The layout of most models' states: async time, at most 16 nodes, no partition budget.
+const ASYNC_PAIRS: Layout = Layout {
+    clocked: false,
+    pair: true,
+    partitioned: false,
+};
+
 /// Appends the encoding of `s` to `out`.
 pub(crate) fn pack<P: Protocol>(
     t: &Tables<P>,
@@ -484,7 +538,12 @@ pub(crate) fn pack<P: Protocol>(
         let start = out.len();
         let mut buf = std::mem::take(&mut sc.buf);
         buf.resize(BUF, 0);
-        let n = pack_known(t, lay, sc, s, &mut buf);
+        // The usual layout (async time, at most 16 nodes, no partitions) as constants, so that
+        // its instance of `pack_known` tests none of them per entry.
+        let n = match (lay.clocked, lay.pair, lay.partitioned) {
+            (false, true, false) => pack_known(t, ASYNC_PAIRS, sc, s, &mut buf),
+            _ => pack_known(t, lay, sc, s, &mut buf),
+        };
         out.extend_from_slice(&buf[..n]);
         sc.buf = buf;
         if cfg!(debug_assertions) {
@@ -999,14 +1058,31 @@ pub(crate) fn unpack<P: Protocol>(
     }
 }
 
+/// `dst.clone_from(src)`, in one copy when the values own nothing. `Vec::clone_from` clones
+/// into the common prefix and then extends by the rest: two calls to copy a vector of plain
+/// values, per collection and per successor, which cost more than the copy itself for the
+/// kernel's short vectors. Values that own memory (a node holding a map) keep `clone_from`,
+/// which reuses the destination's allocations.
+#[inline(always)]
+fn copy_vec<T: Clone>(dst: &mut Vec<T>, src: &[T]) {
+    if std::mem::needs_drop::<T>() {
+        src.clone_into(dst);
+    } else {
+        dst.clear();
+        if !src.is_empty() {
+            dst.extend_from_slice(src);
+        }
+    }
+}
+
 /// Makes `dst` a copy of `src`, reusing `dst`'s allocations (a derived `Clone` would allocate
 /// every collection anew).
 pub(crate) fn copy_state<P: Protocol>(dst: &mut State<P>, src: &State<P>) {
-    dst.nodes.clone_from(&src.nodes);
-    dst.net.clone_from(&src.net);
-    dst.timers.clone_from(&src.timers);
-    dst.sent.clone_from(&src.sent);
-    dst.history.clone_from(&src.history);
+    copy_vec(&mut dst.nodes, &src.nodes);
+    copy_vec(&mut dst.net, &src.net);
+    copy_vec(&mut dst.timers, &src.timers);
+    copy_vec(&mut dst.sent, &src.sent);
+    copy_vec(&mut dst.history, &src.history);
     dst.now = src.now;
     dst.down = src.down;
     dst.loss_left = src.loss_left;

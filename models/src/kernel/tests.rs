@@ -876,3 +876,37 @@ fn ties_of_nodes_that_name_each_other_are_enumerated_exactly() {
         w.representative(&ring([2, 0, 1]))
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Judging an unpacked state through the worker's memo of conditions gives exactly what
+    /// `evaluate` gives, on a first look-up and on a hit (each state is judged twice, the
+    /// second time after every other, so most look-ups are hits), under every setting.
+    #[test]
+    fn memoised_conditions_equal_evaluated_ones(
+        cfg in config(),
+        shards in 1u8..4,
+        flawed in any::<bool>(),
+        choices in proptest::collection::vec(0usize..64, 0..40),
+    ) {
+        let w = world(shards, cfg, flawed);
+        let mut sc = Scratch::default();
+        let packed: Vec<Vec<u8>> = walk(&w, &choices)
+            .iter()
+            .map(|(s, _)| {
+                let mut b = Vec::new();
+                w.pack(s, &mut sc, &mut b);
+                b
+            })
+            .collect();
+        let mut s = w.blank();
+        let (mut memo, mut direct) = (Vec::new(), Vec::new());
+        for b in packed.iter().chain(&packed) {
+            w.unpack(b, &mut sc, &mut s);
+            w.evaluate_in(&s, &mut sc, &mut memo);
+            w.evaluate(&s, &mut direct);
+            prop_assert_eq!(&memo, &direct);
+        }
+    }
+}

@@ -4,7 +4,7 @@ use stateright::Model;
 use xshard_properties::{Kind, NodeId, Observation};
 
 use super::config::{CrashMode, Delivery, KernelConfig};
-use super::pack::{self, retain, Ids, Scratch, Tables, NEW};
+use super::pack::{self, insert_at, remove_at, retain, Ids, Scratch, Tables, NEW};
 use super::protocol::{Effects, Property, Protocol, SendMode};
 use super::state::{node_id, Action, Armed, Envelope, KernelAction, State, WorldState};
 use super::symmetry::{Canon, Symmetry};
@@ -95,9 +95,9 @@ impl<P: Protocol> World<P> {
             if state.replay_left > 0 {
                 let entry = (id, dst, msg.clone());
                 if let Err(pos) = state.sent.binary_search(&entry) {
-                    state.sent.insert(pos, entry);
+                    insert_at(&mut state.sent, pos, entry);
                     if let Some(ids) = ids.as_deref_mut() {
-                        ids.sent.insert(pos, NEW);
+                        insert_at(&mut ids.sent, pos, NEW);
                     }
                 }
             }
@@ -130,9 +130,9 @@ impl<P: Protocol> World<P> {
             match self.config.delivery {
                 Delivery::Unordered => {
                     let pos = state.net.partition_point(|e| e <= &env);
-                    state.net.insert(pos, env);
+                    insert_at(&mut state.net, pos, env);
                     if let Some(ids) = ids.as_deref_mut() {
-                        ids.net.insert(pos, NEW);
+                        insert_at(&mut ids.net, pos, NEW);
                     }
                 }
                 Delivery::Ordered => {
@@ -140,18 +140,18 @@ impl<P: Protocol> World<P> {
                     let pos = state
                         .net
                         .partition_point(|e| (e.src, e.dst) <= (env.src, env.dst));
-                    state.net.insert(pos, env);
+                    insert_at(&mut state.net, pos, env);
                     if let Some(ids) = ids.as_deref_mut() {
-                        ids.net.insert(pos, NEW);
+                        insert_at(&mut ids.net, pos, NEW);
                     }
                 }
             }
         }
         for event in out.events.drain(..) {
             let pos = state.history.partition_point(|e| e <= &event);
-            state.history.insert(pos, event);
+            insert_at(&mut state.history, pos, event);
             if let Some(ids) = ids.as_deref_mut() {
-                ids.history.insert(pos, NEW);
+                insert_at(&mut ids.history, pos, NEW);
             }
         }
         // At most one timer of a name is armed per node.
@@ -161,9 +161,9 @@ impl<P: Protocol> World<P> {
                 .iter()
                 .position(|a| a.node == id && a.timer == *timer)
             {
-                state.timers.remove(pos);
+                remove_at(&mut state.timers, pos);
                 if let Some(ids) = ids.as_deref_mut() {
-                    ids.timers.remove(pos);
+                    remove_at(&mut ids.timers, pos);
                 }
             }
         };
@@ -183,9 +183,9 @@ impl<P: Protocol> World<P> {
                 deadline,
             };
             let pos = state.timers.partition_point(|a| a <= &armed);
-            state.timers.insert(pos, armed);
+            insert_at(&mut state.timers, pos, armed);
             if let Some(ids) = ids.as_deref_mut() {
-                ids.timers.insert(pos, NEW);
+                insert_at(&mut ids.timers, pos, NEW);
             }
         }
     }
@@ -373,9 +373,9 @@ impl<P: Protocol> World<P> {
                 let Some(pos) = s.net.iter().position(|e| *e == env) else {
                     return false;
                 };
-                s.net.remove(pos);
+                remove_at(&mut s.net, pos);
                 if let Some(ids) = ids.as_deref_mut() {
-                    ids.net.remove(pos);
+                    remove_at(&mut ids.net, pos);
                 }
                 touch(&mut ids, env.dst);
                 out.reset(s.now);
@@ -392,9 +392,9 @@ impl<P: Protocol> World<P> {
                 else {
                     return false;
                 };
-                s.timers.remove(pos);
+                remove_at(&mut s.timers, pos);
                 if let Some(ids) = ids.as_deref_mut() {
-                    ids.timers.remove(pos);
+                    remove_at(&mut ids.timers, pos);
                 }
                 touch(&mut ids, node);
                 out.reset(s.now);
@@ -431,9 +431,9 @@ impl<P: Protocol> World<P> {
                 let Some(pos) = s.net.iter().position(|e| *e == env) else {
                     return false;
                 };
-                s.net.remove(pos);
+                remove_at(&mut s.net, pos);
                 if let Some(ids) = ids.as_deref_mut() {
-                    ids.net.remove(pos);
+                    remove_at(&mut ids.net, pos);
                 }
                 s.loss_left -= 1;
             }
@@ -494,6 +494,30 @@ impl<P: Protocol> World<P> {
                 .join(", ")
         };
         format!("{} | {}", side(false), side(true))
+    }
+
+    /// Each property's condition on `state`, in declaration order, before `progress` is
+    /// settled ([`World::settle_progress`]): a function of the observation alone, which reads
+    /// the nodes, the history, the clock and (only with a `terminal` property) quiescence.
+    fn conditions(&self, state: &State<P>, out: &mut Vec<bool>) {
+        let obs = self.observation(state);
+        out.clear();
+        out.extend(
+            self.props
+                .iter()
+                .map(|p| p.condition(&self.protocol, &state.nodes, &obs)),
+        );
+    }
+
+    /// A `progress` property's *done* also requires the system to be at rest
+    /// ([`World::quiescent`]), computed once and only when some progress condition holds
+    /// (`at_rest`: already computed).
+    fn settle_progress(&self, state: &State<P>, mut at_rest: Option<bool>, out: &mut [bool]) {
+        for (p, fine) in self.props.iter().zip(out.iter_mut()) {
+            if *fine && p.info().kind == Kind::Progress {
+                *fine = *at_rest.get_or_insert_with(|| self.quiescent(state));
+            }
+        }
     }
 
     /// The observation of `state`.
@@ -680,16 +704,40 @@ impl<P: Protocol> Checkable for World<P> {
     /// acknowledged) is not finished. Applied here, for every protocol's progress properties,
     /// catalogue or own; quiescence is computed only for states that are otherwise done.
     fn evaluate(&self, state: &Self::State, out: &mut Vec<bool>) {
-        let obs = self.observation(state);
-        let mut at_rest: Option<bool> = None;
-        out.clear();
-        for p in &self.props {
-            let mut fine = p.condition(&self.protocol, &state.nodes, &obs);
-            if fine && p.info().kind == Kind::Progress {
-                fine = *at_rest.get_or_insert_with(|| self.quiescent(state));
+        self.conditions(state, out);
+        self.settle_progress(state, None, out);
+    }
+
+    /// [`Checkable::evaluate`] through the worker's memo of conditions (`verdicts.rs`) when
+    /// `state` is the one the worker unpacked: keyed by its node and history numbers, the
+    /// clock (clocked time) and, when a property is `terminal` (its observation reads it),
+    /// whether the state is at rest. Debug builds check each hit.
+    fn evaluate_in(&self, state: &Self::State, scratch: &mut Self::Scratch, out: &mut Vec<bool>) {
+        let now = if self.config.clocked() { state.now } else { 0 };
+        let at_rest = self
+            .props
+            .iter()
+            .any(|p| p.info().kind == Kind::Terminal)
+            .then(|| self.quiescent(state));
+        let Some(memo) = scratch.verdicts(state, now, at_rest) else {
+            return self.evaluate(state, out);
+        };
+        match memo.get() {
+            Some(conds) => {
+                out.clear();
+                out.extend_from_slice(conds);
+                if cfg!(debug_assertions) {
+                    let mut check = Vec::new();
+                    self.conditions(state, &mut check);
+                    assert_eq!(*out, check, "memoised conditions disagree");
+                }
             }
-            out.push(fine);
+            None => {
+                self.conditions(state, out);
+                memo.put(out);
+            }
         }
+        self.settle_progress(state, at_rest, out);
     }
 
     fn explain(&self, index: usize, state: &Self::State) -> String {
