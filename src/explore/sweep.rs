@@ -285,25 +285,50 @@ pub fn run_sweep(
         Some(mut at) => {
             // Binary search assumes a failure is monotone in each dimension; one step down in
             // each, repeated until none fails, makes the result locally minimal either way.
-            loop {
-                let mut lowered = false;
+            // Then trades: one step down in a dimension paid for by any other value of a later
+            // one (parameters come before settings), because some failures need one of two
+            // things — two locking transactions deadlock only when the network reorders, three
+            // do under FIFO too — and no single step down leaves the second for the first.
+            // Configurations are ordered by their value indices, dimension by dimension, so
+            // each accepted move makes the configuration strictly smaller and the loop ends.
+            let fails = |c: &[u32]| -> Result<bool, RunError> {
+                let fresh = !state.borrow().memo.contains_key(c);
+                let r = evaluate(c)?;
+                state.borrow_mut().shrink_checks += u64::from(fresh);
+                Ok(r.is_some_and(|r| r.verdict == Verdict::Violated))
+            };
+            'smaller: loop {
                 for i in 0..at.len() {
                     if at[i] == 0 {
                         continue;
                     }
                     let mut c = at.clone();
                     c[i] -= 1;
-                    let fresh = !state.borrow().memo.contains_key(&c);
-                    let r = evaluate(&c)?;
-                    state.borrow_mut().shrink_checks += u64::from(fresh);
-                    if r.is_some_and(|r| r.verdict == Verdict::Violated) {
+                    if fails(&c)? {
                         at = c;
-                        lowered = true;
+                        continue 'smaller;
                     }
                 }
-                if !lowered {
-                    break;
+                for i in 0..at.len() {
+                    if at[i] == 0 {
+                        continue;
+                    }
+                    for j in i + 1..at.len() {
+                        for v in 0..strategy[j].end {
+                            if v == at[j] {
+                                continue;
+                            }
+                            let mut c = at.clone();
+                            c[i] -= 1;
+                            c[j] = v;
+                            if fails(&c)? {
+                                at = c;
+                                continue 'smaller;
+                            }
+                        }
+                    }
                 }
+                break;
             }
             let mut s = state.borrow_mut();
             let checked = s.failing.remove(&at).ok_or_else(|| RunError::Undecodable {

@@ -116,6 +116,49 @@ fn sweep_shrinks_revert_after_vote_to_two_shards_without_faults() {
     assert_eq!(code, 1, "{err}");
 }
 
+/// Two locking transactions deadlock only when the network reorders their lock requests;
+/// three do under FIFO too. The first failing case here is three transactions on ordered
+/// channels, where no single step down fails: the trade step (one transaction fewer for an
+/// unordered network) reaches the two-transaction, two-resource configuration, no faults.
+#[test]
+fn sweep_finds_the_two_transaction_two_resource_deadlock_of_locking_without_timeouts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, lines, _) = json_in(dir.path(), &["sweep", "locking", "--variant", "no-timeout"]);
+    assert_eq!(code, 1);
+    let f = first(&lines, "sweep_failure");
+    let first_case = &f["first"]["values"];
+    assert_eq!(first_case["transactions"], "3", "{f}");
+    assert_eq!(first_case["network"], "ordered", "{f}");
+    let smallest = &f["smallest"]["values"];
+    assert_eq!(smallest["transactions"], "2", "{f}");
+    assert_eq!(smallest["resources"], "2", "{f}");
+    assert_eq!(smallest["readers"], "0", "{f}");
+    assert_eq!(smallest["network"], "unordered", "{f}");
+    for fault in ["loss", "replay", "crashes", "partitions"] {
+        assert_eq!(smallest[fault], "0", "{fault}: {f}");
+    }
+    assert_eq!(
+        f["check"],
+        "xshard check locking --variant no-timeout -p pattern=1 -p readers=0 -p resources=2 -p transactions=2 --network unordered --loss 0 --replay 0 --crashes 0"
+    );
+    let lengths: Vec<(String, usize)> = all(&lines, "counterexample")
+        .iter()
+        .map(|c| {
+            (
+                c["property"].as_str().unwrap_or("").to_string(),
+                c["steps"].as_array().map_or(0, Vec::len),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lengths,
+        [
+            ("deadlock_freedom".to_string(), 6),
+            ("progress".to_string(), 2)
+        ]
+    );
+}
+
 /// Every file under `dir`, by relative path, with its bytes.
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
