@@ -25,7 +25,7 @@ use xshard_properties::Kind;
 
 use super::control::Control;
 use super::expand::{Expander, Succ, Sym};
-use super::graph::{EdgeLog, Recorder, MARK_UNKNOWN};
+use super::graph::{EdgeSink, Recorded, Recorder, MARK_UNKNOWN};
 use super::level::{
     reserve_gently, states, Cursor, Level, Spill, Tree, CHUNK, LEVEL_SHARE, TREE_SHARE,
 };
@@ -72,23 +72,18 @@ fn is_edge(flags: u8) -> bool {
     flags == PROGRESS
 }
 
-/// In a parallel level, the aux word of a state new in this level until the level is merged:
-/// its index among its partition's new states.
-const PROVISIONAL: u64 = 1 << 62;
-
 /// Explores `model` breadth first. When it declares `progress` properties, the search also
-/// records the state graph they are judged on ([`Recorder`], whose edge log spills beyond
-/// `spill_at` edges) and hands it back.
+/// records the state graph they are judged on ([`Recorder`]) and hands it back, resolved,
+/// unless the run stopped early.
 pub(super) fn run<M: Checkable>(
     model: &M,
     opts: &Settings,
     ctl: &Control,
-    spill_at: usize,
-) -> io::Result<(Report, Option<Recorder>)> {
+) -> io::Result<(Report, Option<Recorded>)> {
     let threads = opts.threads.max(1);
-    let mut rec = Recorder::new(model, spill_at);
-    // With a recorder, each slot's aux word is its state's id.
-    let aux = rec.is_some().then_some(u64::MAX);
+    let mut rec = Recorder::new(model);
+    // The visited set keeps no id: the recorder logs fingerprints, resolved at the end.
+    let aux = None;
     let share = |n: u64| ctl.max_memory().map(|m| (m / n) as usize);
     let cx = Ctx {
         model,
@@ -107,6 +102,7 @@ pub(super) fn run<M: Checkable>(
             .map(|_| Partition {
                 table: FpTable::new(aux),
                 len: 0,
+                edges: EdgeSink::default(),
             })
             .collect()
     } else {
@@ -131,25 +127,24 @@ pub(super) fn run<M: Checkable>(
         generated += 1;
         packed.clear();
         let fp = x.pack_into(model, cx.sym, &init, &mut packed);
-        let (inserted, t) = if parts.is_empty() {
-            (table.insert::<false>(fp), &table)
+        let inserted = if parts.is_empty() {
+            table.insert::<false>(fp)
         } else {
             let n = parts.len();
             let p = &mut parts[part_of(fp, n)];
             p.len += 1;
-            (p.table.insert::<false>(fp), &p.table)
+            p.table.insert::<false>(fp)
         };
-        if let Insert::New(slot) = inserted {
+        if let Insert::New(_) = inserted {
             if cx.max_states.is_some_and(|m| distinct >= m) {
                 ctl.stop(Bound::MaxStates);
                 break;
             }
             if let Some(r) = rec.as_mut() {
-                let Some(id) = r.add(None, i as u32) else {
+                if r.add(fp)?.is_none() {
                     ctl.stop(Bound::MaxStates);
                     break;
-                };
-                t.aux(slot).store(u64::from(id), Relaxed);
+                }
             }
             distinct += 1;
             frontier.push(&packed, &cx.spill)?;
@@ -161,6 +156,8 @@ pub(super) fn run<M: Checkable>(
     let mut base = 0u32;
     let mut frontier_len = level0.len();
     tree.push(level0, &cx.spill)?;
+    // Per level, the id of its first state.
+    let mut bases = vec![0u32];
 
     let mut depth = 0u64;
     while !frontier.is_empty() && !ctl.stopped() {
@@ -206,6 +203,7 @@ pub(super) fn run<M: Checkable>(
         // The frontier's memory (and file) goes before the next level is expanded.
         frontier = next;
         base += frontier_len as u32;
+        bases.push(base);
         frontier_len = entries.len();
         tree.push(entries, &cx.spill)?;
     }
@@ -234,7 +232,51 @@ pub(super) fn run<M: Checkable>(
             strategy: Strategy::Bfs,
         },
     );
-    Ok((report, rec))
+    // The graph's ids are resolved once the search's buffers are gone, its tree set aside on
+    // disk, and the visited set goes once the ids are known: judging holds a bit per state.
+    let recorded = match rec {
+        Some(r) if !ctl.reason().is_some_and(|b| b != Bound::MaxDepth) => {
+            tree.set_aside(&cx.spill)?;
+            let graph = if parts.is_empty() {
+                r.resolve(&[&table], |_| 0)?
+            } else {
+                let mut r = r;
+                r.adopt(parts.iter_mut().map(|p| std::mem::take(&mut p.edges)));
+                let tables: Vec<&FpTable> = parts.iter().map(|p| &p.table).collect();
+                let n = tables.len();
+                r.resolve(&tables, |fp| part_of(fp, n))?
+            };
+            Some(Recorded { graph, tree, bases })
+        }
+        _ => None,
+    };
+    Ok((report, recorded))
+}
+
+/// The depth-first strategy's graph pass: its search has no BFS order, so once it is done a
+/// breadth-first search of the same model, with the same bounds, symmetry and threads,
+/// records the graph `progress` is judged on (its own report is not used). `None`: the run
+/// stopped early, or the model declares no `progress` property.
+pub(super) fn graph_pass<M: Checkable>(
+    model: &M,
+    opts: &Settings,
+    ctl: &Control,
+) -> io::Result<Option<Recorded>> {
+    if Recorder::new(model).is_none() || ctl.reason().is_some_and(|b| b != Bound::MaxDepth) {
+        return Ok(None);
+    }
+    // The main run's counters and depth-bound stop are its report's: the pass runs without
+    // them and puts them back.
+    let depth_stop = ctl.reason() == Some(Bound::MaxDepth);
+    let saved = ctl.save_counters();
+    ctl.clear_depth_stop();
+    let recorded = run(model, opts, ctl).map(|(_, r)| r);
+    ctl.restore_counters(saved);
+    ctl.clear_depth_stop();
+    if depth_stop {
+        ctl.stop(Bound::MaxDepth);
+    }
+    recorded
 }
 
 /// The outcome of one level (its states and tree entries go to the caller's buffers).
@@ -284,7 +326,7 @@ fn record_probes(
             continue;
         }
         match table.find(fp) {
-            Some(slot) if is_edge(f) => r.edge(id, table.aux(slot).load(Relaxed) as u32)?,
+            Some(_) if is_edge(f) => r.sink().push(id, fp)?,
             Some(_) => {}
             None => r.depth_cut(id),
         }
@@ -364,25 +406,24 @@ fn level_seq<M: Checkable>(
             for &(fp, i, a, start, end, f) in &batch {
                 let src = base + i as u32;
                 match table.insert::<false>(fp) {
-                    Insert::Present(slot) => {
+                    Insert::Present(_) => {
                         if let Some(r) = rec.as_mut().filter(|_| is_edge(f)) {
-                            r.edge(src, table.aux(slot).load(Relaxed) as u32)?;
+                            r.sink().push(src, fp)?;
                         }
                         continue;
                     }
-                    Insert::New(slot) => {
+                    Insert::New(_) => {
                         if cx.max_states.is_some_and(|m| *distinct >= m) {
                             cx.ctl.stop(Bound::MaxStates);
                             break 'chunks;
                         }
                         if let Some(r) = rec.as_mut() {
-                            let Some(id) = r.add(Some(src), a) else {
+                            if r.add(fp)?.is_none() {
                                 cx.ctl.stop(Bound::MaxStates);
                                 break 'chunks;
-                            };
-                            table.aux(slot).store(u64::from(id), Relaxed);
+                            }
                             if is_edge(f) {
-                                r.edge(src, id)?;
+                                r.sink().push(src, fp)?;
                             }
                         }
                     }
@@ -437,10 +478,12 @@ struct Queue {
 #[repr(align(128))]
 struct Padded<T>(T);
 
-/// One partition of the visited set of a parallel run, and how many entries it holds.
+/// One partition of the visited set of a parallel run, how many entries it holds, and the
+/// progress steps into its states the recorded graph gains.
 struct Partition {
     table: FpTable,
     len: u64,
+    edges: EdgeSink,
 }
 
 /// The partition (visited table) of a fingerprint.
@@ -479,15 +522,12 @@ struct Part<'t> {
     /// Emptied batch buffers, for reuse.
     spare: Vec<Batch>,
     error: Option<io::Error>,
-    /// What the recorded graph gains from this level, kept until the level is merged and
-    /// its new states have ids: progress edges to states of earlier levels (final ids) and to
-    /// states new in this level (their index among this partition's new states), the
-    /// fingerprints of those new states, the marks of judged states
+    /// What the recorded graph gains from this level, kept until the level is merged: the
+    /// fingerprints of this partition's new states (in `keys` order: merged, they are the
+    /// recorder's fingerprints in id order), the marks of judged states
     /// ([`Recorder::mark_of`]) and the states the depth bound cut.
-    edges: EdgeLog,
-    fresh_edges: Vec<(u32, u32)>,
     fresh: Vec<u64>,
-    marks: Vec<(u32, u64)>,
+    marks: Vec<(u32, u32)>,
     depth_cuts: Vec<u32>,
 }
 
@@ -537,8 +577,6 @@ fn level_par<M: Checkable>(
             cut: false,
             spare: Vec::new(),
             error: None,
-            edges: EdgeLog::new(super::graph::SPILL_EDGES / parts),
-            fresh_edges: Vec::new(),
             fresh: Vec::new(),
             marks: Vec::new(),
             depth_cuts: Vec::new(),
@@ -586,40 +624,17 @@ fn level_par<M: Checkable>(
     for o in &mut outs {
         o.winners.finish();
     }
-    let ids = merge(cx, &outs, next, entries, base, rec)?;
+    if !merge(cx, &outs, next, entries, rec)? {
+        cx.ctl.stop(Bound::MaxStates);
+        return Ok(out);
+    }
     if let Some(r) = rec.as_mut() {
-        let Some(ids) = ids else {
-            cx.ctl.stop(Bound::MaxStates);
-            return Ok(out);
-        };
-        for (o, ids) in outs.iter_mut().zip(&ids) {
-            let id = |local: u32| {
-                ids.get(local as usize)
-                    .copied()
-                    .ok_or_else(|| io::Error::other("a partition's new states and ids disagree"))
-            };
+        for o in &outs {
             for &(v, m) in &o.marks {
                 r.apply_mark(v, m);
             }
             for &v in &o.depth_cuts {
                 r.depth_cut(v);
-            }
-            let mut failed = Ok(());
-            o.edges.for_each(|src, dst| {
-                if failed.is_ok() {
-                    failed = r.edge(src, dst);
-                }
-            })?;
-            failed?;
-            for &(src, local) in &o.fresh_edges {
-                r.edge(src, id(local)?)?;
-            }
-            let table = &o.table.table;
-            for (local, &fp) in o.fresh.iter().enumerate() {
-                let slot = table
-                    .find(fp)
-                    .ok_or_else(|| io::Error::other("a new state left its partition"))?;
-                table.aux(slot).store(u64::from(id(local as u32)?), Relaxed);
             }
         }
     }
@@ -674,8 +689,8 @@ fn pipeline_worker<M: Checkable>(
                             part.depth_cuts.push(src);
                         }
                     }
-                    Some(slot) if recording && is_edge(f) => {
-                        part.edges.push(src, table.aux(slot).load(Relaxed) as u32)?;
+                    Some(_) if recording && is_edge(f) => {
+                        part.table.edges.push(src, fp)?;
                     }
                     Some(_) => {}
                 }
@@ -690,36 +705,21 @@ fn pipeline_worker<M: Checkable>(
                     touched = upto;
                 }
                 let src = lv.base + (key >> 32) as u32;
-                match table.insert::<false>(fp) {
-                    Insert::Present(slot) => {
-                        if recording && is_edge(f) {
-                            let dst = table.aux(slot).load(Relaxed);
-                            if dst & PROVISIONAL != 0 {
-                                part.fresh_edges.push((src, dst as u32));
-                            } else {
-                                part.edges.push(src, dst as u32)?;
-                            }
-                        }
-                        continue;
-                    }
-                    Insert::New(slot) => {
-                        if recording {
-                            let local = part.fresh.len() as u32;
-                            part.fresh.push(fp);
-                            table
-                                .aux(slot)
-                                .store(PROVISIONAL | u64::from(local), Relaxed);
-                            if is_edge(f) {
-                                part.fresh_edges.push((src, local));
-                            }
-                        }
-                    }
+                let new = matches!(table.insert::<false>(fp), Insert::New(_));
+                if recording && is_edge(f) {
+                    part.table.edges.push(src, fp)?;
+                }
+                if !new {
+                    continue;
                 }
                 if let Some(m) = cx.max_states {
                     if lv.accepted.fetch_add(1, Relaxed) >= m {
                         cx.ctl.stop(Bound::MaxStates);
                         continue;
                     }
+                }
+                if recording {
+                    part.fresh.push(fp);
                 }
                 part.winners
                     .push(&batch.bytes[start as usize..end as usize], &cx.spill)?;
@@ -783,10 +783,7 @@ fn pipeline_worker<M: Checkable>(
                         &mut part.found,
                     );
                     if let Some(props) = &lv.props {
-                        let m = Recorder::mark_of(props, &conds, c);
-                        if m != 0 {
-                            part.marks.push((id, m));
-                        }
+                        Recorder::mark_of(props, &conds, c, |m| part.marks.push((id, m)));
                     }
                     if c == Some(Cut::CopyCap) {
                         continue;
@@ -840,27 +837,18 @@ fn pipeline_worker<M: Checkable>(
 
 /// Merges the partitions' new states, each sorted by key, into the next level and its tree
 /// entries. With a recorder, gives each new state its id (in the merged order, which is the
-/// sequential search's) and returns them per partition, in the partition's order (`None`: ids
-/// are exhausted). `base` is the id of the expanded level's first state.
+/// sequential search's) by recording its fingerprint; whether ids sufficed.
 fn merge<M: Checkable>(
     cx: &Ctx<'_, M>,
     outs: &[Part<'_>],
     next: &mut Level,
     entries: &mut Vec<u64>,
-    base: u32,
     rec: &mut Option<Recorder>,
-) -> io::Result<Option<Vec<Vec<u32>>>> {
+) -> io::Result<bool> {
     let total = outs.iter().map(|o| o.keys.len()).sum();
     entries.reserve(total);
     let mut cursors: Vec<Cursor<'_>> = outs.iter().map(|o| Cursor::new(&o.winners)).collect();
     let mut at = vec![0usize; outs.len()];
-    let mut ids: Vec<Vec<u32>> = match rec {
-        Some(_) => outs
-            .iter()
-            .map(|o| Vec::with_capacity(o.keys.len()))
-            .collect(),
-        None => Vec::new(),
-    };
     loop {
         // The partition with the smallest next key (few partitions: a scan).
         let mut best: Option<(u64, usize)> = None;
@@ -872,8 +860,9 @@ fn merge<M: Checkable>(
             }
         }
         let Some((key, p)) = best else {
-            return Ok(rec.as_ref().map(|_| ids));
+            return Ok(true);
         };
+        let fp = outs[p].fresh.get(at[p]).copied();
         at[p] += 1;
         let Some(s) = cursors[p].next_state()? else {
             return Err(io::Error::other("a partition's states and keys disagree"));
@@ -881,12 +870,11 @@ fn merge<M: Checkable>(
         next.push(s, &cx.spill)?;
         entries.push(key);
         if let Some(r) = rec.as_mut() {
-            // The parent's id: the expanded level's first id plus its position there.
-            let parent = base + (key >> 32) as u32;
-            let Some(id) = r.add(Some(parent), key as u32) else {
-                return Ok(None);
-            };
-            ids[p].push(id);
+            let fp =
+                fp.ok_or_else(|| io::Error::other("a partition's states and keys disagree"))?;
+            if r.add(fp)?.is_none() {
+                return Ok(false);
+            }
         }
     }
 }
@@ -897,15 +885,7 @@ fn path<M: Checkable>(
     tree: &Tree,
     (level, pos): (usize, usize),
 ) -> io::Result<Vec<usize>> {
-    let mut actions = Vec::with_capacity(level);
-    let mut j = pos;
-    for l in (1..=level).rev() {
-        let e = tree.get(l, j)?;
-        actions.push((e & 0xffff_ffff) as usize);
-        j = (e >> 32) as usize;
-    }
-    actions.reverse();
-    let init = tree.get(0, j)? as usize;
+    let (init, actions) = tree.path(level, pos)?;
     if cx.sym == Sym::Off {
         let mut path = Vec::with_capacity(level + 1);
         path.push(init);

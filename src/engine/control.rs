@@ -109,6 +109,35 @@ impl Control {
     }
 
     /// The memory budget (`max_memory`), if any.
+    /// The live counters (generated, distinct, depth, cut states), for a pass that reuses
+    /// this control after the main search ([`Control::restore_counters`]).
+    pub fn save_counters(&self) -> [u64; 5] {
+        [
+            self.generated.load(Relaxed),
+            self.distinct.load(Relaxed),
+            self.depth.load(Relaxed),
+            self.cut_states[0].load(Relaxed),
+            self.cut_states[1].load(Relaxed),
+        ]
+    }
+
+    /// Puts back counters [`Control::save_counters`] took.
+    pub fn restore_counters(&self, [g, d, depth, c0, c1]: [u64; 5]) {
+        self.generated.store(g, Relaxed);
+        self.distinct.store(d, Relaxed);
+        self.depth.store(depth, Relaxed);
+        self.cut_states[0].store(c0, Relaxed);
+        self.cut_states[1].store(c1, Relaxed);
+    }
+
+    /// Withdraws a depth-bound stop (any other reason stays): the depth-first strategy's graph
+    /// pass applies the bound itself.
+    pub fn clear_depth_stop(&self) {
+        let _ = self
+            .stop
+            .compare_exchange(code(Bound::MaxDepth), 0, Relaxed, Relaxed);
+    }
+
     pub fn max_memory(&self) -> Option<u64> {
         self.max_memory
     }

@@ -4,52 +4,58 @@
 //! steps from it reaches a done state, which depends on the whole graph below it. Following
 //! the standard explicit-state algorithm for `EF` (Clarke, Grumberg, Peled, *Model Checking*,
 //! MIT Press 1999, §4.1: the states satisfying `E[true U φ]` are those reached backwards from
-//! the φ-states), the graph is explored breadth first, keeping (the breadth-first search
-//! records it as it goes, through a [`Recorder`]; the depth-first strategy, which has no BFS
-//! order, runs a sequential pass of its own, [`run`]):
+//! the φ-states), the breadth-first search records, through a [`Recorder`] (the depth-first
+//! strategy runs one as a pass of its own, `bfs::graph_pass`):
 //!
-//! - dense state ids in BFS order: a fingerprint table whose aux word is the id;
-//! - the BFS tree (parent id, action index per id), for counterexample paths;
-//! - an edge log of the progress steps (source id, destination id), spilled to a temporary
-//!   file once it outgrows [`SPILL_EDGES`] so that memory stays near 8 bytes per edge only up
-//!   to that point;
-//! - then the reverse adjacency in CSR form (in-degree counts, prefix sums, sources).
+//! - dense state ids in BFS order, as a log of the states' fingerprints in id order (on disk);
+//! - the progress steps as `(source id, destination fingerprint)` records (on disk, one file
+//!   per writer, each in non-decreasing source order), since the visited set keeps no id;
+//! - per state a done bit per property and an "unknown future" bit (in memory).
 //!
-//! Backward reachability from the done states marks every state that can finish. States whose
-//! future the search did not cover (the model's horizon, a successor dropped for the copy cap,
-//! the depth bound, or a run stopped early) are seeds too, as "might finish": a state that
-//! reaches neither a done state nor such a seed provably cannot finish, so every violation is
-//! real; a state that reaches only such seeds makes the verdict inconclusive. The
-//! counterexample is the BFS path to the smallest stuck id: a shortest path to a state from
-//! which done is unreachable.
+//! When the search ends, [`Recorder::resolve`] gives every slot of the visited set its id
+//! (one `u32` per slot, from the fingerprint log), turns each record into `(source,
+//! destination)` ids, merged in source order into one file, and lets the visited set go. The
+//! backward reachability then runs on that file with one bit per state, in sequential passes
+//! over it from the last record to the first until a pass adds nothing (semi-external, as in
+//! Barnat, Brim, Šimeček, *I/O efficient accepting cycle detection*, CAV 2007, which also
+//! keeps the graph on disk and a bit per state in memory): an edge to a larger id, the usual
+//! case in BFS order, propagates within the pass that meets it, so a pass count stays near
+//! one more than the number of steps to a smaller id a finishing path needs.
 //!
-//! [`StateGraph`] is kept apart from the progress verdict so that leads-to properties under
-//! fairness (DESIGN.md, roadmap) can reuse the same ids, tree, edge log and reverse CSR.
+//! States whose future the search did not cover (the model's horizon, a successor dropped for
+//! the copy cap, the depth bound) are seeds too, as "might finish": a state that reaches
+//! neither a done state nor such a seed provably cannot finish, so every violation is real; a
+//! state that reaches only such seeds makes the verdict inconclusive. The counterexample is
+//! the BFS tree's path (the search's own tree, [`Tree`]) to the smallest stuck id: a shortest
+//! path to a state from which done is unreachable.
 //!
-//! Cost: per state 8 bytes of the visited set's aux word (the id) at most 4/3 loaded, 8 bytes
-//! of tree and a few bits of flags, and per progress edge 8 bytes in the log (or on disk) and 4
-//! in the CSR; and with the depth-first strategy one more sequential exploration (the same
-//! distinct and generated states as the main run) with a table of its own.
+//! Cost in memory: a few bits per state during the search (the records are written through
+//! small buffers), one `u32` per slot of the visited set while the records are resolved (the
+//! search's tree is on disk then), and a bit per state and per seed set while judging. On
+//! disk: 8 bytes per state and 12, then 8, per progress edge.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
-use std::path::PathBuf;
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use xshard_models::{Checkable, Cut};
 use xshard_properties::Kind;
 
 use super::control::Control;
-use super::expand::{Expander, Sym};
-use super::level::{self, states, Level};
-use super::table::{FpTable, Insert};
-use super::{Bound, PropertyResult, Settings, Status};
+use super::level::Tree;
+use super::path::concrete_path;
+use super::table::FpTable;
+use super::{Bound, PropertyResult, Status};
 
-/// Edges the log keeps in memory before it spills them to a temporary file.
-pub(crate) const SPILL_EDGES: usize = 1 << 22;
+/// No more ids: the largest id is below this.
+const MAX_IDS: u32 = u32::MAX - 1;
 
-/// No parent: an initial state.
-const ROOT: u32 = u32::MAX;
+/// Bytes read from a record file at a time.
+const BLOCK: usize = 1 << 20;
+
+/// Bytes buffered before a record file is written to.
+const BUFFER: usize = 1 << 16;
 
 /// A fixed-size set of state ids.
 #[derive(Clone, Debug, Default)]
@@ -96,570 +102,163 @@ impl Bits {
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|&w| w == 0)
     }
+
+    /// Elements below `n`.
+    fn count_below(&self, n: usize) -> usize {
+        (0..n).filter(|&v| self.contains(v)).count()
+    }
 }
 
-/// A temporary file removed when dropped.
-#[derive(Debug)]
-struct Spill {
-    path: PathBuf,
+/// A new temporary file, already unlinked: its space returns to the disk when it is closed,
+/// whatever ends the process.
+fn unlinked_file() -> io::Result<File> {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "xshard-graph-{}-{}.bin",
+        std::process::id(),
+        SEQ.fetch_add(1, Relaxed)
+    ));
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    std::fs::remove_file(&path)?;
+    Ok(file)
+}
+
+/// An append-only file of fixed-size records, created on the first record, written through a
+/// buffer and read back in blocks.
+#[derive(Debug, Default)]
+pub(crate) struct Records {
     out: Option<BufWriter<File>>,
+    bytes: u64,
 }
 
-impl Drop for Spill {
-    fn drop(&mut self) {
-        self.out = None;
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// The log of `(source, destination)` edges, in memory up to a threshold and then spilled.
-#[derive(Debug)]
-pub(crate) struct EdgeLog {
-    mem: Vec<(u32, u32)>,
-    spill_at: usize,
-    spill: Option<Spill>,
-    spilled: u64,
-}
-
-impl EdgeLog {
-    /// An empty log that spills to a temporary file whenever `spill_at` edges are in memory.
-    pub fn new(spill_at: usize) -> Self {
-        EdgeLog {
-            mem: Vec::new(),
-            spill_at: spill_at.max(1),
-            spill: None,
-            spilled: 0,
-        }
-    }
-
-    /// Appends an edge.
+impl Records {
+    /// Appends a record.
     #[inline]
-    pub fn push(&mut self, src: u32, dst: u32) -> io::Result<()> {
-        self.mem.push((src, dst));
-        if self.mem.len() >= self.spill_at {
-            self.flush_to_disk()?;
+    fn push(&mut self, record: &[u8]) -> io::Result<()> {
+        self.bytes += record.len() as u64;
+        match self.out.as_mut() {
+            Some(out) => out.write_all(record),
+            None => self.open_and_push(record),
         }
-        Ok(())
     }
 
-    // Out of line: `push` is on the search's hot path, and this one's block buffer must not
-    // make every call set up its stack frame.
     #[cold]
     #[inline(never)]
-    fn flush_to_disk(&mut self) -> io::Result<()> {
-        if self.spill.is_none() {
-            static SEQ: AtomicU64 = AtomicU64::new(0);
-            let path = std::env::temp_dir().join(format!(
-                "xshard-edges-{}-{}.bin",
-                std::process::id(),
-                SEQ.fetch_add(1, Relaxed)
-            ));
-            let file = File::create(&path)?;
-            self.spill = Some(Spill {
-                path,
-                out: Some(BufWriter::new(file)),
-            });
-        }
-        let Some(out) = self.spill.as_mut().and_then(|s| s.out.as_mut()) else {
-            return Err(io::Error::other("the edge log's spill file is closed"));
-        };
-        // In blocks: one write per block rather than two per edge.
-        let mut block = vec![0u8; 1 << 16];
-        for edges in self.mem.chunks(block.len() / 8) {
-            for (e, &(s, d)) in block.chunks_exact_mut(8).zip(edges) {
-                e[..4].copy_from_slice(&s.to_le_bytes());
-                e[4..].copy_from_slice(&d.to_le_bytes());
-            }
-            out.write_all(&block[..edges.len() * 8])?;
-        }
-        self.spilled += self.mem.len() as u64;
-        self.mem.clear();
+    fn open_and_push(&mut self, record: &[u8]) -> io::Result<()> {
+        let mut out = BufWriter::with_capacity(BUFFER, unlinked_file()?);
+        out.write_all(record)?;
+        self.out = Some(out);
         Ok(())
     }
 
-    /// Edges logged.
-    pub fn len(&self) -> u64 {
-        self.spilled + self.mem.len() as u64
+    /// Flushes the buffer: the file is complete and will only be read.
+    fn finish(&mut self) -> io::Result<()> {
+        match self.out.as_mut() {
+            Some(out) => out.flush(),
+            None => Ok(()),
+        }
     }
 
-    /// Whether part of the log is on disk.
-    #[cfg(test)]
-    pub fn is_spilled(&self) -> bool {
-        self.spilled > 0
+    fn file(&self) -> Option<&File> {
+        self.out.as_ref().map(BufWriter::get_ref)
     }
 
-    /// Calls `f` on every edge, in the order logged.
-    pub fn for_each(&mut self, mut f: impl FnMut(u32, u32)) -> io::Result<()> {
-        if let Some(spill) = self.spill.as_mut() {
-            if let Some(out) = spill.out.as_mut() {
-                out.flush()?;
-            }
-            // In blocks of a mebibyte: a read per edge costs more than the edge's use.
-            let mut r = File::open(&spill.path)?;
-            let mut block = vec![0u8; 1 << 20];
-            let mut left = self.spilled as usize * 8;
-            while left > 0 {
-                let n = left.min(block.len());
-                r.read_exact(&mut block[..n])?;
-                for e in block[..n].chunks_exact(8) {
-                    let s = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
-                    let d = u32::from_le_bytes([e[4], e[5], e[6], e[7]]);
-                    f(s, d);
-                }
-                left -= n;
-            }
+    /// Reads block `k` of records of `len` bytes into `buf`: a block is as many whole
+    /// records as fit in `BLOCK` bytes (the last one fewer).
+    fn block(&self, k: u64, len: usize, buf: &mut Vec<u8>) -> io::Result<()> {
+        let size = (BLOCK / len * len) as u64;
+        let at = k * size;
+        let n = (self.bytes - at).min(size) as usize;
+        buf.resize(n, 0);
+        match self.file() {
+            Some(f) => f.read_exact_at(buf, at),
+            None => Err(io::Error::other("a record file without its file")),
         }
-        for &(s, d) in &self.mem {
-            f(s, d);
-        }
-        Ok(())
+    }
+
+    /// Blocks of records of `len` bytes.
+    fn blocks(&self, len: usize) -> u64 {
+        self.bytes.div_ceil((BLOCK / len * len) as u64)
     }
 }
 
-/// Reverse adjacency in compressed sparse row form: the predecessors of `v` are
-/// `sources[offsets[v]..offsets[v + 1]]`.
+/// Reads a record file forward, one record of `N` bytes at a time.
+struct Reader<'a, const N: usize> {
+    records: &'a Records,
+    next_block: u64,
+    buf: Vec<u8>,
+    at: usize,
+}
+
+impl<'a, const N: usize> Reader<'a, N> {
+    fn new(records: &'a Records) -> Self {
+        Reader {
+            records,
+            next_block: 0,
+            buf: Vec::new(),
+            at: 0,
+        }
+    }
+
+    /// The next record, or `None` at the end.
+    #[inline]
+    fn next(&mut self) -> io::Result<Option<[u8; N]>> {
+        if self.at >= self.buf.len() {
+            if self.next_block >= self.records.blocks(N) {
+                return Ok(None);
+            }
+            self.records.block(self.next_block, N, &mut self.buf)?;
+            self.next_block += 1;
+            self.at = 0;
+        }
+        let mut r = [0u8; N];
+        r.copy_from_slice(&self.buf[self.at..self.at + N]);
+        self.at += N;
+        Ok(Some(r))
+    }
+}
+
+/// The progress steps one writer records: `(source id, destination fingerprint)`, 12 bytes
+/// each, in the order the writer meets them (non-decreasing source ids).
 #[derive(Debug, Default)]
-struct Csr {
-    offsets: Vec<u64>,
-    sources: Vec<u32>,
-}
+pub(crate) struct EdgeSink(Records);
 
-/// The explored graph: dense ids in BFS order, the BFS tree, the edge log and (once built)
-/// the reverse adjacency.
-#[derive(Debug)]
-pub(crate) struct StateGraph {
-    /// Per id: the parent's id ([`ROOT`] for an initial state).
-    parent: Vec<u32>,
-    /// Per id: the action index from the parent (the initial-state index for a root).
-    action: Vec<u32>,
-    edges: EdgeLog,
-    reverse: Option<Csr>,
-}
-
-impl StateGraph {
-    /// An empty graph whose edge log spills beyond `spill_at` edges.
-    pub fn new(spill_at: usize) -> Self {
-        StateGraph {
-            parent: Vec::new(),
-            action: Vec::new(),
-            edges: EdgeLog::new(spill_at),
-            reverse: None,
-        }
-    }
-
-    /// States (ids are `0..len`).
-    pub fn len(&self) -> usize {
-        self.parent.len()
-    }
-
-    /// Adds a state reached from `parent` by action index `action` (an initial state: no
-    /// parent, `action` is its initial-state index); its id.
-    pub fn add(&mut self, parent: Option<u32>, action: u32) -> u32 {
-        let id = self.parent.len() as u32;
-        self.parent.push(parent.unwrap_or(ROOT));
-        self.action.push(action);
-        id
-    }
-
-    /// Logs an edge; invalidates the reverse adjacency.
-    pub fn edge(&mut self, src: u32, dst: u32) -> io::Result<()> {
-        self.reverse = None;
-        self.edges.push(src, dst)
-    }
-
-    /// The encoded path of the BFS tree to `id`: initial-state index, then action indices.
-    pub fn tree_path(&self, id: u32) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut v = id as usize;
-        while self.parent[v] != ROOT {
-            out.push(self.action[v] as usize);
-            v = self.parent[v] as usize;
-        }
-        out.push(self.action[v] as usize);
-        out.reverse();
-        out
-    }
-
-    /// Builds the reverse adjacency from the edge log (two passes over it).
-    pub fn build_reverse(&mut self) -> io::Result<()> {
-        let n = self.len();
-        let mut offsets = vec![0u64; n + 1];
-        self.edges.for_each(|_, d| offsets[d as usize + 1] += 1)?;
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut fill: Vec<u64> = offsets[..n].to_vec();
-        let mut sources = vec![0u32; self.edges.len() as usize];
-        self.edges.for_each(|s, d| {
-            let at = &mut fill[d as usize];
-            sources[*at as usize] = s;
-            *at += 1;
-        })?;
-        self.reverse = Some(Csr { offsets, sources });
-        Ok(())
-    }
-
-    /// The predecessors of `v` along logged edges ([`StateGraph::build_reverse`] first).
-    pub fn predecessors(&self, v: u32) -> &[u32] {
-        match &self.reverse {
-            Some(c) => {
-                let v = v as usize;
-                &c.sources[c.offsets[v] as usize..c.offsets[v + 1] as usize]
-            }
-            None => &[],
-        }
-    }
-
-    /// Every state with a path of logged edges to a state in `seeds` (the seeds included).
-    pub fn reach_backwards(&self, seeds: &Bits) -> Bits {
-        let n = self.len();
-        let mut reached = Bits::new(n);
-        let mut stack: Vec<u32> = (0..n as u32)
-            .filter(|&v| seeds.contains(v as usize))
-            .collect();
-        for &v in &stack {
-            reached.insert(v as usize);
-        }
-        while let Some(v) = stack.pop() {
-            for &u in self.predecessors(v) {
-                if reached.insert(u as usize) {
-                    stack.push(u);
-                }
-            }
-        }
-        reached
+impl EdgeSink {
+    /// Records a progress step from state `src` to the state whose fingerprint is `dst`.
+    #[inline]
+    pub fn push(&mut self, src: u32, dst: u64) -> io::Result<()> {
+        let mut r = [0u8; 12];
+        r[..4].copy_from_slice(&src.to_le_bytes());
+        r[4..].copy_from_slice(&dst.to_le_bytes());
+        self.0.push(&r)
     }
 }
 
-/// What the graph pass explored.
-struct Explored {
-    graph: StateGraph,
-    /// Per progress property (in `props` order), the done states.
-    done: Vec<Bits>,
-    /// States whose future the search did not cover.
-    unknown: Bits,
-    /// Every reachable state was stored and expanded (the depth bound cut nothing).
-    complete: bool,
-}
+/// The unknown-future mark of a parallel worker ([`Recorder::mark_of`]).
+pub(crate) const MARK_UNKNOWN: u32 = u32::MAX;
 
-/// The graph pass's visited set and what it records per new state.
-struct Pass<'a, M: Checkable> {
-    model: &'a M,
-    ctl: &'a Control,
-    opts: &'a Settings,
-    props: &'a [usize],
-    table: FpTable,
-    grow_at: usize,
-    graph: StateGraph,
-    done: Vec<Bits>,
-    unknown: Bits,
-    conds: Vec<bool>,
-}
-
-impl<M: Checkable> Pass<'_, M> {
-    /// Stops the run when the graph cannot take another state.
-    fn full(&self) -> bool {
-        let n = self.graph.len();
-        if self.opts.max_states.is_some_and(|m| n as u64 >= m) || n >= ROOT as usize {
-            self.ctl.stop(Bound::MaxStates);
-            return true;
-        }
-        false
-    }
-
-    /// Looks `fp` up: `Some((id, false))` for a known state; for a new one, `state()` gives
-    /// it, it is stored and checked, and `Some((id, true))`; `None` when the run stops.
-    fn visit<'s>(
-        &mut self,
-        fp: u64,
-        state: impl FnOnce() -> &'s M::State,
-        parent: Option<u32>,
-        action: u32,
-    ) -> Option<(u32, bool)>
-    where
-        M::State: 's,
-    {
-        match self.table.insert::<false>(fp) {
-            Insert::Present(slot) => Some((self.table.aux(slot).load(Relaxed) as u32, false)),
-            Insert::New(slot) => {
-                if self.full() {
-                    return None;
-                }
-                let id = self.graph.add(parent, action);
-                self.table.aux(slot).store(u64::from(id), Relaxed);
-                let s = state();
-                self.model.evaluate(s, &mut self.conds);
-                for (d, &p) in self.done.iter_mut().zip(self.props) {
-                    if self.conds.get(p).copied().unwrap_or(true) {
-                        d.insert(id as usize);
-                    }
-                }
-                if self.model.cut(s) == Some(Cut::Horizon) {
-                    self.unknown.insert(id as usize);
-                }
-                if self.graph.len() >= self.grow_at {
-                    if self
-                        .ctl
-                        .would_exceed(self.table.bytes_after_growth() - self.table.bytes())
-                    {
-                        return None;
-                    }
-                    self.table.grow();
-                    self.grow_at = self.table.grow_at();
-                }
-                Some((id, true))
-            }
-        }
-    }
-}
-
-/// Explores `model` breadth first into a [`StateGraph`], logging the progress steps, with the
-/// run's bounds and symmetry exactly as `bfs.rs` applies them.
-fn explore<M: Checkable>(
-    model: &M,
-    opts: &Settings,
-    ctl: &Control,
-    props: &[usize],
-    spill_at: usize,
-) -> io::Result<Explored> {
-    let sym = Sym::new(sym(model, opts), false);
-    let spill = level::Spill::new(&ctl.spilled);
-    let budget = ctl.max_memory().map(|m| (m / level::LEVEL_SHARE) as usize);
-    let table = FpTable::new(Some(u64::MAX));
-    let mut pass = Pass {
-        model,
-        ctl,
-        opts,
-        props,
-        grow_at: table.grow_at(),
-        table,
-        graph: StateGraph::new(spill_at),
-        done: props.iter().map(|_| Bits::default()).collect(),
-        unknown: Bits::default(),
-        conds: Vec::new(),
-    };
-    let mut x = Expander::new(model);
-    let mut frontier = Level::new(budget);
-    // The main run's depth bound has already stopped `ctl`; this pass applies it itself.
-    let halt = || ctl.reason().is_some_and(|b| b != Bound::MaxDepth);
-    let mut depth_cut = false;
-    let mut packed = Vec::new();
-    for (i, init) in model.init_states().into_iter().enumerate() {
-        if !model.within_boundary(&init) {
-            continue;
-        }
-        packed.clear();
-        let fp = x.pack_into(model, sym, &init, &mut packed);
-        let Expander { scratch, child, .. } = &mut x;
-        let visited = pass.visit(
-            fp,
-            || {
-                model.unpack(&packed, scratch, child);
-                &*child
-            },
-            None,
-            i as u32,
-        );
-        match visited {
-            Some((_, true)) => frontier.push(&packed, &spill)?,
-            Some((_, false)) => {}
-            None => break,
-        }
-    }
-    frontier.finish();
-    // States with ids below `expanded` have every successor stored and every progress edge
-    // logged.
-    let mut expanded = 0u32;
-    let mut depth = 0u64;
-    let mut actions = Vec::new();
-    let mut buf = Vec::new();
-    'levels: while !frontier.is_empty() && !halt() {
-        depth += 1;
-        let last = opts.max_depth.is_some_and(|d| depth >= d);
-        let mut next = Level::new(budget);
-        for k in 0..frontier.chunks() {
-            if halt() {
-                break 'levels;
-            }
-            let chunk = frontier.chunk(k, &mut buf)?;
-            for s in states(chunk) {
-                let id = expanded;
-                x.load(model, s);
-                x.expand(model, sym, true, &mut actions);
-                for n in 0..x.succ.len() {
-                    let succ = x.succ[n];
-                    if succ.capped {
-                        // Not faithful, never stored: what follows it is unknown.
-                        pass.unknown.insert(id as usize);
-                        continue;
-                    }
-                    if last {
-                        // Checked but not expanded: link what is already known, and leave
-                        // the rest unknown.
-                        match pass.table.find(succ.fp) {
-                            Some(slot) if succ.progress => {
-                                let dst = pass.table.aux(slot).load(Relaxed) as u32;
-                                if dst != id {
-                                    pass.graph.edge(id, dst)?;
-                                }
-                            }
-                            Some(_) => {}
-                            None => {
-                                depth_cut = true;
-                                pass.unknown.insert(id as usize);
-                            }
-                        }
-                        continue;
-                    }
-                    let visited =
-                        pass.visit(succ.fp, || x.successor(model, n), Some(id), succ.action);
-                    match visited {
-                        Some((dst, new)) => {
-                            if succ.progress && dst != id {
-                                pass.graph.edge(id, dst)?;
-                            }
-                            if new {
-                                next.push(x.packed(n), &spill)?;
-                            }
-                        }
-                        None => break 'levels,
-                    }
-                }
-                expanded += 1;
-            }
-            frontier.release(k);
-        }
-        next.finish();
-        frontier = next;
-    }
-    ctl.sample();
-    let mut unknown = pass.unknown;
-    for v in expanded as usize..pass.graph.len() {
-        unknown.insert(v);
-    }
-    Ok(Explored {
-        graph: pass.graph,
-        done: pass.done,
-        unknown,
-        complete: !depth_cut && !halt(),
-    })
-}
-
-/// The model's `progress` properties, as indices into its properties.
-pub(super) fn progress_props<M: Checkable>(model: &M) -> Vec<usize> {
-    model
-        .property_kinds()
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, k))| *k == Kind::Progress)
-        .map(|(i, _)| i)
-        .collect()
-}
-
-/// Judges the model's `progress` properties on a graph explored by a pass of its own (the
-/// depth-first strategy, whose own search has no BFS order) and writes their results into
-/// `results` (one per property of the model, in declaration order).
-pub(super) fn run<M: Checkable>(
-    model: &M,
-    opts: &Settings,
-    ctl: &Control,
-    results: &mut [PropertyResult],
-    spill_at: usize,
-) -> io::Result<()> {
-    let props = progress_props(model);
-    if props.is_empty() || stopped_early(ctl, &props, results) {
-        return Ok(());
-    }
-    let ex = explore(model, opts, ctl, &props, spill_at)?;
-    judge(model, opts, &props, ex, results)
-}
-
-/// Judges the `progress` properties on the graph a breadth-first search recorded as it went
-/// ([`Recorder`]).
-pub(super) fn judge_recorded<M: Checkable>(
-    model: &M,
-    opts: &Settings,
-    ctl: &Control,
-    results: &mut [PropertyResult],
-    rec: Recorder,
-) -> io::Result<()> {
-    let props = rec.props.clone();
-    if stopped_early(ctl, &props, results) {
-        return Ok(());
-    }
-    judge(model, opts, &props, rec.finish(), results)
-}
-
-/// When the main run stopped early (time, memory, states, interruption), its results for the
-/// progress properties are inconclusive: the graph is partial, and a second pass would stop
-/// too. Whether it did.
-fn stopped_early(ctl: &Control, props: &[usize], results: &mut [PropertyResult]) -> bool {
-    if ctl.reason().is_some_and(|b| b != Bound::MaxDepth) {
-        for &p in props {
-            results[p].status = Status::Inconclusive;
-        }
-        return true;
-    }
-    false
-}
-
-fn judge<M: Checkable>(
-    model: &M,
-    opts: &Settings,
-    props: &[usize],
-    mut ex: Explored,
-    results: &mut [PropertyResult],
-) -> io::Result<()> {
-    ex.graph.build_reverse()?;
-    let n = ex.graph.len();
-    for (done, &p) in ex.done.iter().zip(props) {
-        // The states that might finish: those reaching a done state or one whose future is
-        // unknown. A state whose future was not explored (cut by the horizon or the copy cap,
-        // beyond the depth bound) may lead to stuck states nobody saw, even when it can finish
-        // itself: AG EF done over the explored part says nothing of them, so with any such
-        // state the verdict is at best inconclusive. Without one the states that might finish
-        // are the states that finish, so one backward search decides both.
-        let undecided_future = !ex.unknown.is_empty();
-        let might = if undecided_future {
-            let mut maybe = done.clone();
-            maybe.union_with(&ex.unknown);
-            ex.graph.reach_backwards(&maybe)
-        } else {
-            ex.graph.reach_backwards(done)
-        };
-        let stuck = (0..n).filter(|&v| !might.contains(v)).count() as u64;
-        let first = (0..n).find(|&v| !might.contains(v));
-        let undecided = undecided_future || stuck > 0;
-        let r = &mut results[p];
-        r.stuck_states = Some(stuck);
-        (r.status, r.path) = match first {
-            Some(v) => (
-                Status::Violated,
-                Some(tree_path(model, sym(model, opts), &ex.graph, v)),
-            ),
-            None if undecided || !ex.complete => (Status::Inconclusive, None),
-            None => (Status::Holds, None),
-        };
-    }
-    Ok(())
-}
-
-/// The graph a breadth-first search records while it explores, so that `progress` needs no
-/// pass of its own: ids are the search's own order (level by level, each level in its
-/// deterministic order, whatever the thread count), so the graph, and every verdict, path and
-/// count drawn from it, are those the separate pass computes. The search calls
-/// [`Recorder::add`] for each new state in id order, [`Recorder::judged`] as it judges one,
-/// [`Recorder::edge`] for each progress step and [`Recorder::unknown`] for a state whose
-/// successors it cut.
+/// The graph a breadth-first search records while it explores (see the module
+/// documentation): ids are the search's own order (level by level, each level in its
+/// deterministic order, whatever the thread count). The search calls [`Recorder::add`] for
+/// each new state in id order, [`Recorder::judged`] as it judges one, [`EdgeSink::push`] for
+/// each progress step and [`Recorder::unknown`] for a state whose successors it cut.
 ///
-/// One difference in what is stored: a successor cut by the copy cap is a state of the main
-/// search (judged, never expanded) but not of the separate pass. Here it is a state with no
-/// edge into it, whose future is unknown, which changes no verdict, path or stuck count: its
-/// predecessors are unknown either way (the search marks each state with a capped successor).
+/// A successor cut by the copy cap is a state of the search (judged, never expanded) with no
+/// edge into it, whose future is unknown; its predecessors are unknown too (the search marks
+/// each state with a capped successor), so it changes no verdict, path or stuck count.
 #[derive(Debug)]
 pub(crate) struct Recorder {
     props: Vec<usize>,
-    graph: StateGraph,
+    /// Ids given.
+    len: u32,
+    /// Per id, its state's fingerprint.
+    fps: Records,
+    /// The sequential search's progress steps; a parallel one's, one per partition.
+    sinks: Vec<EdgeSink>,
     done: Vec<Bits>,
     unknown: Bits,
     /// The depth bound cut a successor not otherwise reached.
@@ -667,27 +266,44 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
-    /// A recorder for `model`'s progress properties (`None`: it declares none) whose edge log
-    /// spills beyond `spill_at` edges.
-    pub fn new<M: Checkable>(model: &M, spill_at: usize) -> Option<Self> {
+    /// A recorder for `model`'s progress properties (`None`: it declares none).
+    pub fn new<M: Checkable>(model: &M) -> Option<Self> {
         let props = progress_props(model);
-        if props.is_empty() || props.len() >= 64 {
+        if props.is_empty() {
             return None;
         }
         Some(Recorder {
             done: props.iter().map(|_| Bits::default()).collect(),
             props,
-            graph: StateGraph::new(spill_at),
+            len: 0,
+            fps: Records::default(),
+            sinks: vec![EdgeSink::default()],
             unknown: Bits::default(),
             depth_cut: false,
         })
     }
 
-    /// Records a new state, reached from `parent` by action index `action` (an initial
-    /// state: no parent, its initial-state index); its id, or `None` when ids are exhausted.
+    /// Records a new state (the next id) by its fingerprint; its id, or `None` when ids are
+    /// exhausted.
     #[inline]
-    pub fn add(&mut self, parent: Option<u32>, action: u32) -> Option<u32> {
-        (self.graph.len() < ROOT as usize - 1).then(|| self.graph.add(parent, action))
+    pub fn add(&mut self, fp: u64) -> io::Result<Option<u32>> {
+        if self.len >= MAX_IDS {
+            return Ok(None);
+        }
+        self.fps.push(&fp.to_le_bytes())?;
+        self.len += 1;
+        Ok(Some(self.len - 1))
+    }
+
+    /// The sequential search's progress steps.
+    #[inline]
+    pub fn sink(&mut self) -> &mut EdgeSink {
+        &mut self.sinks[0]
+    }
+
+    /// Adds the progress steps a parallel search's partitions recorded.
+    pub fn adopt(&mut self, sinks: impl IntoIterator<Item = EdgeSink>) {
+        self.sinks.extend(sinks);
     }
 
     /// Records what judging state `id` found: `conds` as `super::judge` filled them, and its
@@ -711,15 +327,6 @@ impl Recorder {
         }
     }
 
-    /// Records a progress step (self-loops are left out).
-    #[inline]
-    pub fn edge(&mut self, src: u32, dst: u32) -> io::Result<()> {
-        if src != dst {
-            self.graph.edge(src, dst)?;
-        }
-        Ok(())
-    }
-
     /// Marks a state whose future the search did not cover.
     #[inline]
     pub fn unknown(&mut self, id: u32) {
@@ -732,35 +339,30 @@ impl Recorder {
         self.unknown.insert(id as usize);
     }
 
-    /// Marks a state done for the `k`-th progress property and/or unknown, from a mark a
-    /// parallel worker took ([`Recorder::mark_of`]).
+    /// Applies a mark a parallel worker took ([`Recorder::mark_of`]).
     #[inline]
-    pub fn apply_mark(&mut self, id: u32, mark: u64) {
-        if mark & MARK_UNKNOWN != 0 {
+    pub fn apply_mark(&mut self, id: u32, mark: u32) {
+        if mark == MARK_UNKNOWN {
             self.unknown.insert(id as usize);
-        }
-        for (k, d) in self.done.iter_mut().enumerate() {
-            if mark & (1 << k) != 0 {
-                d.insert(id as usize);
-            }
+        } else if let Some(d) = self.done.get_mut(mark as usize) {
+            d.insert(id as usize);
         }
     }
 
-    /// What [`Recorder::judged`] would record, as a word a parallel worker keeps until the
-    /// level is merged (bit `k`: done for the `k`-th progress property; [`MARK_UNKNOWN`]).
+    /// What [`Recorder::judged`] would record, as marks a parallel worker keeps until the
+    /// level is merged: `k` for done for the `k`-th progress property, [`MARK_UNKNOWN`].
     #[inline]
-    pub fn mark_of(props: &[usize], conds: &[bool], cut: Option<Cut>) -> u64 {
-        let mut m = match cut {
-            Some(Cut::CopyCap) => return MARK_UNKNOWN,
-            Some(Cut::Horizon) => MARK_UNKNOWN,
-            None => 0,
-        };
+    pub fn mark_of(props: &[usize], conds: &[bool], cut: Option<Cut>, mut f: impl FnMut(u32)) {
+        match cut {
+            Some(Cut::CopyCap) => return f(MARK_UNKNOWN),
+            Some(Cut::Horizon) => f(MARK_UNKNOWN),
+            None => {}
+        }
         for (k, &p) in props.iter().enumerate() {
             if conds.get(p).copied().unwrap_or(true) {
-                m |= 1 << k;
+                f(k as u32);
             }
         }
-        m
     }
 
     /// The progress properties' indices.
@@ -768,31 +370,399 @@ impl Recorder {
         &self.props
     }
 
-    fn finish(self) -> Explored {
-        Explored {
-            graph: self.graph,
+    /// Turns the recorded fingerprints into ids with the search's visited set (`tables`, a
+    /// fingerprint's table being `part(fp)`): every progress step becomes `(source,
+    /// destination)`, self-loops left out, merged by source into one file.
+    pub fn resolve(
+        mut self,
+        tables: &[&FpTable],
+        part: impl Fn(u64) -> usize,
+    ) -> io::Result<Graph> {
+        self.fps.finish()?;
+        for s in &mut self.sinks {
+            s.0.finish()?;
+        }
+        let missing = || io::Error::other("a recorded state is not in the visited set");
+        // Per table, per slot, the id of the state stored there.
+        let mut ids: Vec<SlotIds> = tables.iter().map(|t| SlotIds::new(t.capacity())).collect();
+        {
+            let mut r = Reader::<8>::new(&self.fps);
+            let mut batch = Vec::with_capacity(TOUCH);
+            let mut id = 0u32;
+            loop {
+                batch.clear();
+                while batch.len() < TOUCH {
+                    match r.next()? {
+                        Some(b) => batch.push(u64::from_le_bytes(b)),
+                        None => break,
+                    }
+                }
+                if batch.is_empty() {
+                    break;
+                }
+                for &fp in &batch {
+                    tables[part(fp)].touch_all(std::iter::once(fp));
+                }
+                for &fp in &batch {
+                    let t = part(fp);
+                    let slot = tables[t].find(fp).ok_or_else(missing)?;
+                    ids[t].set(slot, id);
+                    id += 1;
+                }
+            }
+            if id != self.len {
+                return Err(io::Error::other("the fingerprint log and the ids disagree"));
+            }
+        }
+        let mut edges = Records::default();
+        {
+            let mut readers: Vec<Reader<'_, 12>> =
+                self.sinks.iter().map(|s| Reader::new(&s.0)).collect();
+            let mut heads: Vec<Option<(u32, u64)>> = Vec::with_capacity(readers.len());
+            for r in &mut readers {
+                heads.push(r.next()?.map(split));
+            }
+            let mut batch: Vec<(u32, u64)> = Vec::with_capacity(TOUCH);
+            loop {
+                batch.clear();
+                while batch.len() < TOUCH {
+                    // The reader with the smallest next source (few readers: a scan).
+                    let Some(k) = (0..heads.len())
+                        .filter(|&k| heads[k].is_some())
+                        .min_by_key(|&k| heads[k].map(|h| h.0))
+                    else {
+                        break;
+                    };
+                    let Some(h) = heads[k] else {
+                        break;
+                    };
+                    batch.push(h);
+                    heads[k] = readers[k].next()?.map(split);
+                }
+                if batch.is_empty() {
+                    break;
+                }
+                for &(_, fp) in &batch {
+                    tables[part(fp)].touch_all(std::iter::once(fp));
+                }
+                for &(src, fp) in &batch {
+                    let t = part(fp);
+                    let slot = tables[t].find(fp).ok_or_else(missing)?;
+                    let dst = ids[t].get(slot);
+                    if dst == u32::MAX {
+                        return Err(missing());
+                    }
+                    if dst != src {
+                        let mut r = [0u8; 8];
+                        r[..4].copy_from_slice(&src.to_le_bytes());
+                        r[4..].copy_from_slice(&dst.to_le_bytes());
+                        edges.push(&r)?;
+                    }
+                }
+            }
+        }
+        edges.finish()?;
+        Ok(Graph {
+            len: self.len as usize,
+            edges,
             done: self.done,
             unknown: self.unknown,
             complete: !self.depth_cut,
+        })
+    }
+}
+
+/// Slot ids per piece of [`SlotIds`], as a power of two.
+const PIECE_BITS: u32 = 18;
+
+/// Per slot of a visited set, the id of the state stored there (`u32::MAX`: none), in pieces
+/// of a mebibyte: pieces that small reuse the memory the search freed (its tree, its levels),
+/// where one array of the table's size would be mapped afresh and raise the peak.
+struct SlotIds(Vec<Vec<u32>>);
+
+impl SlotIds {
+    fn new(slots: usize) -> Self {
+        let piece = 1usize << PIECE_BITS;
+        SlotIds(
+            (0..slots.div_ceil(piece))
+                .map(|k| vec![u32::MAX; piece.min(slots - k * piece)])
+                .collect(),
+        )
+    }
+
+    #[inline]
+    fn set(&mut self, slot: usize, id: u32) {
+        self.0[slot >> PIECE_BITS][slot & ((1 << PIECE_BITS) - 1)] = id;
+    }
+
+    #[inline]
+    fn get(&self, slot: usize) -> u32 {
+        self.0[slot >> PIECE_BITS][slot & ((1 << PIECE_BITS) - 1)]
+    }
+}
+
+/// Lookups whose cache misses the resolution overlaps.
+const TOUCH: usize = 32;
+
+fn split(r: [u8; 12]) -> (u32, u64) {
+    let mut s = [0u8; 4];
+    let mut d = [0u8; 8];
+    s.copy_from_slice(&r[..4]);
+    d.copy_from_slice(&r[4..]);
+    (u32::from_le_bytes(s), u64::from_le_bytes(d))
+}
+
+/// The recorded graph with ids resolved: per state its done and unknown bits, and the
+/// progress steps as `(source, destination)` ids on disk, in non-decreasing source order.
+#[derive(Debug)]
+pub(crate) struct Graph {
+    len: usize,
+    edges: Records,
+    /// Per progress property (in the recorder's order), the done states.
+    done: Vec<Bits>,
+    /// States whose future the search did not cover.
+    unknown: Bits,
+    /// Every reachable state was stored and expanded (the depth bound cut nothing).
+    complete: bool,
+}
+
+impl Graph {
+    /// A graph of `len` states and these edges (for tests).
+    #[cfg(test)]
+    pub fn from_edges(len: usize, edges: &[(u32, u32)]) -> io::Result<Self> {
+        let mut sorted = edges.to_vec();
+        sorted.sort_by_key(|e| e.0);
+        let mut records = Records::default();
+        for (s, d) in sorted {
+            let mut r = [0u8; 8];
+            r[..4].copy_from_slice(&s.to_le_bytes());
+            r[4..].copy_from_slice(&d.to_le_bytes());
+            records.push(&r)?;
+        }
+        records.finish()?;
+        Ok(Graph {
+            len,
+            edges: records,
+            done: Vec::new(),
+            unknown: Bits::default(),
+            complete: true,
+        })
+    }
+
+    /// Every state with a path of edges to a state in `seeds` (the seeds included), and the
+    /// passes over the edges it took.
+    pub fn reach_backwards(&self, seeds: &Bits) -> io::Result<(Bits, usize)> {
+        let mut reached = Bits::new(self.len);
+        reached.union_with(seeds);
+        let mut buf = Vec::new();
+        let mut passes = 0;
+        // The edges whose source is not reached yet, the only ones a later pass can use, kept
+        // once they are few (at most one per state: the search's peak is several times that).
+        let cap = self.len;
+        loop {
+            passes += 1;
+            let mut changed = false;
+            let mut left: Option<Vec<(u32, u32)>> = Some(Vec::new());
+            // From the last record to the first: sources in decreasing order, so an edge to a
+            // larger id sees its destination's final bit in this very pass.
+            for k in (0..self.edges.blocks(8)).rev() {
+                self.edges.block(k, 8, &mut buf)?;
+                for e in buf.chunks_exact(8).rev() {
+                    let s = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
+                    if reached.contains(s as usize) {
+                        continue;
+                    }
+                    let d = u32::from_le_bytes([e[4], e[5], e[6], e[7]]);
+                    if reached.contains(d as usize) {
+                        reached.insert(s as usize);
+                        changed = true;
+                    } else if let Some(l) = left.as_mut() {
+                        if l.len() < cap {
+                            l.push((s, d));
+                        } else {
+                            left = None;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                return Ok((reached, passes));
+            }
+            if let Some(mut left) = left {
+                // In memory from here on, in the same (decreasing) order, dropping the edges
+                // whose source is reached.
+                loop {
+                    passes += 1;
+                    let before = left.len();
+                    left.retain(|&(s, d)| {
+                        if reached.contains(s as usize) {
+                            return false;
+                        }
+                        !(reached.contains(d as usize) && reached.insert(s as usize))
+                    });
+                    if left.len() == before {
+                        return Ok((reached, passes));
+                    }
+                }
+            }
         }
     }
 }
 
-/// The unknown bit of a parallel worker's mark ([`Recorder::mark_of`]); the low bits are the
-/// progress properties' done bits, so a model may declare at most 63 of them for the
-/// breadth-first search to record its graph (more: the separate pass).
-pub(crate) const MARK_UNKNOWN: u64 = 1 << 63;
-
-fn sym<M: Checkable>(model: &M, opts: &Settings) -> bool {
-    opts.symmetry && model.has_symmetry()
+/// What the search leaves for judging `progress`: the resolved graph, and the search's tree
+/// (on disk) with the id of each level's first state, for the counterexample path.
+#[derive(Debug)]
+pub(crate) struct Recorded {
+    pub graph: Graph,
+    pub tree: Tree,
+    /// Per level, the id of its first state.
+    pub bases: Vec<u32>,
 }
 
-/// The concrete encoded path to `id`: the tree's path, mapped onto concrete states when the
-/// graph holds canonical representatives.
-fn tree_path<M: Checkable>(model: &M, sym: bool, graph: &StateGraph, id: usize) -> Vec<usize> {
-    let path = graph.tree_path(id as u32);
-    if !sym {
-        return path;
+impl Recorded {
+    /// The encoded concrete path to state `id`: the tree's path, mapped onto concrete states
+    /// when the search stored canonical representatives.
+    fn path<M: Checkable>(&self, model: &M, sym: bool, id: u32) -> io::Result<Vec<usize>> {
+        let level = self.bases.partition_point(|&b| b <= id).saturating_sub(1);
+        let pos = (id - self.bases[level]) as usize;
+        let (init, actions) = self.tree.path(level, pos)?;
+        if sym {
+            return Ok(concrete_path(model, init, &actions));
+        }
+        let mut path = Vec::with_capacity(actions.len() + 1);
+        path.push(init);
+        path.extend(actions);
+        Ok(path)
     }
-    super::path::concrete_path(model, path[0], &path[1..])
+}
+
+/// The model's `progress` properties, as indices into its properties.
+pub(super) fn progress_props<M: Checkable>(model: &M) -> Vec<usize> {
+    model
+        .property_kinds()
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, k))| *k == Kind::Progress)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// When the run stopped early (time, memory, states, interruption), its results for the
+/// progress properties are inconclusive: the graph is partial. Whether it did.
+pub(super) fn stopped_early<M: Checkable>(
+    model: &M,
+    ctl: &Control,
+    results: &mut [PropertyResult],
+) -> bool {
+    if ctl.reason().is_some_and(|b| b != Bound::MaxDepth) {
+        for p in progress_props(model) {
+            results[p].status = Status::Inconclusive;
+        }
+        return true;
+    }
+    false
+}
+
+/// Judges the model's `progress` properties on the graph a breadth-first search recorded
+/// (`None`: none was, as when the search stopped early) and writes their results into
+/// `results` (one per property of the model, in declaration order). `sym`: the search stored
+/// canonical representatives.
+pub(super) fn judge<M: Checkable>(
+    model: &M,
+    sym: bool,
+    ctl: &Control,
+    results: &mut [PropertyResult],
+    recorded: Option<Recorded>,
+) -> io::Result<()> {
+    let props = progress_props(model);
+    if props.is_empty() || stopped_early(model, ctl, results) {
+        return Ok(());
+    }
+    let Some(rec) = recorded else {
+        for &p in &props {
+            results[p].status = Status::Inconclusive;
+        }
+        return Ok(());
+    };
+    let g = &rec.graph;
+    let n = g.len;
+    for (done, &p) in g.done.iter().zip(&props) {
+        // The states that might finish: those reaching a done state or one whose future is
+        // unknown. A state whose future was not explored (cut by the horizon or the copy cap,
+        // beyond the depth bound) may lead to stuck states nobody saw, even when it can finish
+        // itself: AG EF done over the explored part says nothing of them, so with any such
+        // state the verdict is at best inconclusive. Without one the states that might finish
+        // are the states that finish, so one backward search decides both.
+        let undecided_future = !g.unknown.is_empty();
+        let (might, _) = if undecided_future {
+            let mut maybe = done.clone();
+            maybe.union_with(&g.unknown);
+            g.reach_backwards(&maybe)?
+        } else {
+            g.reach_backwards(done)?
+        };
+        let stuck = (n - might.count_below(n)) as u64;
+        let first = (0..n).find(|&v| !might.contains(v));
+        let undecided = undecided_future || stuck > 0;
+        let r = &mut results[p];
+        r.stuck_states = Some(stuck);
+        (r.status, r.path) = match first {
+            Some(v) => (Status::Violated, Some(rec.path(model, sym, v as u32)?)),
+            None if undecided || !g.complete => (Status::Inconclusive, None),
+            None => (Status::Holds, None),
+        };
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backward_reachability_over_the_edge_file_follows_edges_against_id_order() {
+        // 0 -> 1 -> 2 -> 3, then 3 -> 7 -> 6 -> 5 -> 4 (each a step to a smaller id), and
+        // 8 -> 9 with 9 stuck; seeds: 4.
+        let edges = [
+            (0, 1),
+            (1, 2),
+            (2, 3),
+            (3, 7),
+            (7, 6),
+            (6, 5),
+            (5, 4),
+            (8, 9),
+        ];
+        let g = Graph::from_edges(10, &edges).expect("a temporary file");
+        let mut seeds = Bits::new(10);
+        seeds.insert(4);
+        let (reached, passes) = g.reach_backwards(&seeds).expect("reads back");
+        let got: Vec<usize> = (0..10).filter(|&v| reached.contains(v)).collect();
+        assert_eq!(got, vec![0, 1, 2, 3, 4, 5, 6, 7]);
+        // One pass per step to a smaller id on the way, and one that finds nothing new.
+        assert_eq!(passes, 4);
+        let forward = Graph::from_edges(4, &[(0, 1), (1, 2), (2, 3)]).expect("a temporary file");
+        let mut seeds = Bits::new(4);
+        seeds.insert(3);
+        let (reached, passes) = forward.reach_backwards(&seeds).expect("reads back");
+        assert_eq!(reached.count_below(4), 4);
+        assert_eq!(passes, 2, "edges to larger ids propagate within one pass");
+    }
+
+    #[test]
+    fn a_record_file_reads_back_across_blocks() {
+        let n = BLOCK / 12 * 3 + 5;
+        let mut sink = EdgeSink::default();
+        for i in 0..n as u32 {
+            sink.push(i, u64::from(i) * 3).expect("a temporary file");
+        }
+        sink.0.finish().expect("flushes");
+        let mut reader = Reader::<12>::new(&sink.0);
+        let mut i = 0u32;
+        while let Some(rec) = reader.next().expect("reads") {
+            assert_eq!(split(rec), (i, u64::from(i) * 3));
+            i += 1;
+        }
+        assert_eq!(i as usize, n);
+    }
 }

@@ -393,6 +393,47 @@ impl Tree {
         Ok(())
     }
 
+    /// Moves every level still in memory to the file, without counting it as spilled: what
+    /// the search's budget forced out is counted, this is the tree set aside while `progress`
+    /// is judged, read back only for a counterexample.
+    pub fn set_aside(&mut self, spill: &Spill<'_>) -> io::Result<()> {
+        for l in 0..self.levels.len() {
+            let TreeLevel::Mem(v) = &self.levels[l] else {
+                continue;
+            };
+            if self.file.is_none() {
+                self.file = Some(spill.file()?);
+            }
+            let Some(file) = self.file.as_mut() else {
+                return Err(io::Error::other("no spill file"));
+            };
+            let mut out = io::BufWriter::with_capacity(1 << 20, file);
+            for e in v {
+                out.write_all(&e.to_le_bytes())?;
+            }
+            out.flush()?;
+            let (off, len) = (self.file_len, v.len());
+            self.file_len += len as u64 * 8;
+            self.mem_bytes -= len * 8;
+            self.levels[l] = TreeLevel::Disk { off, len };
+        }
+        Ok(())
+    }
+
+    /// The path to the state at position `pos` of level `level`: its initial state's index and
+    /// the action indices from it.
+    pub fn path(&self, level: usize, pos: usize) -> io::Result<(usize, Vec<usize>)> {
+        let mut actions = Vec::with_capacity(level);
+        let mut j = pos;
+        for l in (1..=level).rev() {
+            let e = self.get(l, j)?;
+            actions.push((e & 0xffff_ffff) as usize);
+            j = (e >> 32) as usize;
+        }
+        actions.reverse();
+        Ok((self.get(0, j)? as usize, actions))
+    }
+
     /// Entry `j` of level `l`.
     pub fn get(&self, l: usize, j: usize) -> io::Result<u64> {
         match &self.levels[l] {

@@ -368,25 +368,16 @@ impl Engine {
     /// If the settings cannot run on this model (see [`EngineError`]); nothing is explored
     /// then.
     pub fn check<M: Checkable>(&self, model: &Arc<M>) -> Result<Report, EngineError> {
-        self.check_spilling(model, graph::SPILL_EDGES)
-    }
-
-    /// [`Engine::check`] with the graph pass's edge log spilling beyond `spill_at` edges.
-    fn check_spilling<M: Checkable>(
-        &self,
-        model: &Arc<M>,
-        spill_at: usize,
-    ) -> Result<Report, EngineError> {
         self.validate(&**model)?;
         let s = &self.settings;
         let mut io_error = None;
         let report = self.run(|ctl| {
             // The breadth-first search records the graph `progress` is judged on as it goes;
-            // the depth-first search has no BFS order, so a pass of its own explores it.
+            // the depth-first search has no BFS order, so a breadth-first pass records it.
             let mut recorded = None;
             let mut report = match (s.kind, s.strategy) {
                 (EngineKind::Stateright, _) => sr::run(model, s, ctl),
-                (EngineKind::Xshard, Strategy::Bfs) => match bfs::run(&**model, s, ctl, spill_at) {
+                (EngineKind::Xshard, Strategy::Bfs) => match bfs::run(&**model, s, ctl) {
                     Ok((r, rec)) => {
                         recorded = rec;
                         r
@@ -396,7 +387,14 @@ impl Engine {
                         return empty_report(&**model);
                     }
                 },
-                (EngineKind::Xshard, Strategy::Dfs) => dfs::run(&**model, s, ctl),
+                (EngineKind::Xshard, Strategy::Dfs) => {
+                    let r = dfs::run(&**model, s, ctl);
+                    match bfs::graph_pass(&**model, s, ctl) {
+                        Ok(rec) => recorded = rec,
+                        Err(e) => io_error = Some(e),
+                    }
+                    r
+                }
             };
             match s.kind {
                 // stateright's checker judges states one by one: AG EF is beyond it.
@@ -408,16 +406,14 @@ impl Engine {
                         }
                     }
                 }
-                EngineKind::Xshard => {
+                EngineKind::Xshard if io_error.is_none() => {
                     let props = &mut report.properties;
-                    let judged = match recorded {
-                        Some(rec) => graph::judge_recorded(&**model, s, ctl, props, rec),
-                        None => graph::run(&**model, s, ctl, props, spill_at),
-                    };
-                    if let Err(e) = judged {
+                    let sym = s.symmetry && model.has_symmetry();
+                    if let Err(e) = graph::judge(&**model, sym, ctl, props, recorded) {
                         io_error = Some(e);
                     }
                 }
+                EngineKind::Xshard => {}
             }
             report
         });

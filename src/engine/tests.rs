@@ -324,28 +324,9 @@ fn progress(r: &Report) -> (Status, Option<Vec<usize>>, Option<u64>) {
 }
 
 #[test]
-fn the_edge_log_spills_and_reads_back_in_order() {
-    let mut log = graph::EdgeLog::new(16);
-    let edges: Vec<(u32, u32)> = (0..100).map(|i| (i, (i * 7) % 100)).collect();
-    for &(s, d) in &edges {
-        log.push(s, d).expect("the temporary file is writable");
-    }
-    assert!(log.is_spilled());
-    assert_eq!(log.len(), 100);
-    let mut back = Vec::new();
-    log.for_each(|s, d| back.push((s, d)))
-        .expect("the temporary file is readable");
-    assert_eq!(back, edges);
-}
-
-#[test]
-fn a_spilled_graph_gives_the_in_memory_answer() {
+fn a_blocked_commit_is_stuck_with_its_shortest_path() {
     let model = blocked_2pc();
-    let e = Engine::new();
-    let mem = e.check(&model).expect("checks");
-    let spilled = e.check_spilling(&model, 8).expect("checks");
-    assert_eq!(progress(&mem), progress(&spilled));
-    let (status, path, stuck) = progress(&mem);
+    let (status, path, stuck) = progress(&Engine::new().check(&model).expect("checks"));
     assert_eq!(status, Status::Violated);
     assert_eq!(path.map(|p| p.len() - 1), Some(3));
     assert_eq!(stuck, Some(243));
