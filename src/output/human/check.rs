@@ -8,15 +8,15 @@ use crate::files::WrittenFiles;
 use crate::output::bound_text;
 use crate::run::{collision_probability, Checked, Verdict};
 use crate::trace::Counterexample;
+use xshard_models::Resolved;
 
-/// The report of a check; `program` is the binary's name, for the commands it prints.
-pub fn check(run: &Checked, program: &str) -> String {
-    let mut out = String::new();
-    let r = &run.resolved;
+/// The first lines of a report on one configuration: `lead` (`model`, `fuzz`), the model, the
+/// variant and every parameter, then the kernel settings of a kernel model.
+pub fn resolved_header(out: &mut String, lead: &str, r: &Resolved) {
     let params: Vec<String> = r.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let _ = writeln!(
         out,
-        "model {} (variant {}){}",
+        "{lead} {} (variant {}){}",
         r.model,
         r.variant,
         if params.is_empty() {
@@ -28,6 +28,12 @@ pub fn check(run: &Checked, program: &str) -> String {
     if let Some(k) = r.kernel {
         let _ = writeln!(out, "kernel: {k}");
     }
+}
+
+/// The report of a check; `program` is the binary's name, for the commands it prints.
+pub fn check(run: &Checked, program: &str) -> String {
+    let mut out = String::new();
+    resolved_header(&mut out, "model", &run.resolved);
     let _ = writeln!(out);
     let width = run
         .properties

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::explore::{FuzzReport, Space, SweepReport};
+use crate::output::human::check::resolved_header;
 use crate::output::human::{files_text, trace_text};
 use crate::run::{Checked, Verdict};
 
@@ -150,22 +151,7 @@ pub fn sweep(
 /// The report of a fuzz run; `command` re-runs it.
 pub fn fuzz(report: &FuzzReport, program: &str, command: &str) -> String {
     let mut out = String::new();
-    let r = &report.resolved;
-    let params: Vec<String> = r.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let _ = writeln!(
-        out,
-        "fuzz {} (variant {}){}",
-        r.model,
-        r.variant,
-        if params.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", params.join(" "))
-        }
-    );
-    if let Some(k) = r.kernel {
-        let _ = writeln!(out, "kernel: {k}");
-    }
+    resolved_header(&mut out, "fuzz", &report.resolved);
     let _ = writeln!(
         out,
         "seed {}: {} walk(s) of at most {} actions",
