@@ -84,6 +84,20 @@ mod level;
 mod path;
 mod sr;
 mod table;
+
+/// Ends a run's monitor when dropped, on a normal return and on a panic alike.
+struct Finish<'a> {
+    ctl: &'a control::Control,
+    monitor: &'a std::thread::Thread,
+}
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        self.ctl.finish();
+        self.monitor.unpark();
+    }
+}
+
 #[cfg(test)]
 mod tests;
 pub mod walk;
@@ -456,9 +470,15 @@ impl Engine {
         let progress = self.progress.as_deref();
         let mut report = std::thread::scope(|scope| {
             let monitor = scope.spawn(|| ctl.monitor(progress, &label));
+            // Finished on drop, so a panic in `explore` (a protocol's handler, say) also ends
+            // the monitor: otherwise the scope would wait for it forever and the process hang
+            // instead of exiting 101.
+            let finish = Finish {
+                ctl: &ctl,
+                monitor: monitor.thread(),
+            };
             let report = explore(&ctl);
-            ctl.finish();
-            monitor.thread().unpark();
+            drop(finish);
             let _ = monitor.join();
             report
         });

@@ -371,3 +371,83 @@ fn a_depth_bound_leaves_progress_inconclusive_unless_violated() {
     let r = Engine::new().max_depth(14).check(&model).expect("checks");
     assert_eq!(progress(&r).2, Some(243));
 }
+
+/// A protocol whose only handler panics: node 0 sends itself a message at start.
+#[derive(Debug)]
+struct Panics;
+
+impl xshard_models::kernel::Protocol for Panics {
+    type Node = u8;
+    type Msg = ();
+    type Timer = ();
+    type Choice = ();
+
+    fn node_names(&self) -> Vec<String> {
+        vec!["shard-a".into()]
+    }
+
+    fn init(
+        &self,
+        id: xshard_properties::NodeId,
+        out: &mut xshard_models::kernel::Effects<Self>,
+    ) -> u8 {
+        out.send(id, ());
+        0
+    }
+
+    fn on_message(
+        &self,
+        _: xshard_properties::NodeId,
+        _: &mut u8,
+        _: xshard_properties::NodeId,
+        _: &(),
+        _: &mut xshard_models::kernel::Effects<Self>,
+    ) {
+        panic!("the protocol's handler panics");
+    }
+
+    fn on_timer(
+        &self,
+        _: xshard_properties::NodeId,
+        _: &mut u8,
+        _: &(),
+        _: &mut xshard_models::kernel::Effects<Self>,
+    ) {
+    }
+
+    fn observe(&self, _: &[u8], _: &mut xshard_properties::Observation) {}
+
+    fn properties(&self) -> Vec<xshard_models::kernel::Property<Self>> {
+        vec![xshard_models::kernel::Property::catalogue(
+            &xshard_properties::ATOMICITY,
+        )]
+    }
+}
+
+/// One thread only: a panicking worker of a parallel run still leaves its peers waiting
+/// (a known gap, in DESIGN.md).
+#[test]
+fn a_panic_in_a_sequential_search_ends_the_run_instead_of_hanging() {
+    for e in [
+        Engine::new().threads(1),
+        Engine::new().threads(1).strategy(Strategy::Dfs),
+    ] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let label = format!("{e:?}");
+        std::thread::spawn(move || {
+            let model = Arc::new(World::new(
+                Panics,
+                xshard_models::kernel::KernelConfig::default(),
+            ));
+            let ended = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let _ = e.check(&model);
+            }));
+            let _ = tx.send(ended.is_err());
+        });
+        // Without the monitor ending on a panic, the run never returns.
+        let panicked = rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("{label}: the run hung after a panic"));
+        assert!(panicked, "{label}: the handler's panic reaches the caller");
+    }
+}
