@@ -40,6 +40,19 @@ fn json_in(dir: &Path, args: &[&str]) -> (i32, Vec<Value>, String) {
     (code, json_lines(&stdout), stdout)
 }
 
+/// Each `counterexample` line's property and number of steps, in output order.
+fn lengths(lines: &[Value]) -> Vec<(String, usize)> {
+    all(lines, "counterexample")
+        .iter()
+        .map(|c| {
+            (
+                c["property"].as_str().unwrap_or("").to_string(),
+                c["steps"].as_array().map_or(0, Vec::len),
+            )
+        })
+        .collect()
+}
+
 const SWEEP_2PC: &[&str] = &[
     "sweep",
     "two-phase-commit",
@@ -82,17 +95,8 @@ fn sweep_shrinks_revert_after_vote_to_two_shards_without_faults() {
         f["check"],
         "xshard check two-phase-commit --variant revert-after-vote -p shards=2 --network ordered --loss 0 --replay 0 --crashes 0"
     );
-    let lengths: Vec<(String, usize)> = all(&lines, "counterexample")
-        .iter()
-        .map(|c| {
-            (
-                c["property"].as_str().unwrap_or("").to_string(),
-                c["steps"].as_array().map_or(0, Vec::len),
-            )
-        })
-        .collect();
     assert_eq!(
-        lengths,
+        lengths(&lines),
         [
             ("atomicity".to_string(), 8),
             ("timeout_revert".to_string(), 8)
@@ -141,17 +145,8 @@ fn sweep_finds_the_two_transaction_two_resource_deadlock_of_locking_without_time
         f["check"],
         "xshard check locking --variant no-timeout -p pattern=1 -p readers=0 -p resources=2 -p transactions=2 --network unordered --loss 0 --replay 0 --crashes 0"
     );
-    let lengths: Vec<(String, usize)> = all(&lines, "counterexample")
-        .iter()
-        .map(|c| {
-            (
-                c["property"].as_str().unwrap_or("").to_string(),
-                c["steps"].as_array().map_or(0, Vec::len),
-            )
-        })
-        .collect();
     assert_eq!(
-        lengths,
+        lengths(&lines),
         [
             ("deadlock_freedom".to_string(), 6),
             ("progress".to_string(), 2)
