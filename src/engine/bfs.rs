@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use xshard_models::{Checkable, Cut};
 use xshard_properties::Kind;
 
-use super::control::Control;
+use super::control::{Control, StopOnPanic};
 use super::expand::{Expander, Succ, Sym};
 use super::graph::{EdgeSink, Recorded, Recorder, MARK_UNKNOWN};
 use super::level::{
@@ -587,6 +587,7 @@ fn level_par<M: Checkable>(
         std::thread::scope(|s| {
             for (me, part) in outs.iter_mut().enumerate() {
                 s.spawn(move || {
+                    let _stop = StopOnPanic(cx.ctl);
                     if let Err(e) = pipeline_worker(cx, lv, me, part) {
                         part.error = Some(e);
                         // The others must not wait for this partition.

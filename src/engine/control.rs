@@ -20,6 +20,19 @@ const TICK: Duration = Duration::from_millis(50);
 /// Progress is reported every this many ticks (about every 100 ms).
 const PROGRESS_TICKS: u64 = 2;
 
+/// Stops the run when dropped during a panic: held by each worker of a parallel search, so
+/// a worker whose model code panics does not leave its peers waiting for work or for its
+/// partition forever. The peers see the stop, return, and the scope re-raises the panic.
+pub(crate) struct StopOnPanic<'a>(pub &'a Control);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop(Bound::Interrupted);
+        }
+    }
+}
+
 /// Shared state of one run.
 #[derive(Debug)]
 pub(crate) struct Control {

@@ -24,7 +24,7 @@ use std::time::Duration;
 use xshard_models::{Checkable, Cut};
 use xshard_properties::Kind;
 
-use super::control::Control;
+use super::control::{Control, StopOnPanic};
 use super::expand::{Expander, Sym};
 use super::table::{FpTable, Insert};
 use super::{hit, report, Bound, Counts, Report, Settings, Strategy};
@@ -223,11 +223,14 @@ pub(super) fn run<M: Checkable>(model: &M, opts: &Settings, ctl: &Control) -> Re
             let s_ref = &sh;
             std::thread::scope(|s| {
                 for w in workers.iter_mut() {
-                    if threads == 1 {
-                        s.spawn(move || s_ref.work::<false>(t, w));
-                    } else {
-                        s.spawn(move || s_ref.work::<true>(t, w));
-                    }
+                    s.spawn(move || {
+                        let _stop = StopOnPanic(s_ref.ctl);
+                        if threads == 1 {
+                            s_ref.work::<false>(t, w)
+                        } else {
+                            s_ref.work::<true>(t, w)
+                        }
+                    });
                 }
             });
         }

@@ -424,13 +424,15 @@ impl xshard_models::kernel::Protocol for Panics {
     }
 }
 
-/// One thread only: a panicking worker of a parallel run still leaves its peers waiting
-/// (a known gap, in DESIGN.md).
+/// Sequential and parallel, both strategies: the monitor ends on a panic, and a panicking
+/// worker stops its peers instead of leaving them waiting for its work.
 #[test]
-fn a_panic_in_a_sequential_search_ends_the_run_instead_of_hanging() {
+fn a_panic_in_the_search_ends_the_run_instead_of_hanging() {
     for e in [
         Engine::new().threads(1),
         Engine::new().threads(1).strategy(Strategy::Dfs),
+        Engine::new().threads(2),
+        Engine::new().threads(2).strategy(Strategy::Dfs),
     ] {
         let (tx, rx) = std::sync::mpsc::channel();
         let label = format!("{e:?}");
