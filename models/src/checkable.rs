@@ -148,6 +148,15 @@ pub trait Checkable:
         true
     }
 
+    /// The fault class of `action` that a swarm walk (`xshard fuzz`) may switch off for a
+    /// whole walk, as a bit index below 32, or `None` for an action every walk may take. The
+    /// default has no classes; the kernel's are its faults ([`SWARM_CLASSES`]).
+    ///
+    /// [`SWARM_CLASSES`]: crate::kernel::SWARM_CLASSES
+    fn swarm_class(&self, _action: &Self::Action) -> Option<u32> {
+        None
+    }
+
     /// Whether the model's own bounds cut `state`'s behaviour short (see [`Cut`]). The
     /// engine never reports `holds` for a run that reached such a state.
     fn cut(&self, _state: &Self::State) -> Option<Cut> {

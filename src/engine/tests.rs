@@ -453,3 +453,75 @@ fn a_panic_in_the_search_ends_the_run_instead_of_hanging() {
         assert!(panicked, "{label}: the handler's panic reaches the caller");
     }
 }
+
+/// The actions a walk took, decoded by replaying its path.
+fn walked<M: Checkable>(model: &M, w: &walk::Walk) -> Vec<M::Action> {
+    let mut state = model.init_states()[w.path[0]].clone();
+    let mut taken = Vec::new();
+    for &i in &w.path[1..] {
+        let mut actions = Vec::new();
+        model.actions(&state, &mut actions);
+        let a = actions[i].clone();
+        state = model
+            .next_state(&state, a.clone())
+            .expect("a walked action");
+        taken.push(a);
+    }
+    taken
+}
+
+#[test]
+fn a_walks_swarm_mask_switches_fault_classes_on_and_off_and_shrinking_keeps_it() {
+    use xshard_models::kernel::{KernelAction, SWARM_CLASSES};
+    let mut kernel = default_kernel();
+    kernel.loss = 2;
+    let model = World::new(
+        TwoPhaseCommit {
+            shards: 2,
+            revert_after_vote: true,
+        },
+        kernel,
+    );
+    let drop_bit = 1u32
+        << SWARM_CLASSES
+            .iter()
+            .position(|&c| c == "drop")
+            .expect("drop");
+    let mut seed = 7u32;
+    let mut drops = [0usize; 3];
+    let mut violating = None;
+    for _ in 0..1000 {
+        let choices: Vec<u32> = (0..30)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                seed >> 8
+            })
+            .collect();
+        for (k, mask) in [0, !drop_bit, drop_bit].into_iter().enumerate() {
+            let mut c = choices.clone();
+            c[1] = mask;
+            let w = walk::walk(&model, &c);
+            let taken = walked(&model, &w);
+            drops[k] += taken
+                .iter()
+                .filter(|a| matches!(a, KernelAction::Drop(_)))
+                .count();
+            if k > 0 && w.violated.is_some() && violating.is_none() {
+                violating = Some(c);
+            }
+        }
+    }
+    assert_eq!(drops[0], 0, "mask 0 is the fault-free walk");
+    assert_eq!(drops[1], 0, "every class but drop");
+    assert!(drops[2] > 0, "drops switched on are taken");
+    let choices = violating.expect("some walk with a nonzero mask violates atomicity");
+    let shrunk = walk::minimise(&model, &choices);
+    assert_eq!(shrunk[1], choices[1], "shrinking keeps the walk's mask");
+    let w = walk::walk(&model, &shrunk);
+    assert!(w.violated.is_some());
+    assert_eq!(
+        w.steps(),
+        shrunk.len() - 2,
+        "one choice per action after init and mask"
+    );
+}

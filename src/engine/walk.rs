@@ -4,12 +4,20 @@
 //! A walk is total: every vector of choices is a valid path, so a shrinker that deletes or
 //! lowers choices (proptest's vector shrinking) only ever proposes other valid paths
 //! (Hypothesis's choice-sequence shrinking, EXPLORATION.md §4.2). The first choice picks the
-//! initial state (`c mod` their number); each later choice `c` picks `enabled[c mod len]`, the
-//! enabled actions in the model's canonical order, where an action is enabled when it has a
-//! successor (stateright's simulation checker takes actions without one, and its paths are
-//! then wrong) and that successor is not cut by the copy cap (a state the engine neither
-//! checks nor expands). The walk stops at a violation, at a state with nothing enabled, at a
-//! state the horizon cuts, or when the choices run out.
+//! initial state (`c mod` their number); the second is the walk's swarm mask; each later
+//! choice `c` picks `enabled[c mod len]`, the enabled actions in the model's canonical order,
+//! where an action is enabled when it has a successor (stateright's simulation checker takes
+//! actions without one, and its paths are then wrong), that successor is not cut by the copy
+//! cap (a state the engine neither checks nor expands), and its fault class, if it has one
+//! ([`Checkable::swarm_class`]), has its bit set in the mask. The walk stops at a violation, at
+//! a state with nothing enabled, at a state the horizon cuts, or when the choices run out.
+//!
+//! The mask is swarm testing (Groce et al., "Swarm Testing", ISSTA 2012; EXPLORATION.md
+//! §4.2): a uniform walk through a model with a loss budget spends its steps losing
+//! messages, while a walk with loss switched off behaves as the loss-free model does, so
+//! switching each fault class on or off per walk reaches both kinds of behaviour. Mask 0 is
+//! the fault-free walk, so shrinking the mask toward 0 drops fault classes the violation does
+//! not need.
 //!
 //! Only `always` and `terminal` properties are judged: a single path can show that a state is
 //! bad, never that a witness is missing (`sometimes`) or that done is unreachable
@@ -36,52 +44,62 @@ impl Walk {
     }
 }
 
+/// The actions enabled in `state` under swarm mask `mask`, with their index in
+/// `Model::actions` order and their successor, in that order.
+fn enabled<M: Checkable>(
+    model: &M,
+    state: &M::State,
+    mask: u32,
+    actions: &mut Vec<M::Action>,
+    out: &mut Vec<(usize, M::Action, M::State)>,
+) {
+    actions.clear();
+    out.clear();
+    model.actions(state, actions);
+    for (i, a) in actions.drain(..).enumerate() {
+        if model
+            .swarm_class(&a)
+            .is_some_and(|c| mask & (1u32 << (c % 32)) == 0)
+        {
+            continue;
+        }
+        if let Some(next) = model.next_state(state, a.clone()) {
+            if model.cut(&next) != Some(Cut::CopyCap) {
+                out.push((i, a, next));
+            }
+        }
+    }
+}
+
 /// Walks `model` along `choices` (see the module documentation).
 pub fn walk<M: Checkable>(model: &M, choices: &[u32]) -> Walk {
-    let kinds: Vec<Kind> = model.property_kinds().iter().map(|(_, k)| *k).collect();
-    let mut conditions = Vec::with_capacity(kinds.len());
-    let mut violated = |state: &M::State| -> Option<usize> {
-        conditions.clear();
-        model.evaluate(state, &mut conditions);
-        kinds
-            .iter()
-            .zip(&conditions)
-            .position(|(k, ok)| matches!(k, Kind::Always | Kind::Terminal) && !*ok)
-    };
     let inits = model.init_states();
     let mut rest = choices.iter().copied();
     let first = rest.next().unwrap_or(0) as usize;
+    let mask = rest.next().unwrap_or(0);
     let Some(init) = (!inits.is_empty()).then(|| first % inits.len()) else {
         return Walk {
             path: Vec::new(),
             violated: None,
         };
     };
+    let mut judge = Judge::new(model);
     let mut state = inits[init].clone();
     let mut path = vec![init];
-    let mut found = violated(&state);
+    let mut found = judge.violation(model, &state);
     let mut actions = Vec::new();
-    let mut enabled: Vec<(usize, M::State)> = Vec::new();
+    let mut on = Vec::new();
     while found.is_none() && model.cut(&state).is_none() {
         let Some(c) = rest.next() else { break };
-        actions.clear();
-        model.actions(&state, &mut actions);
-        enabled.clear();
-        for (i, a) in actions.drain(..).enumerate() {
-            if let Some(next) = model.next_state(&state, a) {
-                if model.cut(&next) != Some(Cut::CopyCap) {
-                    enabled.push((i, next));
-                }
-            }
-        }
-        if enabled.is_empty() {
+        enabled(model, &state, mask, &mut actions, &mut on);
+        if on.is_empty() {
             break;
         }
-        let pick = c as usize % enabled.len();
-        let (index, next) = enabled.swap_remove(pick);
+        let pick = c as usize % on.len();
+        let (index, _, next) = on.swap_remove(pick);
         path.push(index);
         state = next;
-        found = violated(&state);
+        found = judge.violation(model, &state);
     }
     Walk {
         path,
@@ -103,6 +121,7 @@ pub fn minimise<M: Checkable>(model: &M, choices: &[u32]) -> Vec<u32> {
     if w.violated.is_none() || w.path.is_empty() {
         return choices.to_vec();
     }
+    let mask = choices.get(1).copied().unwrap_or(0);
     let inits = model.init_states();
     let init = w.path[0];
     // The actions the walk took, by identity.
@@ -119,14 +138,14 @@ pub fn minimise<M: Checkable>(model: &M, choices: &[u32]) -> Vec<u32> {
         }
         seq.push(a);
     }
-    let mut best = replay(model, init, &seq).unwrap_or_else(|| choices.to_vec());
+    let mut best = replay(model, init, mask, &seq).unwrap_or_else(|| choices.to_vec());
     let mut i = 0;
     while i < seq.len() {
         let mut candidate = seq.clone();
         candidate.remove(i);
-        match replay(model, init, &candidate) {
+        match replay(model, init, mask, &candidate) {
             Some(c) => {
-                candidate.truncate(c.len().saturating_sub(1));
+                candidate.truncate(c.len().saturating_sub(2));
                 seq = candidate;
                 best = c;
                 i = 0;
@@ -137,53 +156,55 @@ pub fn minimise<M: Checkable>(model: &M, choices: &[u32]) -> Vec<u32> {
     best
 }
 
-/// Replays `seq` from initial state `init` by identity; the choices of the walk if every
-/// action is enabled in turn and a violation is reached (the walk cut there), else `None`.
-fn replay<M: Checkable>(model: &M, init: usize, seq: &[M::Action]) -> Option<Vec<u32>> {
+/// Replays `seq` from initial state `init` under swarm mask `mask` by identity; the choices
+/// of the walk if every action is enabled in turn and a violation is reached (the walk cut
+/// there), else `None`.
+fn replay<M: Checkable>(model: &M, init: usize, mask: u32, seq: &[M::Action]) -> Option<Vec<u32>> {
     let mut state = model.init_states().get(init)?.clone();
-    let mut choices = vec![init as u32];
+    let mut choices = vec![init as u32, mask];
     let mut actions = Vec::new();
-    let probe = |s: &M::State| walk_violates(model, s);
-    if probe(&state) {
+    let mut on = Vec::new();
+    let mut judge = Judge::new(model);
+    if judge.violation(model, &state).is_some() {
         return Some(choices);
     }
     for a in seq {
         if model.cut(&state).is_some() {
             return None;
         }
-        actions.clear();
-        model.actions(&state, &mut actions);
-        let mut position = 0u32;
-        let mut found = None;
-        for b in actions.drain(..) {
-            let same = &b == a;
-            if let Some(next) = model.next_state(&state, b) {
-                if model.cut(&next) == Some(Cut::CopyCap) {
-                    continue;
-                }
-                if same {
-                    found = Some(next);
-                    break;
-                }
-                position += 1;
-            }
-        }
-        state = found?;
-        choices.push(position);
-        if probe(&state) {
+        enabled(model, &state, mask, &mut actions, &mut on);
+        let position = on.iter().position(|(_, b, _)| b == a)?;
+        state = on.swap_remove(position).2;
+        choices.push(position as u32);
+        if judge.violation(model, &state).is_some() {
             return Some(choices);
         }
     }
     None
 }
 
-/// Whether `state` violates an `always` or `terminal` property.
-fn walk_violates<M: Checkable>(model: &M, state: &M::State) -> bool {
-    let mut out = Vec::new();
-    model.evaluate(state, &mut out);
-    model
-        .property_kinds()
-        .iter()
-        .zip(&out)
-        .any(|((_, k), ok)| matches!(k, Kind::Always | Kind::Terminal) && !*ok)
+/// Judges states against a model's `always` and `terminal` properties.
+struct Judge {
+    kinds: Vec<Kind>,
+    out: Vec<bool>,
+}
+
+impl Judge {
+    fn new<M: Checkable>(model: &M) -> Self {
+        Judge {
+            kinds: model.property_kinds().iter().map(|(_, k)| *k).collect(),
+            out: Vec::new(),
+        }
+    }
+
+    /// The index of the first `always` or `terminal` property (in declaration order) that
+    /// `state` violates.
+    fn violation<M: Checkable>(&mut self, model: &M, state: &M::State) -> Option<usize> {
+        self.out.clear();
+        model.evaluate(state, &mut self.out);
+        self.kinds
+            .iter()
+            .zip(&self.out)
+            .position(|(k, ok)| matches!(k, Kind::Always | Kind::Terminal) && !*ok)
+    }
 }

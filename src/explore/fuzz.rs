@@ -155,8 +155,9 @@ pub fn run_fuzz(
             None => Ok(()),
         }
     };
-    // The first choice picks the initial state, the others the actions.
-    let strategy = vec(any::<u32>(), 1..=opts.depth as usize + 1);
+    // The first choice picks the initial state, the second is the swarm mask, the others
+    // pick the actions.
+    let strategy = vec(any::<u32>(), 2..=opts.depth as usize + 2);
     let mut runner = super::runner(opts.seed, opts.walks, 65_536, None);
     let result = runner.run(&strategy, test);
     let (walks_run, deepest, first_steps, _, stopped_early) = state.into_inner();
@@ -176,8 +177,15 @@ pub fn run_fuzz(
                         model: resolved.model.to_string(),
                         property: property.to_string(),
                     })?;
-            // Initial states have depth 1: a path of n actions ends at depth n + 1.
-            let engine = opts.engine.clone().max_depth(w.steps() as u64 + 1);
+            // Initial states have depth 1: a path of n actions ends at depth n + 1. In the
+            // quotient by the model's symmetry a breadth-first search reaches a violation of
+            // a symmetric property at the same depth as in the full model (each state's
+            // orbit is at one depth), so the confirming search uses it when there is one.
+            let engine = opts
+                .engine
+                .clone()
+                .max_depth(w.steps() as u64 + 1)
+                .symmetry(built.has_symmetry());
             let confirm = run::check_resolved(registry, resolved, &engine)?;
             Some(FuzzFailure {
                 property,

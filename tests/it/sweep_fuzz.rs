@@ -250,7 +250,7 @@ fn fuzz_shrinks_a_violating_walk_to_the_breadth_first_length() {
     for (config, walks, seed) in [
         (
             &["tla-two-phase", "--variant", "revert-after-vote"][..],
-            "200",
+            "1000",
             "0",
         ),
         (
@@ -278,6 +278,64 @@ fn fuzz_shrinks_a_violating_walk_to_the_breadth_first_length() {
         assert_eq!(v["shortest"], want, "{v}");
         assert!(v["first_steps"].as_u64() >= Some(want), "{v}");
         assert_eq!(first(&lines, "fuzz_summary")["status"], "violated");
+    }
+}
+
+/// Issue 12's configuration too large to exhaust: 5 shards with a loss budget of 2 (an
+/// exhaustive search, even up to symmetry, is not done after 60 s). Uniform walks spend their
+/// steps losing messages and find nothing in 2,000,000 walks; swarm walks (loss switched off
+/// in half of them) find the violation, shrink it to 17 actions, and the search bounded by 17
+/// steps, up to symmetry, confirms 17 as the shortest: 3 steps per shard plus 2, as
+/// breadth-first search gives at 2, 3 and 4 shards (8, 11, 14). Release only (a minute of
+/// CPU): `.ci/run` runs it with `--ignored`.
+#[test]
+#[ignore = "a minute in release: .ci/run runs it with --ignored"]
+fn fuzz_finds_and_shrinks_a_violation_in_a_configuration_too_large_to_exhaust() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = [
+        "two-phase-commit",
+        "--variant",
+        "revert-after-vote",
+        "-p",
+        "shards=5",
+        "--loss",
+        "2",
+    ];
+    let args = [
+        &["fuzz"][..],
+        &config,
+        &[
+            "--walks",
+            "2000000",
+            "--seed",
+            "1",
+            "--max-states",
+            "10000000",
+        ],
+    ]
+    .concat();
+    let (code, lines, _) = json_in(dir.path(), &args);
+    assert_eq!(code, 1, "{args:?}");
+    let v = first(&lines, "fuzz_violation");
+    assert_eq!(v["property"], "atomicity");
+    assert_eq!(v["walk"], 163_520, "{v}");
+    assert_eq!(v["shrunk_steps"], 17, "{v}");
+    assert_eq!(v["confirmed"], true, "{v}");
+    assert_eq!(v["shortest"], 17, "{v}");
+    assert_eq!(v["confirm_symmetry"], true, "{v}");
+    assert_eq!(v["confirm_distinct_states"], 4_746_094, "{v}");
+    for (shards, want) in [(2, 8), (3, 11), (4, 14)] {
+        let p = format!("shards={shards}");
+        let smaller = [
+            "two-phase-commit",
+            "--variant",
+            "revert-after-vote",
+            "-p",
+            &p,
+            "--loss",
+            "0",
+        ];
+        assert_eq!(bfs_length(&smaller, "atomicity"), want, "{p}");
     }
 }
 
@@ -359,7 +417,7 @@ expect = { violates = ["atomicity", "timeout_revert"] }
 [[check]]
 model = "tla-two-phase"
 variant = "revert-after-vote"
-fuzz = { walks = 200, depth = 30, seed = 0 }
+fuzz = { walks = 1000, depth = 30, seed = 0 }
 expect = { violates = ["atomicity"] }
 
 [[check]]
@@ -376,7 +434,7 @@ expect = "holds"
     let xml = std::fs::read_to_string(&junit).expect("junit written");
     for name in [
         "two-phase-commit/revert-after-vote sweep cases=4 seed=0",
-        "tla-two-phase/revert-after-vote fuzz walks=200 depth=30 seed=0",
+        "tla-two-phase/revert-after-vote fuzz walks=1000 depth=30 seed=0",
         "tla-two-phase/default fuzz walks=20 depth=10 seed=0",
     ] {
         assert!(

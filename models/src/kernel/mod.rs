@@ -48,7 +48,7 @@ pub use protocol::{Effects, FindFn, Property, Protocol};
 pub use reach::Reach;
 pub use settings::{KernelOverrides, Kind, Setting, Sweep, SETTINGS};
 pub use state::{Action, Armed, Envelope, KernelAction, State, WorldState};
-pub use world::World;
+pub use world::{World, SWARM_CLASSES};
 
 #[cfg(test)]
 mod tests;

@@ -11,6 +11,10 @@ use super::symmetry::{Canon, Symmetry};
 use crate::checkable::{stateright_properties, Checkable, Cut, PropertyInfo};
 use crate::step::{changes_between, decisions_between, EventKind, MessageInfo, Step};
 
+/// The kernel's fault classes a swarm walk (`xshard fuzz`) switches on or off per walk, by bit
+/// index ([`Checkable::swarm_class`]): message loss, replay, crashes and partitions.
+pub const SWARM_CLASSES: [&str; 4] = ["drop", "replay", "crash", "partition"];
+
 /// A protocol on the world kernel.
 #[derive(Debug)]
 pub struct World<P: Protocol> {
@@ -771,6 +775,17 @@ impl<P: Protocol> Checkable for World<P> {
                 | KernelAction::Crash(_)
                 | KernelAction::Partition(_)
         )
+    }
+
+    fn swarm_class(&self, action: &Self::Action) -> Option<u32> {
+        // Indices into SWARM_CLASSES.
+        match action {
+            KernelAction::Drop(_) => Some(0),
+            KernelAction::Replay { .. } => Some(1),
+            KernelAction::Crash(_) => Some(2),
+            KernelAction::Partition(_) => Some(3),
+            _ => None,
+        }
     }
 
     fn representative(&self, state: &Self::State) -> Self::State {

@@ -172,11 +172,12 @@ pub fn fuzz(report: &FuzzReport, program: &str, command: &str) -> String {
             if f.confirmed() {
                 let _ = writeln!(
                     out,
-                    "breadth-first search to depth {}: the shortest counterexample of {} has {} steps ({} distinct states)",
+                    "breadth-first search to depth {}: the shortest counterexample of {} has {} steps ({} distinct states{})",
                     f.walk.len(),
                     f.property,
                     f.shortest(),
-                    f.confirm.stats.distinct_states
+                    f.confirm.stats.distinct_states,
+                    if f.confirm.stats.symmetry { " up to symmetry" } else { "" }
                 );
                 counterexamples_text(&mut out, &f.confirm, program);
             } else {

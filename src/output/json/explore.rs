@@ -27,7 +27,9 @@
 //! - `fuzz_violation`, when a walk violated a property: `property`, `walk` (its number),
 //!   `first_steps` (its length before shrinking), `shrunk_steps`, `choices` (the shrunk
 //!   choice vector), `confirmed` (the search bounded by `shrunk_steps` found it too),
-//!   `shortest` (the shortest counterexample's length found that way), `confirm_distinct_states`.
+//!   `shortest` (the shortest counterexample's length found that way), `confirm_distinct_states`,
+//!   `confirm_symmetry` (true: the search ran on the model's symmetry quotient, and its
+//!   count is up to symmetry).
 //! - one `counterexample` per counterexample written (the bounded search's violations, or the
 //!   shrunk walk when the search did not finish).
 //! - `fuzz_summary`: `status` (`violated` | `no_violation_found`: never `holds`), `message`
@@ -253,6 +255,8 @@ pub struct FuzzViolation<'a> {
     pub shortest: usize,
     /// Distinct states of the bounded search.
     pub confirm_distinct_states: u64,
+    /// Whether the bounded search ran up to symmetry.
+    pub confirm_symmetry: bool,
 }
 
 /// Whether a fuzz run found something: never `holds`.
@@ -316,6 +320,7 @@ pub fn fuzz(report: &FuzzReport, command: &str) -> String {
                 confirmed: f.confirmed(),
                 shortest: f.shortest(),
                 confirm_distinct_states: f.confirm.stats.distinct_states,
+                confirm_symmetry: f.confirm.stats.symmetry,
             },
         ));
         if f.confirmed() {
