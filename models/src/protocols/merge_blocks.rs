@@ -306,6 +306,7 @@ impl ModelEntry for Entry {
                      ethresear.ch/t/1240 (2018); Simple synchronous cross-shard transaction \
                      protocol, ethresear.ch/t/3097; PROTOCOLS.md 2.2, 7.5 S11",
             params: vec![ParamSpec {
+                omit_at_default: false,
                 name: "reorgs",
                 default: 1,
                 min: 0,

@@ -429,6 +429,7 @@ impl ModelEntry for Entry {
                      reply #4; PROTOCOLS.md 2.1, 7.5 S12",
             params: vec![
                 ParamSpec {
+                    omit_at_default: false,
                     name: "yanks",
                     default: 1,
                     min: 1,
@@ -436,6 +437,7 @@ impl ModelEntry for Entry {
                     doc: "yanks each shard may perform",
                 },
                 ParamSpec {
+                    omit_at_default: false,
                     name: "window",
                     default: 1,
                     min: 0,

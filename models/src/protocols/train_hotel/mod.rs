@@ -474,6 +474,7 @@ impl ModelEntry for Entry {
                      S15); Herlihy PODC 2018 (PROTOCOLS.md 6.2)",
             params: vec![
                 ParamSpec {
+                    omit_at_default: false,
                     name: "deadline",
                     default: 2,
                     min: 1,
@@ -481,6 +482,7 @@ impl ModelEntry for Entry {
                     doc: "the shared deadline D (absolute tick) by which the booking is decided",
                 },
                 ParamSpec {
+                    omit_at_default: false,
                     name: "hold",
                     default: 1,
                     min: 1,
