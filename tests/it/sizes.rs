@@ -217,6 +217,48 @@ fn receipts_with_two_sources() {
     assert_eq!(generated(&c), 3569);
 }
 
+const YANKING: [&str; 5] = [
+    "unique_location",
+    "conservation",
+    "no_double_create",
+    "booking_integrity",
+    "can_commit",
+];
+
+#[test]
+fn yanking_with_two_contracts() {
+    let c = expect(
+        "yanking",
+        &YANKING,
+        &["-p", "contracts=2", "--loss", "0"],
+        6925,
+        &[H, H, H, H, W(4)],
+    );
+    assert_eq!(generated(&c), 19081);
+    let c = expect(
+        "yanking",
+        &YANKING,
+        &[
+            "--variant",
+            "no-claimed-set",
+            "-p",
+            "contracts=2",
+            "--loss",
+            "0",
+        ],
+        17735,
+        &[V(5), V(5), V(4), V(5), W(4)],
+    );
+    assert_eq!(generated(&c), 38545);
+    // Each contract is judged on its own: the second room stays put while the first is
+    // instantiated twice.
+    assert!(
+        crate::helpers::explanation(&c, "unique_location").contains("obj1 exists in 2 places"),
+        "{}",
+        crate::helpers::explanation(&c, "unique_location")
+    );
+}
+
 /// Sizes added after the reference counterexamples are left out of files at their defaults
 /// (so those files keep their contents and names), recorded otherwise, and both replay.
 #[test]
