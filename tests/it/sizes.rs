@@ -259,6 +259,45 @@ fn yanking_with_two_contracts() {
     );
 }
 
+const MERGE: [&str; 4] = ["atomicity", "progress", "can_commit", "can_abort"];
+
+#[test]
+fn merge_blocks_with_three_shards_and_two_transactions() {
+    // Three shards: the origin's block stands only with both partners' blocks.
+    let c = expect(
+        "merge-blocks",
+        &MERGE,
+        &["-p", "shards=3"],
+        79,
+        &[H, H, W(3), W(4)],
+    );
+    assert_eq!(generated(&c), 189);
+    // Two transactions, each submitted on its own shard.
+    let c = expect(
+        "merge-blocks",
+        &MERGE,
+        &["-p", "transactions=2"],
+        310,
+        &[H, H, W(2), W(3)],
+    );
+    assert_eq!(generated(&c), 569);
+    let c = expect(
+        "merge-blocks",
+        &MERGE,
+        &[
+            "--variant",
+            "independent-reorg",
+            "-p",
+            "shards=3",
+            "-p",
+            "transactions=2",
+        ],
+        5404,
+        &[V(3), H, W(3), W(6)],
+    );
+    assert_eq!(generated(&c), 14975);
+}
+
 /// Sizes added after the reference counterexamples are left out of files at their defaults
 /// (so those files keep their contents and names), recorded otherwise, and both replay.
 #[test]
