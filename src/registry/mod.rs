@@ -11,7 +11,7 @@
 mod effect;
 mod erased;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use xshard_models::{
@@ -218,12 +218,14 @@ impl Registry {
         let mut kernel = kernel;
         let horizon_explicit = req.kernel.get("horizon").is_some();
         derive_horizon(entry, variant, &params, horizon_explicit, &mut kernel);
+        let omitted = omitted(&info, &params);
         Ok(Resolved {
             model: info.name,
             variant,
             params,
             kernel,
             horizon_explicit,
+            omitted,
         })
     }
 
@@ -266,6 +268,16 @@ fn resolve_params(info: &ModelInfo, req: &Request) -> Result<BTreeMap<String, u3
         params.insert(k.clone(), n);
     }
     Ok(params)
+}
+
+/// The parameters of `params` that files leave out: declared omitted at their default, and at
+/// it.
+fn omitted(info: &ModelInfo, params: &BTreeMap<String, u32>) -> BTreeSet<String> {
+    info.params
+        .iter()
+        .filter(|p| p.omit_at_default && params.get(p.name) == Some(&p.default))
+        .map(|p| p.name.to_string())
+        .collect()
 }
 
 fn join<'a>(it: impl Iterator<Item = &'a str>) -> String {
@@ -327,6 +339,7 @@ impl<E: ModelEntry> Registered for erased::Adapter<E> {
                 .collect(),
             kernel: info.kernel,
             horizon_explicit: false,
+            omitted: BTreeSet::new(),
         };
         let mut defaults = defaults;
         derive_horizon(

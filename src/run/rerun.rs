@@ -70,6 +70,7 @@ mod tests {
             params: BTreeMap::from([("shards".to_string(), 2)]),
             kernel: Some(kernel),
             horizon_explicit: false,
+            omitted: Default::default(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! A request to build a model, the request resolved against the model's defaults, and why a
 //! request can be refused.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -67,9 +67,25 @@ pub struct Resolved {
     /// the horizon the run ended with.
     #[serde(skip)]
     pub horizon_explicit: bool,
+    /// The parameters declared [`omitted_at_default`](super::ParamSpec::omitted_at_default)
+    /// that are at their defaults: files leave them out ([`Resolved::recorded_params`]).
+    #[serde(skip)]
+    pub omitted: BTreeSet<String>,
 }
 
 impl Resolved {
+    /// The parameters a counterexample file records: every one but those [`omitted`]
+    /// (added to the model after its reference files, and at their defaults).
+    ///
+    /// [`omitted`]: Resolved::omitted
+    pub fn recorded_params(&self) -> BTreeMap<String, u32> {
+        self.params
+            .iter()
+            .filter(|(k, _)| !self.omitted.contains(*k))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect()
+    }
+
     /// A parameter's value (resolution puts every declared parameter in).
     pub fn param(&self, name: &str) -> u32 {
         self.params.get(name).copied().unwrap_or(0)

@@ -18,6 +18,10 @@ pub struct ParamSpec {
     pub max: u32,
     /// What the parameter means, for `xshard list`.
     pub doc: &'static str,
+    /// Left out of counterexample files (their parameters, name hash and chart title) while
+    /// at its default ([`ParamSpec::omitted_at_default`]).
+    #[serde(skip)]
+    pub omit_at_default: bool,
 }
 
 impl ParamSpec {
@@ -34,7 +38,18 @@ impl ParamSpec {
             min: *range.start(),
             max: *range.end(),
             doc,
+            omit_at_default: false,
         }
+    }
+
+    /// The parameter is left out of counterexample files while at its default, as the
+    /// kernel's `partitions` is: for a size added to a model whose reference files were
+    /// written before it existed, so that those files (their contents and hashed names) stay
+    /// the same and still replay. A file that leaves it out replays at the default; any
+    /// other value is recorded.
+    pub fn omitted_at_default(mut self) -> Self {
+        self.omit_at_default = true;
+        self
     }
 }
 

@@ -651,6 +651,9 @@ fn sorted_canonical_form_matches_brute_force_orbits_at_four_shards() {
     ]);
 }
 
+/// The orbits of naive-timeout train-hotel with two bookings (clocked, horizon 5, no faults).
+const TWO_BOOKINGS_ORBITS: usize = 11726;
+
 #[test]
 fn sorted_canonical_form_matches_brute_force_orbits() {
     use crate::protocols::train_hotel::{self, TrainHotel};
@@ -732,18 +735,23 @@ fn sorted_canonical_form_matches_brute_force_orbits() {
                 horizon: 5,
                 ..*extra
             };
-            let w = World::new(
-                TrainHotel {
-                    variant,
-                    deadline: 2,
-                    hold: 1,
-                },
-                cfg,
-            );
+            let w = World::new(TrainHotel::new(variant, 2, 1), cfg);
             let what = format!("train-hotel {variant:?} {cfg:?}");
             assert_eq!(against_brute_force(&w, &what), orbits, "{what}");
         }
     }
+    // Train and hotel stay interchangeable with two bookings competing for one unit each.
+    let two = TrainHotel {
+        bookings: 2,
+        ..TrainHotel::new(train_hotel::Variant::NaiveTimeout, 2, 1)
+    };
+    let cfg = KernelConfig {
+        time: TimeMode::Clocked,
+        horizon: 5,
+        ..KernelConfig::default()
+    };
+    let orbits = against_brute_force(&World::new(two, cfg), "train-hotel, two bookings");
+    assert_eq!(orbits, TWO_BOOKINGS_ORBITS);
     for relock in [false, true] {
         against_brute_force(&relocker(relock), "relocker");
     }

@@ -535,6 +535,7 @@ impl ModelEntry for Entry {
                      7.5 S5",
             params: vec![
                 ParamSpec {
+                    omit_at_default: false,
                     name: "shards",
                     default: 2,
                     min: 1,
@@ -542,6 +543,7 @@ impl ModelEntry for Entry {
                     doc: "number of shards (participants)",
                 },
                 ParamSpec {
+                    omit_at_default: false,
                     name: "backup_crash",
                     default: 0,
                     min: 0,

@@ -9,24 +9,40 @@
 //! protocol" (ethresear.ch/t/3097): without it, "suppose that shard A reorgs, but not shard B.
 //! Oh no! The hotel is now booked and not the train." PROTOCOLS.md §2.2 and §7.5 S11.
 //!
-//! Encoding. Two shard nodes, `shard-a` (the train) and `shard-b` (the hotel). Each holds its
+//! Encoding. Shard nodes `shard-a` (the train) and `shard-b` (the hotel). Each holds its
 //! chain above genesis as a list of blocks; a block is identified by (height, fork), where
 //! `fork` counts the reorgs that shard had suffered when the block was made, so ids are unique.
+//! The sizes are parameters (`xshard list merge-blocks`), each defaulting to the configuration
+//! whose counts and counterexamples are pinned:
+//!
+//! - `shards` (2..=3, default 2): shard chains; every transaction has a part on each, and its
+//!   blocks form one merged group that is canonical whole or not at all.
+//! - `transactions` (1..=2, default 1): transaction `t` is submitted on shard `t`, its origin,
+//!   which proposes the merge to every other shard (its partners); a partner tells the
+//!   transaction from the proposal's sender. Each transaction is judged on its own.
+//!   A block records its transaction (`index`, left out of dumps for `tx1`, so the default's
+//!   dumps read as before) and a chain one `ever` flag per transaction.
+//! - `reorgs` (0..=3, default 1): reorgs of its tip each shard may suffer.
+//!
+//! Below, A is a transaction's origin and B a partner (with the defaults, the only ones).
 //! - `Submit` (the user's choice at A, once): A includes the train half of T in a new block and
 //!   proposes the merge to B (`Merge(block id)`); on delivery B includes the hotel half in a new
 //!   block that names its partner.
 //! - `Reorg` (a shard's choice, a bounded fault: at most `reorgs` times per shard) replaces the
 //!   shard's tip by an empty sibling block. Only the tip is reorganised: blocks above genesis are
 //!   the non-final suffix within this model's few steps.
-//! - The fork choice is what every client following both shards computes from the two chains.
-//!   Coupled (default): a chain's canonical prefix stops at its first merged block whose partner
-//!   is not on the other chain (so a reorg of one shard that drops a merged block drops its
-//!   partner too, the "forced reorg" of §2.2). Independent (`independent-reorg`): each shard's
-//!   canonical chain is its own chain.
+//! - The fork choice is what every client following the shards computes from their chains.
+//!   Coupled (default): a chain's canonical prefix stops at its first merged block whose group
+//!   is not whole among the canonical prefixes — a partner's block without the origin's block
+//!   it names, an origin's block that some partner does not name — taken as the largest such
+//!   prefixes (a fixpoint from the whole chains down; with two shards, B's half stands with A's
+//!   and A's with B's reference, the rule of the post). So a reorg of one shard that drops a
+//!   merged block drops the rest of its group too, the "forced reorg" of §2.2. Independent
+//!   (`independent-reorg`): each shard's canonical chain is its own chain.
 //!
-//! Outcomes of T per shard: committed while its half is canonical; locked while A's half waits
-//! for B's (B never included its half yet); reverted once the shard had included its half and it
-//! is no longer canonical; pending before. `atomicity` is then "the train is booked iff the
+//! Outcomes of T per shard: committed while its part is canonical; locked while its group
+//! waits for a shard that never included its part yet; reverted once the shard had included
+//! its part and it is no longer canonical; pending before. `atomicity` is then "the train is booked iff the
 //! hotel is booked" (no state where one half is canonical and the other reverted). Witnesses:
 //! `can_commit` (both booked) and `can_abort` (both halves reverted after a reorg).
 //!
@@ -42,6 +58,10 @@
 //!   train booked and the hotel pending for good: inclusion brittleness, a liveness failure
 //!   that `atomicity`, a safety property, does not flag.)
 //!
+//! At other sizes (pinned in `tests/it/sizes.rs`): the coupled rule keeps `atomicity` with
+//! three shards (79 states), two transactions (310) and both (5,404); `independent-reorg`
+//! splits a group in the same 3 steps at every size.
+//!
 //! Time is async: nothing here has a time-out. Abstracted away: execution, access lists and
 //! witnesses (the post's main subject), block contents other than T, finality (modelled in
 //! `receipts`), inclusion brittleness and censorship (liveness, not safety).
@@ -54,11 +74,12 @@
 //! both chains; §0.3, "crash-recover with durable storage"). There are no timers to re-arm.
 //!
 //! No symmetry: `shard-a` books the train and `shard-b` the hotel, so their chains carry
-//! different halves of T and are not interchangeable.
+//! different halves of T and are not interchangeable (and shard `t` alone originates `t`).
 
 use serde::Serialize;
 use xshard_properties::{NodeId, Observation, Outcome, ATOMICITY, CAN_ABORT, CAN_COMMIT, PROGRESS};
 
+use super::per_item::PerItem;
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
 use crate::kernel::{Effects, KernelConfig, Property, Protocol, World};
 use crate::mutant;
@@ -74,10 +95,18 @@ pub type BlockId = (u8, u8);
 pub struct Block {
     /// The number of reorgs the shard had suffered when it made the block.
     pub fork: u8,
-    /// Whether the block holds this shard's half of T.
+    /// Whether the block holds this shard's part of a transaction.
     pub tx: bool,
-    /// For B's half of T: the id of A's block it is merged with.
+    /// For a partner's part: the id of the origin's block it is merged with.
     pub partner: Option<BlockId>,
+    /// Which transaction (0 for `tx1`, which is also its origin shard); left out of dumps
+    /// when 0, so the one-transaction default reads as before transactions were a parameter.
+    #[serde(skip_serializing_if = "is_first")]
+    pub index: u8,
+}
+
+fn is_first(index: &u8) -> bool {
+    *index == 0
 }
 
 /// A shard's chain.
@@ -89,10 +118,11 @@ pub struct Chain {
     pub forks: u8,
     /// Reorgs the fault budget still allows.
     pub reorgs_left: u8,
-    /// A: the user submitted T. B: unused.
+    /// An origin: the user submitted its transaction. Other shards: unused.
     pub submitted: bool,
-    /// Ghost: this shard included its half of T at some point.
-    pub ever: bool,
+    /// Ghost: this shard included its part of each transaction at some point (one per
+    /// transaction; the bare value with one).
+    pub ever: PerItem<bool>,
 }
 
 impl Chain {
@@ -101,14 +131,17 @@ impl Chain {
         (height, self.blocks[index].fork)
     }
 
-    fn has(&self, id: BlockId) -> bool {
+    /// Whether the first `cut` blocks hold block `id` with the origin's part of transaction
+    /// `tx`.
+    fn has(&self, id: BlockId, tx: u8, cut: usize) -> bool {
         let index = usize::from(id.0).wrapping_sub(1);
         // Seeded mutant (equivalent): the fork is not compared; a reorganised block at that
         // height is always empty, so the `tx` test alone tells it apart.
         let any_fork = mutant::on("merge-blocks/has-ignores-fork");
-        self.blocks
-            .get(index)
-            .is_some_and(|b| (b.fork == id.1 || any_fork) && b.tx)
+        index < cut
+            && self.blocks.get(index).is_some_and(|b| {
+                (b.fork == id.1 || any_fork) && b.tx && b.index == tx && b.partner.is_none()
+            })
     }
 }
 
@@ -128,50 +161,95 @@ pub enum Choice {
 /// The protocol.
 #[derive(Clone, Debug)]
 pub struct MergeBlocks {
+    /// Shards (chains), all of which every transaction spans.
+    pub shards: u8,
+    /// Transactions; transaction `t` originates on shard `t` (at most one per shard).
+    pub transactions: u8,
     /// Reorgs each shard may suffer.
     pub reorgs: u8,
     /// The flaw: each shard's fork choice ignores the other shard.
     pub independent: bool,
 }
 
-const A: NodeId = 0;
-const B: NodeId = 1;
+/// Parameter: shards.
+pub const SHARDS: &str = "shards";
+/// Parameter: transactions.
+pub const TRANSACTIONS: &str = "transactions";
+/// Parameter: reorgs per shard.
+pub const REORGS: &str = "reorgs";
 
 impl MergeBlocks {
     /// The length of each chain's canonical prefix under the variant's fork choice.
-    pub fn canonical(&self, a: &Chain, b: &Chain) -> (usize, usize) {
+    ///
+    /// Coupled: the greatest set of prefixes in which every merged block has its whole group —
+    /// a partner's block is canonical only with the origin's block it names, and an origin's
+    /// block only when every other shard's canonical prefix holds a block naming it. Computed
+    /// from the whole chains down, each chain cut at its first block without its group, until
+    /// nothing changes (cuts only shrink, so this ends). With two shards and one transaction
+    /// this is the rule of the post: B's half stands with A's, A's with B's reference to it.
+    pub fn canonical(&self, chains: &[Chain]) -> Vec<usize> {
+        let mut cuts: Vec<usize> = chains.iter().map(|c| c.blocks.len()).collect();
         if self.independent {
-            return (a.blocks.len(), b.blocks.len());
+            return cuts;
         }
-        // Seeded bugs: one half of the coupling is missing (B's half is canonical whatever A
-        // holds; A's half is canonical whatever B references).
+        // Seeded bugs: one side of the coupling is missing (a partner's part is canonical
+        // whatever the origin holds; an origin's part whatever the partners reference).
         let b_free = mutant::on("merge-blocks/b-ignores-partner");
         let a_free = mutant::on("merge-blocks/a-ignores-reference");
-        let b_cut = b
-            .blocks
-            .iter()
-            .position(|blk| blk.tx && !b_free && !blk.partner.is_some_and(|p| a.has(p)))
-            .unwrap_or(b.blocks.len());
-        // Seeded mutant (equivalent): A's blocks may be referenced from B's whole chain.
-        let seen = if mutant::on("merge-blocks/reference-whole-chain") {
-            b.blocks.len()
-        } else {
-            b_cut
-        };
-        let referenced = |id: BlockId| b.blocks[..seen].iter().any(|y| y.partner == Some(id));
-        let a_cut = (0..a.blocks.len())
-            .find(|&i| a.blocks[i].tx && !a_free && !referenced(a.id_of(i)))
-            .unwrap_or(a.blocks.len());
-        (a_cut, b_cut)
+        // Seeded mutant (equivalent): an origin's blocks may be referenced from the partners'
+        // whole chains.
+        let whole = mutant::on("merge-blocks/reference-whole-chain");
+        loop {
+            let mut changed = false;
+            for (i, chain) in chains.iter().enumerate() {
+                let stands = |j: usize| {
+                    let blk = &chain.blocks[j];
+                    if !blk.tx {
+                        return true;
+                    }
+                    let origin = usize::from(blk.index);
+                    match blk.partner {
+                        Some(p) => {
+                            b_free
+                                || chains
+                                    .get(origin)
+                                    .is_some_and(|o| o.has(p, blk.index, cuts[origin]))
+                        }
+                        None => {
+                            let id = Some(chain.id_of(j));
+                            a_free
+                                || chains.iter().enumerate().all(|(k, other)| {
+                                    let seen = if whole { other.blocks.len() } else { cuts[k] };
+                                    k == i
+                                        || other.blocks[..seen]
+                                            .iter()
+                                            .any(|y| y.partner == id && y.index == blk.index)
+                                })
+                        }
+                    }
+                };
+                let cut = (0..cuts[i]).find(|&j| !stands(j)).unwrap_or(cuts[i]);
+                if cut != cuts[i] {
+                    cuts[i] = cut;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return cuts;
+            }
+        }
     }
 }
 
-fn outcome(chain: &Chain, cut: usize, waiting: bool) -> Outcome {
-    let half = chain.blocks.iter().position(|b| b.tx);
+/// Transaction `tx`'s outcome on `chain`, whose canonical prefix is `cut` blocks long;
+/// `waiting` while some shard has never included its part.
+fn outcome(chain: &Chain, tx: u8, cut: usize, waiting: bool) -> Outcome {
+    let half = chain.blocks.iter().position(|b| b.tx && b.index == tx);
+    let ever = chain.ever.get(usize::from(tx)).copied().unwrap_or(false);
     match half {
         Some(i) if i < cut => Outcome::Committed,
         Some(_) if waiting => Outcome::Locked,
-        _ if chain.ever => Outcome::Reverted,
+        _ if ever => Outcome::Reverted,
         _ => Outcome::Pending,
     }
 }
@@ -183,7 +261,9 @@ impl Protocol for MergeBlocks {
     type Choice = Choice;
 
     fn node_names(&self) -> Vec<String> {
-        vec!["shard-a".to_string(), "shard-b".to_string()]
+        (0..self.shards)
+            .map(|i| format!("shard-{}", char::from(b'a' + i)))
+            .collect()
     }
 
     fn init(&self, _id: NodeId, _out: &mut Effects<Self>) -> Chain {
@@ -192,25 +272,35 @@ impl Protocol for MergeBlocks {
             forks: 0,
             reorgs_left: self.reorgs,
             submitted: false,
-            ever: false,
+            ever: PerItem::new(usize::from(self.transactions), false),
         }
     }
 
-    fn on_message(&self, id: NodeId, c: &mut Chain, _: NodeId, m: &Merge, _: &mut Effects<Self>) {
-        if id == B {
-            c.blocks.push(Block {
-                fork: c.forks,
-                tx: true,
-                partner: Some(m.0),
-            });
-            c.ever = true;
-        }
+    /// A partner includes its part of the sender's transaction (shard `t` originates `t`).
+    fn on_message(
+        &self,
+        _id: NodeId,
+        c: &mut Chain,
+        from: NodeId,
+        m: &Merge,
+        _: &mut Effects<Self>,
+    ) {
+        let Some(ever) = c.ever.get_mut(usize::from(from)) else {
+            return;
+        };
+        *ever = true;
+        c.blocks.push(Block {
+            fork: c.forks,
+            tx: true,
+            partner: Some(m.0),
+            index: from,
+        });
     }
 
     fn on_timer(&self, _: NodeId, _: &mut Chain, _: &(), _: &mut Effects<Self>) {}
 
     fn choices(&self, id: NodeId, c: &Chain, _now: u32, out: &mut Vec<Choice>) {
-        if id == A && !c.submitted {
+        if id < self.transactions && !c.submitted {
             out.push(Choice::Submit);
         }
         if c.reorgs_left > 0 && !c.blocks.is_empty() {
@@ -218,20 +308,25 @@ impl Protocol for MergeBlocks {
         }
     }
 
-    fn on_choice(&self, _id: NodeId, c: &mut Chain, choice: &Choice, out: &mut Effects<Self>) {
+    fn on_choice(&self, id: NodeId, c: &mut Chain, choice: &Choice, out: &mut Effects<Self>) {
         match choice {
             Choice::Submit => {
                 c.blocks.push(Block {
                     fork: c.forks,
                     tx: true,
                     partner: None,
+                    index: id,
                 });
                 c.submitted = true;
-                c.ever = true;
+                if let Some(ever) = c.ever.get_mut(usize::from(id)) {
+                    *ever = true;
+                }
                 let (height, fork) = c.id_of(c.blocks.len() - 1);
                 // Seeded bug (off by one): the proposal names the block below the new one.
                 let below = u8::from(mutant::on("merge-blocks/partner-off-by-one"));
-                out.send(B, Merge((height - below, fork)));
+                for to in (0..self.shards).filter(|&to| to != id) {
+                    out.send(to, Merge((height - below, fork)));
+                }
             }
             Choice::Reorg => {
                 c.forks += 1;
@@ -241,6 +336,7 @@ impl Protocol for MergeBlocks {
                         fork: c.forks,
                         tx: false,
                         partner: None,
+                        index: 0,
                     };
                 }
             }
@@ -254,12 +350,15 @@ impl Protocol for MergeBlocks {
     // `persisted` keeps the whole chain (the default): a chain is its stable storage.
 
     fn observe(&self, nodes: &[Chain], obs: &mut Observation) {
-        let (Some(a), Some(b)) = (nodes.first(), nodes.get(1)) else {
-            return;
-        };
-        let (a_cut, b_cut) = self.canonical(a, b);
-        obs.outcome(0, A, outcome(a, a_cut, !b.ever));
-        obs.outcome(0, B, outcome(b, b_cut, false));
+        let cuts = self.canonical(nodes);
+        for t in 0..self.transactions {
+            let never = |c: &Chain| !c.ever.get(usize::from(t)).copied().unwrap_or(false);
+            let waiting = nodes.iter().any(never);
+            for (i, (chain, &cut)) in nodes.iter().zip(&cuts).enumerate() {
+                let shard = NodeId::try_from(i).unwrap_or(NodeId::MAX);
+                obs.outcome(t, shard, outcome(chain, t, cut, waiting));
+            }
+        }
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
@@ -305,13 +404,30 @@ impl ModelEntry for Entry {
             source: "Buterin, Merge blocks and synchronous cross-shard state execution, \
                      ethresear.ch/t/1240 (2018); Simple synchronous cross-shard transaction \
                      protocol, ethresear.ch/t/3097; PROTOCOLS.md 2.2, 7.5 S11",
-            params: vec![ParamSpec {
-                name: "reorgs",
-                default: 1,
-                min: 0,
-                max: 3,
-                doc: "reorgs of its tip each shard may suffer (a bounded fault)",
-            }],
+            params: vec![
+                ParamSpec::new(
+                    REORGS,
+                    1,
+                    0..=3,
+                    "reorgs of its tip each shard may suffer (a bounded fault)",
+                ),
+                ParamSpec::new(
+                    SHARDS,
+                    2,
+                    2..=3,
+                    "shard chains (shard-a, shard-b, ...); every transaction has a part on each, \
+                     merged into one atomic group of blocks",
+                )
+                .omitted_at_default(),
+                ParamSpec::new(
+                    TRANSACTIONS,
+                    1,
+                    1..=2,
+                    "transactions (tx1, tx2); transaction t is submitted on shard t, which \
+                     proposes the merge to every other shard",
+                )
+                .omitted_at_default(),
+            ],
             kernel: Some(default_kernel()),
             notes: vec![
                 "--loss 1: atomicity still holds; progress is violated, since nothing \
@@ -324,7 +440,7 @@ impl ModelEntry for Entry {
             ],
             misses: vec![
                 "a lost merge proposal: nothing re-proposes it, so --loss 1 violates progress (inclusion brittleness, a liveness failure)",
-                "execution, access lists and finality (abstracted away); more than one transaction or a deeper reorg (-p reorgs=…)",
+                "execution, access lists and finality (abstracted away); a third shard (-p shards=3), a second transaction (-p transactions=2) or a deeper reorg (-p reorgs=…)",
             ],
         }
     }
@@ -351,9 +467,23 @@ impl ModelEntry for Entry {
     }
 
     fn build(&self, c: &Config<'_, Variant>) -> Result<World<MergeBlocks>, ConfigError> {
+        let shards = u8::try_from(c.param(SHARDS)).unwrap_or(2);
+        let transactions = u8::try_from(c.param(TRANSACTIONS)).unwrap_or(1);
+        // Shard t originates transaction t, so there are at most as many as shards.
+        if transactions > shards {
+            return Err(ConfigError::Invalid {
+                model: NAME.to_string(),
+                reason: format!(
+                    "{TRANSACTIONS} ({transactions}) must not exceed {SHARDS} ({shards}): \
+                     shard t originates transaction t"
+                ),
+            });
+        }
         Ok(World::new(
             MergeBlocks {
-                reorgs: u8::try_from(c.param("reorgs")).unwrap_or(1),
+                shards,
+                transactions,
+                reorgs: u8::try_from(c.param(REORGS)).unwrap_or(1),
                 independent: matches!(c.variant, Variant::IndependentReorg),
             },
             c.kernel(),
@@ -371,7 +501,7 @@ mod tests {
             forks: 0,
             reorgs_left: 0,
             submitted: false,
-            ever,
+            ever: PerItem(vec![ever]),
         }
     }
 
@@ -379,20 +509,25 @@ mod tests {
         fork: 0,
         tx: true,
         partner: None,
+        index: 0,
     };
     const HALF_B: Block = Block {
         fork: 0,
         tx: true,
         partner: Some((1, 0)),
+        index: 0,
     };
     const EMPTY: Block = Block {
         fork: 1,
         tx: false,
         partner: None,
+        index: 0,
     };
 
     fn outcomes(independent: bool, a: &Chain, b: &Chain) -> Vec<Outcome> {
         let p = MergeBlocks {
+            shards: 2,
+            transactions: 1,
             reorgs: 1,
             independent,
         };
@@ -413,6 +548,25 @@ mod tests {
         let reorged = chain(&[EMPTY], true);
         assert_eq!(outcomes(false, &reorged, &b), [Outcome::Reverted; 2]);
         assert_eq!(outcomes(false, &a, &reorged), [Outcome::Reverted; 2]);
+    }
+
+    #[test]
+    fn a_group_of_three_stands_only_whole() {
+        let p = MergeBlocks {
+            shards: 3,
+            transactions: 1,
+            reorgs: 1,
+            independent: false,
+        };
+        let (a, b, c) = (
+            chain(&[HALF_A], true),
+            chain(&[HALF_B], true),
+            chain(&[HALF_B], true),
+        );
+        assert_eq!(p.canonical(&[a.clone(), b.clone(), c]), [1, 1, 1]);
+        // shard-c dropped its part: shard-a's block loses its group, and with it shard-b's.
+        let reorged = chain(&[EMPTY], true);
+        assert_eq!(p.canonical(&[a, b, reorged]), [0, 0, 1]);
     }
 
     #[test]

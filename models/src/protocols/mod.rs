@@ -4,6 +4,7 @@ pub mod backup_tm;
 pub mod locking;
 pub mod merge_blocks;
 pub mod paxos_commit;
+pub mod per_item;
 pub mod receipts;
 pub mod three_phase_commit;
 pub mod train_hotel;

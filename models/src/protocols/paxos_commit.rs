@@ -1016,6 +1016,7 @@ impl ModelEntry for Entry {
                      7.5 S8",
             params: vec![
                 ParamSpec {
+                    omit_at_default: false,
                     name: "shards",
                     default: 2,
                     min: 1,
@@ -1023,6 +1024,7 @@ impl ModelEntry for Entry {
                     doc: "number of shards (resource managers), one Paxos instance each",
                 },
                 ParamSpec {
+                    omit_at_default: false,
                     name: "f",
                     default: 1,
                     min: 0,

@@ -9,7 +9,22 @@
 //! against a root of A that B knows, and credits it if the receipt "has not already been spent",
 //! kept as one bit per receipt in a per-source bitfield.
 //!
-//! Encoding. Two nodes: `shard-a` (the source chain) and `shard-b` (the destination).
+//! Encoding. The sizes are parameters (`xshard list receipts`), each defaulting to the
+//! configuration whose counts and counterexamples are pinned:
+//!
+//! - `sources` (1..=3, default 1): source chains `shard-a`, `shard-b`, …, and after them the
+//!   one destination (`shard-b` by default). Each source has its own sequence numbers and its
+//!   own bitfield on the destination (the post's "per-source bitfield"), and the destination
+//!   tells the source of a claim from its Merkle branch (in the model: the sender). Receipt
+//!   `seq` of source `s` is transfer (and output) `s · transfers + seq`, so the properties
+//!   judge each transfer of each source. The sources are configured identically, but no
+//!   symmetry is declared: a receipt's id names its source, so renaming sources would have
+//!   to rename the history's receipts too.
+//! - `transfers` (1..=4, default 2): transfers of 1 each source can afford (its balance); the
+//!   supply is `transfers · sources`.
+//! - `reorgs` (0..=3, default 1): reorgs each source may suffer (a fault budget per source).
+//!
+//! Below, A is a source and B the destination.
 //! - A's chain is its block count `sent` (block `i` holds the one receipt with sequence number
 //!   `i`, of value 1) and its finalized prefix `finalized`; A's balance is `transfers - sent`.
 //! - `Send` (a user's choice at A, while the balance lasts) produces a block with the next
@@ -25,8 +40,8 @@
 //!   After a reorg A may send again and reuse the sequence numbers, as the real chain would.
 //! - B credits a claim whose root is crosslinked and whose bit is clear, then sets the bit.
 //!
-//! Properties: `conservation` (A's balance + B's balance + receipts in A's chain not yet
-//! claimed = `transfers`), `no_double_spend` (a credit spends its receipt — the bitfield is the
+//! Properties: `conservation` (the sources' balances + B's balance + receipts in the sources'
+//! chains not yet claimed = `transfers · sources`), `no_double_spend` (a credit spends its receipt — the bitfield is the
 //! post's anti-double-spending guard — so each receipt is consumed at most once),
 //! `no_double_create` (the credit of receipt `seq` is an output created by B), both recorded in
 //! the kernel's history when B credits it, and the witness `can_commit` (a transfer final on A
@@ -52,6 +67,11 @@
 //! of root it is proven against), values other than 1, calldata, the hibernation use, more than
 //! one destination, the relayer's identity.
 //!
+//! At other sizes (pinned in `tests/it/sizes.rs`): with two sources every variant keeps its
+//! verdicts and counterexample lengths (default 49,080 states; the flaws need one source's
+//! receipt, so two sources only add interleavings); three sources with the default's replay
+//! are beyond an exhaustive check in a minute (about 7.1 million states).
+//!
 //! What a check at the defaults can and cannot catch is declared in the entry
 //! (`ModelInfo::catches`, `ModelInfo::misses`) and printed by `xshard list`.
 //!
@@ -62,7 +82,8 @@
 //! "crash-recover with durable storage"). The model has no timers, so recovery re-arms
 //! nothing; a crash only delays (recover) or ends (stop) a shard's part.
 //!
-//! No symmetry: `shard-a` is the source and `shard-b` the destination; their roles differ.
+//! No symmetry: a source and the destination have different roles, and the sources, though
+//! configured alike, name the receipts the history records (see `sources` above).
 
 use serde::Serialize;
 use xshard_properties::{
@@ -70,6 +91,7 @@ use xshard_properties::{
     NO_DOUBLE_CREATE, NO_DOUBLE_SPEND, PROGRESS,
 };
 
+use super::per_item::PerItem;
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
 use crate::kernel::{Effects, KernelConfig, Property, Protocol, World};
 use crate::mutant;
@@ -91,8 +113,9 @@ pub struct Source {
 /// The destination shard.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Dest {
-    /// The claimed bitfield: bit `seq` set once receipt `seq` was credited.
-    pub bits: u8,
+    /// The claimed bitfields, one per source (the post's per-source bitfield): bit `seq` of
+    /// source `s`'s set once that source's receipt `seq` was credited.
+    pub bits: PerItem<u8>,
     /// B's balance: what it was credited.
     pub balance: u8,
 }
@@ -101,9 +124,9 @@ pub struct Dest {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(untagged)]
 pub enum Node {
-    /// `shard-a`, the source chain that sends receipts.
+    /// A source chain that sends receipts (`shard-a`, …).
     Source(Source),
-    /// `shard-b`, the destination that claims them.
+    /// The destination that claims them (the last shard).
     Dest(Dest),
 }
 
@@ -150,16 +173,35 @@ pub enum Flaw {
 /// The protocol.
 #[derive(Clone, Debug)]
 pub struct Receipts {
-    /// How many transfers of 1 A can afford (its initial balance, the supply).
+    /// How many transfers of 1 each source can afford (its initial balance).
     pub transfers: u8,
-    /// How many reorgs A may suffer.
+    /// How many reorgs each source may suffer.
     pub reorgs: u8,
+    /// How many source shards send to the one destination.
+    pub sources: u8,
     /// The variant's flaw, if any.
     pub flaw: Flaw,
 }
 
-const A: NodeId = 0;
-const B: NodeId = 1;
+/// Parameter: transfers each source can afford.
+pub const TRANSFERS: &str = "transfers";
+/// Parameter: reorgs of each source's non-final blocks.
+pub const REORGS: &str = "reorgs";
+/// Parameter: source shards.
+pub const SOURCES: &str = "sources";
+
+impl Receipts {
+    /// The destination's node id: after the sources.
+    pub fn dest(&self) -> NodeId {
+        self.sources
+    }
+
+    /// The id of source `source`'s receipt `seq`, its transfer: sources number theirs in turn,
+    /// so with one source it is `seq`.
+    fn receipt(&self, source: NodeId, seq: u8) -> u8 {
+        source * self.transfers + seq
+    }
+}
 
 impl Protocol for Receipts {
     type Node = Node;
@@ -168,11 +210,13 @@ impl Protocol for Receipts {
     type Choice = Choice;
 
     fn node_names(&self) -> Vec<String> {
-        vec!["shard-a".to_string(), "shard-b".to_string()]
+        (0..=self.sources)
+            .map(|i| format!("shard-{}", char::from(b'a' + i)))
+            .collect()
     }
 
     fn init(&self, id: NodeId, _out: &mut Effects<Self>) -> Node {
-        if id == A {
+        if id < self.dest() {
             Node::Source(Source {
                 sent: 0,
                 finalized: 0,
@@ -180,7 +224,7 @@ impl Protocol for Receipts {
             })
         } else {
             Node::Dest(Dest {
-                bits: 0,
+                bits: PerItem::new(usize::from(self.sources), 0),
                 balance: 0,
             })
         }
@@ -190,13 +234,17 @@ impl Protocol for Receipts {
         &self,
         id: NodeId,
         node: &mut Node,
-        _: NodeId,
+        from: NodeId,
         m: &Claim,
         out: &mut Effects<Self>,
     ) {
         let Node::Dest(d) = node else { return };
+        // The claim's Merkle branch names its source chain: the sender of the message.
+        let Some(&bits) = d.bits.get(usize::from(from)) else {
+            return;
+        };
         let root_ok = m.root == Root::Crosslinked || self.flaw == Flaw::UnfinalizedClaim;
-        let unspent = d.bits & (1 << m.seq) == 0 || self.flaw == Flaw::NoReplayGuard;
+        let unspent = bits & (1 << m.seq) == 0 || self.flaw == Flaw::NoReplayGuard;
         if root_ok && unspent {
             // Seeded bugs: the bit is not set; the bit set is the credit count's, not the
             // receipt's (the same while receipts arrive in order).
@@ -206,16 +254,17 @@ impl Protocol for Receipts {
                 m.seq
             };
             if !mutant::on("receipts/forget-bit") {
-                d.bits |= 1 << bit;
+                d.bits[usize::from(from)] |= 1u8.checked_shl(u32::from(bit)).unwrap_or(0);
             }
             d.balance = d.balance.saturating_add(1);
-            // The credit spends receipt `seq` (the bit guards it) and creates B's output.
+            // The credit spends the receipt (the bit guards it) and creates B's output.
+            let receipt = self.receipt(from, m.seq);
             out.record(Event::Consume {
-                object: m.seq,
-                tx: m.seq,
+                object: receipt,
+                tx: receipt,
             });
             out.record(Event::Create {
-                object: m.seq,
+                object: receipt,
                 shard: id,
             });
         }
@@ -246,7 +295,7 @@ impl Protocol for Receipts {
                 let seq = s.sent;
                 s.sent += 1;
                 out.send(
-                    B,
+                    self.dest(),
                     Claim {
                         seq,
                         root: Root::Head,
@@ -263,7 +312,7 @@ impl Protocol for Receipts {
                 } else {
                     Root::Crosslinked
                 };
-                out.send(B, Claim { seq, root });
+                out.send(self.dest(), Claim { seq, root });
             }
             Choice::Reorg => {
                 s.sent = s.finalized;
@@ -281,7 +330,7 @@ impl Protocol for Receipts {
         match node {
             // Seeded bug: the claimed bitfield is kept in memory only, and a crash forgets it.
             Node::Dest(d) if mutant::on("receipts/volatile-bitfield") => Node::Dest(Dest {
-                bits: 0,
+                bits: PerItem::new(d.bits.len(), 0),
                 balance: d.balance,
             }),
             other => other.clone(),
@@ -289,46 +338,66 @@ impl Protocol for Receipts {
     }
 
     fn observe(&self, nodes: &[Node], obs: &mut Observation) {
-        let (Some(Node::Source(s)), Some(Node::Dest(d))) = (nodes.first(), nodes.get(1)) else {
+        let dest = usize::from(self.dest());
+        let Some(Node::Dest(d)) = nodes.get(dest) else {
             return;
         };
-        let mut amounts = vec![
-            Amount {
-                holder: "balance shard-a".to_string(),
+        let names = self.node_names();
+        let sources: Vec<(NodeId, Source)> = nodes[..dest]
+            .iter()
+            .zip(0..)
+            .filter_map(|(n, i)| match n {
+                Node::Source(s) => Some((i, *s)),
+                Node::Dest(_) => None,
+            })
+            .collect();
+        let mut amounts: Vec<Amount> = sources
+            .iter()
+            .map(|&(i, s)| Amount {
+                holder: format!("balance {}", names[usize::from(i)]),
                 value: i64::from(self.transfers) - i64::from(s.sent),
-            },
-            Amount {
-                holder: "balance shard-b".to_string(),
-                value: i64::from(d.balance),
-            },
-        ];
-        for seq in 0..s.sent {
-            if d.bits & (1 << seq) == 0 {
-                amounts.push(Amount {
-                    holder: format!("unclaimed receipt {seq}"),
-                    value: 1,
-                });
+            })
+            .collect();
+        amounts.push(Amount {
+            holder: format!("balance {}", names[dest]),
+            value: i64::from(d.balance),
+        });
+        for &(i, s) in &sources {
+            let bits = d.bits.get(usize::from(i)).copied().unwrap_or(0);
+            for seq in 0..s.sent {
+                if bits & (1 << seq) == 0 {
+                    let holder = if self.sources == 1 {
+                        format!("unclaimed receipt {seq}")
+                    } else {
+                        format!("unclaimed receipt {seq} of {}", names[usize::from(i)])
+                    };
+                    amounts.push(Amount { holder, value: 1 });
+                }
             }
         }
         obs.ledger = Some(Ledger {
-            supply: i64::from(self.transfers),
+            supply: i64::from(self.transfers) * i64::from(self.sources),
             amounts,
         });
-        for seq in 0..self.transfers {
-            let at_a = if seq < s.finalized {
-                Outcome::Committed
-            } else if seq < s.sent {
-                Outcome::Locked
-            } else {
-                Outcome::Pending
-            };
-            obs.outcome(seq, A, at_a);
-            let at_b = if d.bits & (1 << seq) != 0 {
-                Outcome::Committed
-            } else {
-                Outcome::Pending
-            };
-            obs.outcome(seq, B, at_b);
+        for &(i, s) in &sources {
+            let bits = d.bits.get(usize::from(i)).copied().unwrap_or(0);
+            for seq in 0..self.transfers {
+                let at_a = if seq < s.finalized {
+                    Outcome::Committed
+                } else if seq < s.sent {
+                    Outcome::Locked
+                } else {
+                    Outcome::Pending
+                };
+                let tx = self.receipt(i, seq);
+                obs.outcome(tx, i, at_a);
+                let at_b = if bits & (1 << seq) != 0 {
+                    Outcome::Committed
+                } else {
+                    Outcome::Pending
+                };
+                obs.outcome(tx, self.dest(), at_b);
+            }
         }
     }
 
@@ -368,20 +437,28 @@ impl ModelEntry for Entry {
                      ethresear.ch/t/4748 (2019); Phase 2 pre-spec, ethresear.ch/t/4970; \
                      PROTOCOLS.md 3.1, 2.3, 7.5 S9 S10",
             params: vec![
-                ParamSpec {
-                    name: "transfers",
-                    default: 2,
-                    min: 1,
-                    max: 4,
-                    doc: "transfers of 1 the source can afford (its balance, the supply)",
-                },
-                ParamSpec {
-                    name: "reorgs",
-                    default: 1,
-                    min: 0,
-                    max: 3,
-                    doc: "reorgs of the source's non-final blocks (a bounded fault)",
-                },
+                ParamSpec::new(
+                    TRANSFERS,
+                    2,
+                    1..=4,
+                    "transfers of 1 each source can afford (its balance; the supply is \
+                     transfers times sources), each a receipt with its own sequence number",
+                ),
+                ParamSpec::new(
+                    REORGS,
+                    1,
+                    0..=3,
+                    "reorgs of each source's non-final blocks (a bounded fault)",
+                ),
+                ParamSpec::new(
+                    SOURCES,
+                    1,
+                    1..=3,
+                    "source shards (shard-a, ...), each with its own receipts, sequence numbers \
+                     and bitfield on the destination, which is the shard after them; 3 sources \
+                     with the default's replay take minutes",
+                )
+                .omitted_at_default(),
             ],
             kernel: Some(default_kernel()),
             notes: vec![
@@ -394,7 +471,7 @@ impl ModelEntry for Entry {
             ],
             misses: vec![
                 "a lost claim: nobody resubmits it, so --loss 1 violates progress by design of the model (the relayer's liveness)",
-                "bugs needing more transfers, reorgs or destinations (-p transfers=…, -p reorgs=…; one destination only), crashes (--crashes 1)",
+                "bugs needing more transfers, reorgs or sources (-p transfers=…, -p reorgs=…, -p sources=…; one destination only), crashes (--crashes 1)",
             ],
         }
     }
@@ -408,10 +485,12 @@ impl ModelEntry for Entry {
         params: &std::collections::BTreeMap<String, u32>,
         kernel: &KernelConfig,
     ) -> Option<u32> {
-        let transfers = params.get("transfers").copied().unwrap_or(2);
-        let reorgs = params.get("reorgs").copied().unwrap_or(1);
+        let transfers = params.get(TRANSFERS).copied().unwrap_or(2);
+        let reorgs = params.get(REORGS).copied().unwrap_or(1);
+        // The sources' transfers interleave: the busy time adds up.
+        let sources = params.get(SOURCES).copied().unwrap_or(1);
         let faults = u32::from(kernel.loss) + u32::from(kernel.crashes);
-        Some(kernel.delta * transfers * (2 + reorgs + faults) + 1)
+        Some(kernel.delta * transfers * sources * (2 + reorgs + faults) + 1)
     }
 
     fn variants(&self) -> Vec<VariantSpec<Flaw>> {
@@ -449,8 +528,9 @@ impl ModelEntry for Entry {
     fn build(&self, c: &Config<'_, Flaw>) -> Result<World<Receipts>, ConfigError> {
         Ok(World::new(
             Receipts {
-                transfers: u8::try_from(c.param("transfers")).unwrap_or(2),
-                reorgs: u8::try_from(c.param("reorgs")).unwrap_or(1),
+                transfers: u8::try_from(c.param(TRANSFERS)).unwrap_or(2),
+                reorgs: u8::try_from(c.param(REORGS)).unwrap_or(1),
+                sources: u8::try_from(c.param(SOURCES)).unwrap_or(1),
                 flaw: c.variant,
             },
             c.kernel(),
@@ -461,6 +541,9 @@ impl ModelEntry for Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const A: NodeId = 0;
+    const B: NodeId = 1;
 
     /// B after the claims, and the sequence numbers of the outputs it recorded as created.
     fn dest(p: &Receipts, claims: &[Claim]) -> (Dest, Vec<u8>) {
@@ -497,6 +580,7 @@ mod tests {
         Receipts {
             transfers: 2,
             reorgs: 1,
+            sources: 1,
             flaw,
         }
     }
@@ -504,7 +588,10 @@ mod tests {
     #[test]
     fn the_destination_credits_final_unspent_receipts_once() {
         let (d, created) = dest(&protocol(Flaw::None), &[HEAD, FINAL, FINAL]);
-        assert_eq!((d.bits, d.balance, created), (0b10, 1, vec![1]));
+        assert_eq!(
+            (d.bits, d.balance, created),
+            (PerItem(vec![0b10]), 1, vec![1])
+        );
     }
 
     #[test]
@@ -516,6 +603,34 @@ mod tests {
     }
 
     #[test]
+    fn each_source_has_its_own_bitfield_and_receipt_ids() {
+        let p = Receipts {
+            sources: 2,
+            ..protocol(Flaw::None)
+        };
+        let mut d = p.init(p.dest(), &mut Effects::new(0));
+        let mut out = Effects::new(0);
+        // Receipt 1 of shard-a and receipt 1 of shard-b are two receipts: both credited.
+        p.on_message(p.dest(), &mut d, 0, &FINAL, &mut out);
+        p.on_message(p.dest(), &mut d, 1, &FINAL, &mut out);
+        p.on_message(p.dest(), &mut d, 1, &FINAL, &mut out);
+        let Node::Dest(d) = d else {
+            unreachable!("the last shard is the destination")
+        };
+        assert_eq!((d.bits, d.balance), (PerItem(vec![0b10, 0b10]), 2));
+        let created: Vec<u8> = out
+            .recorded()
+            .iter()
+            .filter_map(|e| match *e {
+                Event::Create { object, .. } => Some(object),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(created, [1, 3]);
+        assert_eq!(p.node_names(), ["shard-a", "shard-b", "shard-c"]);
+    }
+
+    #[test]
     fn the_ledger_counts_unclaimed_receipts_as_in_flight() {
         let p = protocol(Flaw::None);
         let source = Node::Source(Source {
@@ -524,7 +639,7 @@ mod tests {
             reorgs_left: 1,
         });
         let d = Node::Dest(Dest {
-            bits: 0b01,
+            bits: PerItem(vec![0b01]),
             balance: 1,
         });
         let mut obs = Observation::default();

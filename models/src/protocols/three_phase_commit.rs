@@ -594,6 +594,7 @@ impl ModelEntry for Entry {
             source: "Skeen, Nonblocking Commit Protocols, SIGMOD 1981; Skeen & Stonebraker, IEEE \
                      TSE 1983; PROTOCOLS.md 4.4, 7.5 S7",
             params: vec![ParamSpec {
+                omit_at_default: false,
                 name: "shards",
                 default: 2,
                 min: 1,

@@ -457,6 +457,7 @@ impl ModelEntry for Entry {
             source: "Gray & Lamport, Consensus on Transaction Commit, ACM TODS 2006, section 3; \
                      PROTOCOLS.md 4.2",
             params: vec![ParamSpec {
+                omit_at_default: false,
                 name: "shards",
                 default: 3,
                 min: 1,

@@ -2,7 +2,7 @@
 
 use xshard_properties::{Event, NodeId};
 
-use super::{Escrow, Item, Msg, Phase, Timer, TrainHotel, Variant, ESCROW, PRICE};
+use super::{Escrow, Item, Msg, Phase, Timer, TrainHotel, Variant, PRICE};
 use crate::kernel::Effects;
 use crate::mutant;
 
@@ -12,7 +12,17 @@ type Out = Effects<TrainHotel>;
 const BOTH: u8 = 0b11;
 
 impl TrainHotel {
-    pub(super) fn shard_message(&self, id: NodeId, item: &mut Item, msg: Msg, out: &mut Out) {
+    /// Shard `id`'s request of booking `b` on a message from the booking's escrow shard. The
+    /// caller disarms the shard's one `Expire` timer once no request is left unheld.
+    pub(super) fn shard_message(
+        &self,
+        id: NodeId,
+        b: u8,
+        item: &mut Item,
+        msg: Msg,
+        out: &mut Out,
+    ) {
+        let escrow = Self::escrow(b);
         match (msg, *item) {
             (Msg::Reserve, Item::Idle) => {
                 *item = Item::Asked;
@@ -22,45 +32,55 @@ impl TrainHotel {
             }
             (Msg::Commit, Item::Held) => {
                 *item = Item::Sold;
-                out.cancel_timer(Timer::HoldTimeout);
-                out.send(ESCROW, Msg::Sold);
+                out.cancel_timer(Timer::HoldTimeout(b));
+                out.send(escrow, Msg::Sold);
             }
             (Msg::Abort, Item::Held) => {
                 *item = Item::Released;
-                out.record(Event::Revert { tx: 0, shard: id });
-                out.cancel_timer(Timer::HoldTimeout);
+                out.record(Event::Revert { tx: b, shard: id });
+                out.cancel_timer(Timer::HoldTimeout(b));
             }
             (Msg::Abort, Item::Idle | Item::Asked) => {
                 // Seeded bug: the expiry is cancelled but the request is not marked expired.
-                if !mutant::on("train-hotel/abort-forgets-request") {
+                if mutant::on("train-hotel/abort-forgets-request") {
+                    out.cancel_timer(Timer::Expire);
+                } else {
                     *item = Item::Expired;
                 }
-                out.cancel_timer(Timer::Expire);
             }
             _ => {}
         }
     }
 
-    pub(super) fn hold(&self, item: &mut Item, out: &mut Out) {
+    /// Booking `b`'s request is held (the caller disarms `Expire` once none is unheld).
+    pub(super) fn hold(&self, b: u8, item: &mut Item, out: &mut Out) {
         if *item != Item::Asked {
             return;
         }
         *item = Item::Held;
-        out.cancel_timer(Timer::Expire);
-        out.send(ESCROW, Msg::Held);
+        out.send(Self::escrow(b), Msg::Held);
         if self.variant == Variant::NaiveTimeout {
-            out.set_timer(Timer::HoldTimeout, self.hold);
+            out.set_timer(Timer::HoldTimeout(b), self.hold);
         }
     }
 
-    pub(super) fn shard_timer(id: NodeId, item: &mut Item, timer: Timer, out: &mut Out) {
-        match (timer, *item) {
-            (Timer::Expire, Item::Asked) => *item = Item::Expired,
-            (Timer::HoldTimeout, Item::Held) => {
-                *item = Item::Released;
-                out.record(Event::Revert { tx: 0, shard: id });
+    pub(super) fn shard_timer(id: NodeId, items: &mut [Item], timer: Timer, out: &mut Out) {
+        match timer {
+            // Every booking shares D: each request still unheld expires.
+            Timer::Expire => {
+                for item in items.iter_mut().filter(|i| **i == Item::Asked) {
+                    *item = Item::Expired;
+                }
             }
-            _ => {}
+            Timer::HoldTimeout(b) => {
+                if let Some(item) = items.get_mut(usize::from(b)) {
+                    if *item == Item::Held {
+                        *item = Item::Released;
+                        out.record(Event::Revert { tx: b, shard: id });
+                    }
+                }
+            }
+            Timer::Deadline => {}
         }
     }
 
@@ -94,7 +114,7 @@ impl TrainHotel {
         }
     }
 
-    pub(super) fn escrow_deadline(&self, e: &mut Escrow, out: &mut Out) {
+    pub(super) fn escrow_deadline(&self, id: NodeId, e: &mut Escrow, out: &mut Out) {
         let flawed_refund = self.variant == Variant::SenderClockTimeout
             && e.phase == Phase::Committed
             && e.sold != BOTH;
@@ -109,8 +129,8 @@ impl TrainHotel {
             e.receipts = 0;
             e.phase = Phase::Reverted;
             out.record(Event::Refund {
-                tx: 0,
-                shard: ESCROW,
+                tx: Self::booking_of(id),
+                shard: id,
             });
             out.send(0, Msg::Abort);
             out.send(1, Msg::Abort);
@@ -120,14 +140,11 @@ impl TrainHotel {
 
 #[cfg(test)]
 mod tests {
+    use super::super::ESCROW;
     use super::*;
 
     fn model(variant: Variant) -> TrainHotel {
-        TrainHotel {
-            variant,
-            deadline: 2,
-            hold: 1,
-        }
+        TrainHotel::new(variant, 2, 1)
     }
 
     fn open() -> Escrow {
@@ -151,7 +168,7 @@ mod tests {
         p.escrow_message(&mut e, 1, Msg::Held, &mut out);
         assert_eq!((e.phase, e.escrow, e.receipts), (Phase::Committed, 0, BOTH));
         let mut out = Effects::new(2);
-        p.escrow_deadline(&mut e, &mut out);
+        p.escrow_deadline(ESCROW, &mut e, &mut out);
         assert_eq!((e.phase, e.user), (Phase::Committed, 0));
         assert!(out.sends.is_empty());
     }
@@ -165,7 +182,7 @@ mod tests {
         p.escrow_message(&mut e, 1, Msg::Held, &mut out);
         p.escrow_message(&mut e, 0, Msg::Sold, &mut out);
         let mut out = Effects::new(2);
-        p.escrow_deadline(&mut e, &mut out);
+        p.escrow_deadline(ESCROW, &mut e, &mut out);
         assert_eq!((e.phase, e.user, e.receipts), (Phase::Reverted, 2, 0));
     }
 
@@ -175,14 +192,14 @@ mod tests {
             let p = model(variant);
             let mut item = Item::Asked;
             let mut out = Effects::new(0);
-            p.hold(&mut item, &mut out);
+            p.hold(0, &mut item, &mut out);
             assert_eq!(item, Item::Held);
             assert_eq!(
-                out.arm.iter().any(|(t, _)| *t == Timer::HoldTimeout),
+                out.arm.iter().any(|(t, _)| *t == Timer::HoldTimeout(0)),
                 armed,
                 "{variant:?}"
             );
-            p.shard_message(0, &mut item, Msg::Abort, &mut out);
+            p.shard_message(0, 0, &mut item, Msg::Abort, &mut out);
             assert_eq!(item, Item::Released);
             assert_eq!(out.recorded(), [Event::Revert { tx: 0, shard: 0 }]);
         }

@@ -18,6 +18,22 @@
 //! starts (the payment, `obj3`, is held); the escrow shard sends `Reserve` to the train and hotel
 //! shards. The booking has one shared deadline `D` (parameter `deadline`, an absolute tick).
 //!
+//! The sizes are parameters (`xshard list train-hotel`), each defaulting to the configuration
+//! whose counts and counterexamples are pinned (one booking, one seat, one room):
+//!
+//! - `bookings` (1..=2, default 1): users, each booking a seat and a room with its own payment
+//!   into its own escrow shard (`escrow`; `escrow-1`, `escrow-2` with two), which decides that
+//!   booking as below. Booking `b` is transaction `b`, judged on its own: its escrow's outcome
+//!   and each shard's request. All bookings share `D`, so a shard has one `Expire` timer.
+//! - `capacity` (1..=2, default 1): seats on the train and rooms in the hotel. A shard holds a
+//!   request only while fewer than `capacity` units are held or sold, so with more bookings
+//!   than capacity the users compete for the same seat and room: whoever is held first may
+//!   still lose the other item to a rival, and its escrow reverts at `D`.
+//!
+//! Node fields hold one value per booking where a shard keeps one (the bare value with one
+//! booking, so the default's dumps read as before), and the first booking's choices and
+//! timers keep their names (`Hold`, `HoldTimeout`; the second's are `Hold(b2)`, …).
+//!
 //! - A resource shard that got `Reserve` may hold its item (a local choice, so a slow shard is
 //!   explored at every tick) while `now < D`, and reports `Held`; a request still unheld at `D`
 //!   expires (aborted, nothing to undo).
@@ -72,12 +88,19 @@
 //! (both at the absolute tick `D`, at once if it has passed), `naive-timeout`'s hold time-out.
 //! A crash-stopped escrow never decides, so holds outlive `D + Δ`.
 //!
-//! Symmetry: `train` and `hotel` are configured identically (one item, price 1, the same
-//! handlers, and the escrow knows them only by bits of `held`, `sold` and `receipts`), so they
-//! form one group of interchangeable nodes and `--symmetry` counts their orbits.
+//! Symmetry: `train` and `hotel` are configured identically (the same capacity, price 1, the
+//! same handlers, and each escrow knows them only by bits of `held`, `sold` and `receipts`),
+//! so they form one group of interchangeable nodes at every size and `--symmetry` counts their
+//! orbits (the kernel's brute-force test checks it with two bookings too). The escrows are
+//! alike as well but not declared: the shards' `Hold` choices and `HoldTimeout` timers name
+//! bookings by number, which renaming nodes does not reach.
 //!
-//! Abstracted away: other bookings competing for the items, prices, blocks and proofs (a
-//! delivered message is a final, verified proof).
+//! At other sizes (pinned in `tests/it/sizes.rs`): two bookings competing for one seat and one
+//! room keep every verdict (18,200 states with the default's replay); each flaw still needs
+//! one booking, and its counterexample keeps its length (`naive-timeout` 8 steps) or grows by
+//! the second escrow's two reserves that must be delivered before the clock moves
+//! (`sender-clock-timeout` 12). Abstracted away: prices, blocks and proofs (a delivered
+//! message is a final, verified proof), users retrying after losing a rival.
 //!
 //! Defaults: one replayed message (`--replay 1`), no loss. With `--loss 1` the default keeps
 //! `atomicity` and `conservation`, but a lost decision leaves a hold past `D + Δ`:
@@ -95,6 +118,7 @@ use xshard_properties::{
     CONSERVATION, PROGRESS, TIMEOUT_REVERT,
 };
 
+use super::per_item::PerItem;
 use crate::entry::{Config, ConfigError, Expect, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
 use crate::kernel::{KernelConfig, Property, TimeMode, World};
 use crate::mutant;
@@ -102,12 +126,21 @@ use crate::mutant;
 /// The registry name.
 pub const NAME: &str = "train-hotel";
 
-/// The escrow shard's node id (train is 0, hotel is 1).
+/// The first escrow shard's node id (train is 0, hotel is 1; booking `b`'s escrow is
+/// `ESCROW + b`).
 pub const ESCROW: NodeId = 2;
 /// The price of each item.
 pub const PRICE: u8 = 1;
-/// The value in the system: what the user paid into escrow.
+/// The value of one booking: what its user paid into escrow.
 pub const SUPPLY: u8 = 2 * PRICE;
+/// Parameter: the shared deadline.
+pub const DEADLINE: &str = "deadline";
+/// Parameter: naive-timeout's hold time.
+pub const HOLD: &str = "hold";
+/// Parameter: bookings (users), each with its own escrow shard.
+pub const BOOKINGS: &str = "bookings";
+/// Parameter: seats on the train, rooms in the hotel.
+pub const CAPACITY: &str = "capacity";
 
 /// The variants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,12 +204,13 @@ pub struct Escrow {
 }
 
 /// A node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(untagged)]
 pub enum Node {
-    /// The `train` or `hotel` shard: the status of its one item.
-    Shard(Item),
-    /// The `escrow` shard, the user's shard, which decides.
+    /// The `train` or `hotel` shard: each booking's request, in booking order (the bare
+    /// status with one booking).
+    Shard(PerItem<Item>),
+    /// An escrow shard, its user's shard, which decides its booking.
     Escrow(Escrow),
 }
 
@@ -195,22 +229,43 @@ pub enum Msg {
     Sold,
 }
 
-/// A timer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A timer. Debug names the first booking's as the one-booking model did (`HoldTimeout`) and
+/// the others' with their booking (`HoldTimeout(b2)`).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Timer {
-    /// The escrow shard's deadline `D`.
+    /// An escrow shard's deadline `D`.
     Deadline,
-    /// A shard's unheld request expires at `D`.
+    /// A shard's unheld requests expire at `D` (one timer: every booking shares `D`).
     Expire,
-    /// `naive-timeout`: a shard's own hold time-out.
-    HoldTimeout,
+    /// `naive-timeout`: a shard's own hold time-out for a booking.
+    HoldTimeout(u8),
 }
 
-/// A local choice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+impl std::fmt::Debug for Timer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Timer::Deadline => write!(f, "Deadline"),
+            Timer::Expire => write!(f, "Expire"),
+            Timer::HoldTimeout(0) => write!(f, "HoldTimeout"),
+            Timer::HoldTimeout(b) => write!(f, "HoldTimeout(b{})", u32::from(b) + 1),
+        }
+    }
+}
+
+/// A local choice. Debug names the first booking's as the one-booking model did (`Hold`).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Choice {
-    /// Hold the item.
-    Hold,
+    /// Hold a unit of the item for a booking.
+    Hold(u8),
+}
+
+impl std::fmt::Debug for Choice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Choice::Hold(0) => write!(f, "Hold"),
+            Choice::Hold(b) => write!(f, "Hold(b{})", u32::from(b) + 1),
+        }
+    }
 }
 
 /// The protocol.
@@ -222,6 +277,11 @@ pub struct TrainHotel {
     pub deadline: u32,
     /// `naive-timeout`: ticks a shard holds before reverting on its own.
     pub hold: u32,
+    /// Bookings: users, each with its own escrow shard, all wanting a seat and a room.
+    pub bookings: u8,
+    /// Seats on the train and rooms in the hotel; with fewer than `bookings` the users compete
+    /// for them.
+    pub capacity: u8,
 }
 
 fn shard_name(i: usize) -> &'static str {
@@ -233,69 +293,120 @@ fn shard_name(i: usize) -> &'static str {
 }
 
 impl TrainHotel {
-    fn observe_escrow(&self, e: &Escrow, nodes: &[Node], obs: &mut Observation) {
+    /// The model at the defaults' sizes (one booking, one seat and one room).
+    pub fn new(variant: Variant, deadline: u32, hold: u32) -> Self {
+        TrainHotel {
+            variant,
+            deadline,
+            hold,
+            bookings: 1,
+            capacity: 1,
+        }
+    }
+
+    /// Booking `b`'s escrow shard.
+    pub fn escrow(b: u8) -> NodeId {
+        ESCROW + b
+    }
+
+    /// The booking an escrow shard decides.
+    fn booking_of(escrow: NodeId) -> u8 {
+        escrow - ESCROW
+    }
+
+    /// A holder's name in the ledger: `what` alone with one booking, else with its booking.
+    fn holder(&self, what: &str, b: u8) -> String {
+        if self.bookings == 1 {
+            what.to_string()
+        } else {
+            format!("{what} (b{})", u32::from(b) + 1)
+        }
+    }
+
+    fn observe_escrow(&self, id: NodeId, e: &Escrow, nodes: &[Node], obs: &mut Observation) {
+        let b = Self::booking_of(id);
         let outcome = match e.phase {
             Phase::Open => Outcome::Locked,
             Phase::Committed => Outcome::Committed,
             Phase::Reverted => Outcome::Reverted,
         };
-        obs.outcome(0, ESCROW, outcome);
+        obs.outcome(b, id, outcome);
         if e.phase == Phase::Open {
+            // The user's payment for booking b (obj3 for the first).
             obs.locks.push(Lock {
-                object: 2,
-                shard: ESCROW,
-                tx: 0,
+                object: id,
+                shard: id,
+                tx: b,
                 mode: LockMode::Write,
                 deadline: Some(self.deadline),
             });
         }
         let mut amounts = vec![
             Amount {
-                holder: "user".into(),
+                holder: self.holder("user", b),
                 value: i64::from(e.user),
             },
             Amount {
-                holder: "escrow".into(),
+                holder: self.holder("escrow", b),
                 value: i64::from(e.escrow),
             },
         ];
         for (i, n) in nodes.iter().enumerate().take(2) {
-            let claimed = *n == Node::Shard(Item::Sold);
+            let claimed =
+                matches!(n, Node::Shard(items) if items.get(usize::from(b)) == Some(&Item::Sold));
             let issued = e.receipts & (1 << i) != 0;
             amounts.push(Amount {
-                holder: format!("unclaimed receipt to {}", shard_name(i)),
+                holder: self.holder(&format!("unclaimed receipt to {}", shard_name(i)), b),
                 value: i64::from(u8::from(issued && !claimed) * PRICE),
             });
             amounts.push(Amount {
-                holder: shard_name(i).into(),
+                holder: self.holder(shard_name(i), b),
                 value: i64::from(u8::from(claimed) * PRICE),
             });
         }
-        obs.ledger = Some(Ledger {
-            supply: i64::from(SUPPLY),
-            amounts,
-        });
+        match obs.ledger.as_mut() {
+            Some(ledger) => {
+                ledger.supply += i64::from(SUPPLY);
+                ledger.amounts.extend(amounts);
+            }
+            None => {
+                obs.ledger = Some(Ledger {
+                    supply: i64::from(SUPPLY),
+                    amounts,
+                })
+            }
+        }
     }
 
-    fn observe_shard(&self, i: usize, item: Item, obs: &mut Observation) {
+    fn observe_shard(&self, i: usize, items: &[Item], obs: &mut Observation) {
         let shard = NodeId::try_from(i).unwrap_or(NodeId::MAX);
-        let outcome = match item {
-            Item::Idle | Item::Asked => Outcome::Pending,
-            Item::Held => Outcome::Locked,
-            Item::Sold => Outcome::Committed,
-            Item::Expired => Outcome::Aborted,
-            Item::Released => Outcome::Reverted,
-        };
-        obs.outcome(0, shard, outcome);
-        if item == Item::Held {
-            obs.locks.push(Lock {
-                object: shard,
-                shard,
-                tx: 0,
-                mode: LockMode::Write,
-                deadline: Some(self.deadline),
-            });
+        for (b, &item) in (0..).zip(items) {
+            let outcome = match item {
+                Item::Idle | Item::Asked => Outcome::Pending,
+                Item::Held => Outcome::Locked,
+                Item::Sold => Outcome::Committed,
+                Item::Expired => Outcome::Aborted,
+                Item::Released => Outcome::Reverted,
+            };
+            obs.outcome(b, shard, outcome);
+            if item == Item::Held {
+                obs.locks.push(Lock {
+                    object: shard,
+                    shard,
+                    tx: b,
+                    mode: LockMode::Write,
+                    deadline: Some(self.deadline),
+                });
+            }
         }
+    }
+
+    /// Units of a shard's item taken: held or sold.
+    fn taken(items: &[Item]) -> usize {
+        items
+            .iter()
+            .filter(|i| matches!(i, Item::Held | Item::Sold))
+            .count()
     }
 }
 
@@ -306,11 +417,17 @@ impl crate::kernel::Protocol for TrainHotel {
     type Choice = Choice;
 
     fn node_names(&self) -> Vec<String> {
-        vec!["train".into(), "hotel".into(), "escrow".into()]
+        let mut names = vec!["train".to_string(), "hotel".to_string()];
+        if self.bookings == 1 {
+            names.push("escrow".into());
+        } else {
+            names.extend((1..=self.bookings).map(|b| format!("escrow-{b}")));
+        }
+        names
     }
 
     fn init(&self, id: NodeId, out: &mut crate::kernel::Effects<Self>) -> Node {
-        if id == ESCROW {
+        if id >= ESCROW {
             out.send(0, Msg::Reserve);
             out.send(1, Msg::Reserve);
             // Seeded bug (off by one): the escrow's deadline timer fires a tick after D.
@@ -325,7 +442,7 @@ impl crate::kernel::Protocol for TrainHotel {
                 user: 0,
             })
         } else {
-            Node::Shard(Item::Idle)
+            Node::Shard(PerItem::new(usize::from(self.bookings), Item::Idle))
         }
     }
 
@@ -338,7 +455,15 @@ impl crate::kernel::Protocol for TrainHotel {
         out: &mut crate::kernel::Effects<Self>,
     ) {
         match node {
-            Node::Shard(item) => self.shard_message(id, item, *msg, out),
+            Node::Shard(items) => {
+                // Escrow shard `ESCROW + b` speaks for booking `b`.
+                if let Some(item) = items.get_mut(usize::from(from.wrapping_sub(ESCROW))) {
+                    self.shard_message(id, Self::booking_of(from), item, *msg, out);
+                }
+                if !items.contains(&Item::Asked) {
+                    out.cancel_timer(Timer::Expire);
+                }
+            }
             Node::Escrow(e) => self.escrow_message(e, from, *msg, out),
         }
     }
@@ -351,8 +476,8 @@ impl crate::kernel::Protocol for TrainHotel {
         out: &mut crate::kernel::Effects<Self>,
     ) {
         match node {
-            Node::Shard(item) => Self::shard_timer(id, item, *timer, out),
-            Node::Escrow(e) => self.escrow_deadline(e, out),
+            Node::Shard(items) => Self::shard_timer(id, items, *timer, out),
+            Node::Escrow(e) => self.escrow_deadline(id, e, out),
         }
     }
 
@@ -372,14 +497,22 @@ impl crate::kernel::Protocol for TrainHotel {
                     out.set_timer(Timer::Deadline, until_deadline);
                 }
             }
-            Node::Shard(Item::Asked) => out.set_timer(Timer::Expire, until_deadline),
-            Node::Shard(Item::Held) if self.variant == Variant::NaiveTimeout => {
-                out.set_timer(Timer::HoldTimeout, self.hold);
+            Node::Shard(items) => {
+                if items.contains(&Item::Asked) {
+                    out.set_timer(Timer::Expire, until_deadline);
+                }
+                for (b, item) in (0..).zip(items.iter()) {
+                    if *item == Item::Held && self.variant == Variant::NaiveTimeout {
+                        out.set_timer(Timer::HoldTimeout(b), self.hold);
+                    }
+                }
             }
-            Node::Shard(_) => {}
         }
     }
 
+    /// Train and hotel: the same capacity, the same handlers, and each escrow knows them only
+    /// by bits. The escrows are configured alike too, but not declared: the shards' timers
+    /// and choices name bookings by number, which node renaming does not reach.
     fn symmetry(&self) -> Vec<Vec<NodeId>> {
         vec![vec![0, 1]]
     }
@@ -397,7 +530,7 @@ impl crate::kernel::Protocol for TrainHotel {
                 receipts: bits(e.receipts),
                 ..*e
             }),
-            other => *other,
+            other => other.clone(),
         }
     }
 
@@ -405,8 +538,15 @@ impl crate::kernel::Protocol for TrainHotel {
         // Seeded mutant (off by one): a request may still be held at D itself.
         let open = now < self.deadline
             || (now == self.deadline && mutant::on("train-hotel/hold-at-deadline"));
-        if *node == Node::Shard(Item::Asked) && open {
-            out.push(Choice::Hold);
+        let Node::Shard(items) = node else { return };
+        // A unit is free while fewer than `capacity` are held or sold: the users compete.
+        if !open || Self::taken(items) >= usize::from(self.capacity) {
+            return;
+        }
+        for (b, item) in (0..).zip(items.iter()) {
+            if *item == Item::Asked {
+                out.push(Choice::Hold(b));
+            }
         }
     }
 
@@ -414,19 +554,28 @@ impl crate::kernel::Protocol for TrainHotel {
         &self,
         _id: NodeId,
         node: &mut Node,
-        _choice: &Choice,
+        choice: &Choice,
         out: &mut crate::kernel::Effects<Self>,
     ) {
-        if let Node::Shard(item) = node {
-            self.hold(item, out);
+        let Choice::Hold(b) = *choice;
+        if let Node::Shard(items) = node {
+            if let Some(item) = items.get_mut(usize::from(b)) {
+                self.hold(b, item, out);
+            }
+            if !items.contains(&Item::Asked) {
+                out.cancel_timer(Timer::Expire);
+            }
         }
     }
 
     fn observe(&self, nodes: &[Node], obs: &mut Observation) {
         for (i, n) in nodes.iter().enumerate() {
             match n {
-                Node::Shard(item) => self.observe_shard(i, *item, obs),
-                Node::Escrow(e) => self.observe_escrow(e, nodes, obs),
+                Node::Shard(items) => self.observe_shard(i, items, obs),
+                Node::Escrow(e) => {
+                    let id = NodeId::try_from(i).unwrap_or(NodeId::MAX);
+                    self.observe_escrow(id, e, nodes, obs);
+                }
             }
         }
     }
@@ -473,20 +622,35 @@ impl ModelEntry for Entry {
                      ethresear.ch/t/1253 (PROTOCOLS.md 3.4); ICS-004 timeouts (PROTOCOLS.md 6.3, \
                      S15); Herlihy PODC 2018 (PROTOCOLS.md 6.2)",
             params: vec![
-                ParamSpec {
-                    name: "deadline",
-                    default: 2,
-                    min: 1,
-                    max: 8,
-                    doc: "the shared deadline D (absolute tick) by which the booking is decided",
-                },
-                ParamSpec {
-                    name: "hold",
-                    default: 1,
-                    min: 1,
-                    max: 8,
-                    doc: "naive-timeout: ticks a shard holds before reverting on its own timer",
-                },
+                ParamSpec::new(
+                    DEADLINE,
+                    2,
+                    1..=8,
+                    "the shared deadline D (absolute tick) by which every booking is decided",
+                ),
+                ParamSpec::new(
+                    HOLD,
+                    1,
+                    1..=8,
+                    "naive-timeout: ticks a shard holds before reverting on its own timer",
+                ),
+                ParamSpec::new(
+                    BOOKINGS,
+                    1,
+                    1..=2,
+                    "bookings: users each wanting a seat and a room, each paying into its own \
+                     escrow shard (escrow-1, escrow-2) that decides it; with more bookings than \
+                     capacity they compete for the same seat and room",
+                )
+                .omitted_at_default(),
+                ParamSpec::new(
+                    CAPACITY,
+                    1,
+                    1..=2,
+                    "seats on the train and rooms in the hotel: a shard holds a request only \
+                     while fewer are held or sold",
+                )
+                .omitted_at_default(),
             ],
             kernel: Some(default_kernel()),
             notes: vec![
@@ -504,7 +668,7 @@ impl ModelEntry for Entry {
             ],
             misses: vec![
                 "message loss: the deadline bound needs synchrony, so --loss 1 violates timeout_revert by design (a lost decision); its safety under loss is checked with --time async --loss 1",
-                "deadlines and hold times other than D = 2, hold = 1 (-p deadline=…, -p hold=…; the horizon follows), more items or bookings: the model has one of each, crashes (--crashes 1)",
+                "deadlines and hold times other than D = 2, hold = 1 (-p deadline=…, -p hold=…; the horizon follows), competing bookings (-p bookings=2, with -p capacity=1 or 2), crashes (--crashes 1)",
             ],
         }
     }
@@ -518,8 +682,8 @@ impl ModelEntry for Entry {
         params: &std::collections::BTreeMap<String, u32>,
         kernel: &KernelConfig,
     ) -> Option<u32> {
-        let deadline = params.get("deadline").copied().unwrap_or(2);
-        let hold = params.get("hold").copied().unwrap_or(1);
+        let deadline = params.get(DEADLINE).copied().unwrap_or(2);
+        let hold = params.get(HOLD).copied().unwrap_or(1);
         Some(deadline.max(hold) + 2 * kernel.delta + 1)
     }
 
@@ -559,8 +723,10 @@ impl ModelEntry for Entry {
         Ok(World::new(
             TrainHotel {
                 variant: c.variant,
-                deadline: c.param("deadline"),
-                hold: c.param("hold"),
+                deadline: c.param(DEADLINE),
+                hold: c.param(HOLD),
+                bookings: u8::try_from(c.param(BOOKINGS)).unwrap_or(1),
+                capacity: u8::try_from(c.param(CAPACITY)).unwrap_or(1),
             },
             c.kernel(),
         ))
