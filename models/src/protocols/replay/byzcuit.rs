@@ -336,10 +336,9 @@ impl Protocol for Byzcuit {
             }
             (Node::Shard(s), Choice::Helper(Helper::SpendOutput)) => spend_y3(&mut s.y, out),
             (Node::Shard(s), Choice::Helper(h)) => {
-                if apply_input_helper(id, h, &mut s.obj, &mut s.locks_left, out) {
-                    // T' aborted: its number is raised as an abort raises it.
-                    s.seq = self.next(s.seq);
-                }
+                let released = apply_input_helper(id, h, &mut s.obj, &mut s.locks_left, out);
+                // T' aborted: its number is raised as an abort raises it.
+                s.seq = if released { self.next(s.seq) } else { s.seq };
             }
             _ => {}
         }
