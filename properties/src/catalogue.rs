@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::observation::{LockMode, NodeId, ObjectId, Observation, Outcome, TxId};
+use crate::observation::{LockMode, NodeId, ObjectId, Observation, Outcome, Status, TxId};
 
 /// How a property is judged over the reachable states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -169,6 +169,43 @@ pub const UNIQUE_LOCATION: PropertySpec = PropertySpec {
     find: find_unique_location,
 };
 
+/// A1 in object terms (PROTOCOLS.md §0.2; Byzcuit's "consistency", Sonnino et al. 2020 §3): a
+/// transaction that has spent one of its inputs or created one of its outputs has each of its
+/// inputs held for it or spent by it. No input is spent while another is left active, or
+/// spent by some other transaction. Judged on [`Observation::transfers`], the inputs'
+/// [`Observation::statuses`] and the history (what took effect is irreversible).
+pub const CONSISTENCY: PropertySpec = PropertySpec {
+    name: "consistency",
+    kind: Kind::Always,
+    statement: "a transaction that has spent an input or created an output has each of its \
+                inputs held for it or spent by it: no input spent while another is not",
+    find: find_inconsistency,
+};
+
+/// A2 for inactive inputs (PROTOCOLS.md §5.4, Byzcuit Tables 1 and 3, rows 6): no transaction
+/// takes effect while one of its inputs was spent by another transaction, i.e. no input is
+/// double-spent by a transaction that commits on the strength of a stale vote. Judged on the
+/// history alone: `Consume` events of the other transaction, and the transaction's own
+/// `Consume` or `Create` events.
+pub const NO_INACTIVE_INPUT_SPEND: PropertySpec = PropertySpec {
+    name: "no_inactive_input_spend",
+    kind: Kind::Always,
+    statement: "no transaction takes effect while one of its inputs has been spent by another \
+                transaction (a double spend of an inactive input)",
+    find: find_inactive_input_spend,
+};
+
+/// A3 (PROTOCOLS.md §0.2, §5.4 Tables 2 and 4): every output is created at most once over the
+/// whole history, and an output exists only while its transaction holds or has spent every
+/// one of its inputs (outputs only if the transaction commits).
+pub const OUTPUT_INTEGRITY: PropertySpec = PropertySpec {
+    name: "output_integrity",
+    kind: Kind::Always,
+    statement: "every output is created at most once, and exists only while each input of its \
+                transaction is held for it or spent by it",
+    find: find_output_integrity,
+};
+
 /// Witness: some transaction commits at every shard it concerns.
 pub const CAN_COMMIT: PropertySpec = PropertySpec {
     name: "can_commit",
@@ -206,6 +243,9 @@ pub const ALL: &[PropertySpec] = &[
     ISOLATION,
     SERIALIZABILITY,
     UNIQUE_LOCATION,
+    CONSISTENCY,
+    NO_INACTIVE_INPUT_SPEND,
+    OUTPUT_INTEGRITY,
     CAN_COMMIT,
     CAN_ABORT,
     ALL_ABORT,
@@ -509,6 +549,69 @@ fn find_unique_location(obs: &Observation) -> Option<Finding> {
         }
     }
     None
+}
+
+/// The first input of `t` that is neither held for it nor spent by it, with where it stands
+/// (an input the observation does not list counts as neither).
+fn unbacked_input(
+    obs: &Observation,
+    t: &crate::observation::Transfer,
+) -> Option<(ObjectId, NodeId, Status)> {
+    t.inputs.iter().find_map(|&i| {
+        let s = obs.statuses.iter().find(|s| s.object == i)?;
+        match s.status {
+            Status::Held(x) | Status::Spent(x) if x == t.tx => None,
+            other => Some((i, s.shard, other)),
+        }
+    })
+}
+
+fn find_inconsistency(obs: &Observation) -> Option<Finding> {
+    obs.transfers
+        .iter()
+        .filter(|t| obs.took_effect(t))
+        .find_map(|t| {
+            unbacked_input(obs, t).map(|(object, shard, status)| Finding::Inconsistent {
+                tx: t.tx,
+                object,
+                shard,
+                status,
+            })
+        })
+}
+
+fn find_inactive_input_spend(obs: &Observation) -> Option<Finding> {
+    use crate::observation::Event;
+    obs.transfers
+        .iter()
+        .filter(|t| obs.took_effect(t))
+        .find_map(|t| {
+            obs.history.iter().find_map(|e| match *e {
+                Event::Consume { object, tx } if tx != t.tx && t.inputs.contains(&object) => {
+                    Some(Finding::SpentInput {
+                        tx: t.tx,
+                        object,
+                        by: tx,
+                    })
+                }
+                _ => None,
+            })
+        })
+}
+
+fn find_output_integrity(obs: &Observation) -> Option<Finding> {
+    if let Some(f) = find_double_create(obs) {
+        return Some(f);
+    }
+    obs.transfers.iter().find_map(|t| {
+        let exists = t.outputs.iter().find(|&&o| obs.status_of(o).is_some())?;
+        unbacked_input(obs, t).map(|(input, _, status)| Finding::Unbacked {
+            object: *exists,
+            tx: t.tx,
+            input,
+            status,
+        })
+    })
 }
 
 fn all_outcomes(obs: &Observation, ok: impl Fn(Outcome) -> bool) -> Option<u8> {

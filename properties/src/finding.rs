@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::observation::{NodeId, ObjectId, Outcome, TxId};
+use crate::observation::{NodeId, ObjectId, Outcome, Status, TxId};
 
 /// A violation or a witness, with the identifiers needed to explain it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -158,6 +158,40 @@ pub enum Finding {
         /// What the serial order by transaction id gives those objects.
         serial: Vec<(ObjectId, i64)>,
     },
+    /// `tx` took effect (spent an input or created an output) while another of its inputs is
+    /// neither held for it nor spent by it: spent on one side and not on the other.
+    Inconsistent {
+        /// The transaction that took effect.
+        tx: TxId,
+        /// Its input that is not held for it nor spent by it.
+        object: ObjectId,
+        /// The shard that manages `object`.
+        shard: NodeId,
+        /// Where `object` stands instead.
+        status: Status,
+    },
+    /// `tx` took effect although one of its inputs was spent by another transaction: the
+    /// input is spent twice.
+    SpentInput {
+        /// The transaction that took effect.
+        tx: TxId,
+        /// Its input, spent by `by`.
+        object: ObjectId,
+        /// The other transaction that spent `object`.
+        by: TxId,
+    },
+    /// An output of `tx` exists while one of `tx`'s inputs is neither held for it nor spent by
+    /// it: the output was created although `tx` did not commit.
+    Unbacked {
+        /// The output that exists.
+        object: ObjectId,
+        /// The transaction it is an output of.
+        tx: TxId,
+        /// An input of `tx` not held for it nor spent by it.
+        input: ObjectId,
+        /// Where `input` stands.
+        status: Status,
+    },
     /// Witness: `tx` committed everywhere.
     Committed {
         /// The first transaction committed at every concerned shard.
@@ -182,6 +216,14 @@ fn outcome_word(o: Outcome) -> &'static str {
         Outcome::Committed => "committed",
         Outcome::Aborted => "aborted",
         Outcome::Reverted => "reverted",
+    }
+}
+
+fn status_words(s: Status, tx: &dyn Fn(TxId) -> String) -> String {
+    match s {
+        Status::Active => "active".to_string(),
+        Status::Held(t) => format!("held for {}", tx(t)),
+        Status::Spent(t) => format!("spent by {}", tx(t)),
     }
 }
 
@@ -342,6 +384,38 @@ impl Finding {
                     values(serial)
                 )
             }
+            Finding::Inconsistent {
+                tx: t,
+                object,
+                shard,
+                status,
+            } => format!(
+                "{} took effect, yet its input {} on {} is {}: spent on one side and not on the other",
+                tx(t),
+                obj(object),
+                name(shard),
+                status_words(status, &tx)
+            ),
+            Finding::SpentInput { tx: t, object, by } => format!(
+                "{} took effect although its input {} was already spent by {}: {} is spent twice",
+                tx(t),
+                obj(object),
+                tx(by),
+                obj(object)
+            ),
+            Finding::Unbacked {
+                object,
+                tx: t,
+                input,
+                status,
+            } => format!(
+                "{}, an output of {}, exists although {}'s input {} is {}: value from thin air",
+                obj(object),
+                tx(t),
+                tx(t),
+                obj(input),
+                status_words(status, &tx)
+            ),
             Finding::Committed { tx: t } => format!("{} committed on every shard", tx(t)),
             Finding::Aborted { tx: t } => format!("{} aborted on every shard", tx(t)),
             Finding::AllAborted { count } => {

@@ -14,13 +14,14 @@ pub mod observation;
 
 pub use catalogue::{
     by_name, Kind, PropertySpec, ALL, ALL_ABORT, ATOMICITY, CAN_ABORT, CAN_COMMIT, CONSERVATION,
-    DEADLOCK_FREEDOM, ISOLATION, NO_DOUBLE_CREATE, NO_DOUBLE_SPEND, PROGRESS, SERIALIZABILITY,
-    TIMEOUT_REVERT, UNIQUE_LOCATION,
+    CONSISTENCY, DEADLOCK_FREEDOM, ISOLATION, NO_DOUBLE_CREATE, NO_DOUBLE_SPEND,
+    NO_INACTIVE_INPUT_SPEND, OUTPUT_INTEGRITY, PROGRESS, SERIALIZABILITY, TIMEOUT_REVERT,
+    UNIQUE_LOCATION,
 };
 pub use finding::Finding;
 pub use observation::{
-    Amount, Event, Ledger, Location, Lock, LockMode, NodeId, ObjectId, Observation, Outcome,
-    TxEffect, TxId, TxOutcome, Value, Write,
+    Amount, Event, Ledger, Location, Lock, LockMode, NodeId, ObjectId, ObjectStatus, Observation,
+    Outcome, Status, Transfer, TxEffect, TxId, TxOutcome, Value, Write,
 };
 
 #[cfg(test)]

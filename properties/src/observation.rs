@@ -220,6 +220,42 @@ impl TxEffect {
     }
 }
 
+/// A transaction of the UTXO model (PROTOCOLS.md §0.1): the objects it spends and the objects
+/// it creates, for `consistency`, `no_inactive_input_spend` and `output_integrity`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Transfer {
+    /// The transaction.
+    pub tx: TxId,
+    /// The objects it spends.
+    pub inputs: Vec<ObjectId>,
+    /// The objects it creates.
+    pub outputs: Vec<ObjectId>,
+}
+
+/// Where an object stands now on the shard that manages it (PROTOCOLS.md §5.1, Chainspace's
+/// object life cycle: active, locked for a transaction, inactive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status", content = "tx")]
+pub enum Status {
+    /// Spendable.
+    Active,
+    /// Held for the transaction (locked, or inactivated reversibly until it is decided).
+    Held(TxId),
+    /// Spent (inactive for good) by the transaction.
+    Spent(TxId),
+}
+
+/// The status of one object on its shard.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ObjectStatus {
+    /// The object.
+    pub object: ObjectId,
+    /// The shard that manages it.
+    pub shard: NodeId,
+    /// Where it stands.
+    pub status: Status,
+}
+
 /// What a model exposes of one state for the named properties.
 ///
 /// Fields a protocol does not have stay empty (`None` for the ledger and the clock); a property
@@ -248,6 +284,12 @@ pub struct Observation {
     /// What each transaction does when it executes (every transaction of the model, committed
     /// or not; `serializability` judges the committed ones).
     pub effects: Vec<TxEffect>,
+    /// The transactions of a UTXO model, with their inputs and outputs.
+    pub transfers: Vec<Transfer>,
+    /// The status of every input object and of every output that exists now (an output not
+    /// listed does not exist); with `transfers` and the history's `Create` and `Consume`
+    /// events, what `consistency`, `no_inactive_input_spend` and `output_integrity` judge.
+    pub statuses: Vec<ObjectStatus>,
     /// Whether the state is quiescent: no protocol step is enabled (fault injections and clock
     /// ticks do not count) and no timer is armed. Judged by the model, read by `deadlock_freedom`.
     pub quiescent: bool,
@@ -292,6 +334,24 @@ impl Observation {
     /// The outcomes of `tx`.
     pub fn outcomes_of(&self, tx: TxId) -> impl Iterator<Item = &TxOutcome> {
         self.outcomes.iter().filter(move |o| o.tx == tx)
+    }
+
+    /// The status of `object` now, if it exists.
+    pub fn status_of(&self, object: ObjectId) -> Option<Status> {
+        self.statuses
+            .iter()
+            .find(|s| s.object == object)
+            .map(|s| s.status)
+    }
+
+    /// Whether `tx` has taken effect somewhere: the history records it spending one of its
+    /// inputs or creating one of its outputs (irreversible steps; a reversible hold is not one).
+    pub fn took_effect(&self, t: &Transfer) -> bool {
+        self.history.iter().any(|e| match *e {
+            Event::Consume { object, tx } => tx == t.tx && t.inputs.contains(&object),
+            Event::Create { object, .. } => t.outputs.contains(&object),
+            _ => false,
+        })
     }
 
     /// Whether `tx` is committed at some shard.

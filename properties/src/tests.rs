@@ -337,6 +337,9 @@ fn names_are_unique_and_stable() {
             "isolation",
             "serializability",
             "unique_location",
+            "consistency",
+            "no_inactive_input_spend",
+            "output_integrity",
             "can_commit",
             "can_abort",
             "all_abort"
@@ -576,4 +579,129 @@ fn progress_finds_what_is_pending_quiescent_or_not() {
     assert!(PROGRESS.condition(&done));
     assert_eq!(Kind::Progress.as_str(), "progress");
     assert_eq!(by_name("progress").map(|p| p.kind), Some(Kind::Progress));
+}
+
+/// T (tx1) spends obj1 on shard-a and obj2 on shard-b and creates obj3 on shard-c; tx2 is a
+/// helper that may spend obj1.
+fn utxo(statuses: &[(ObjectId, NodeId, Status)], history: Vec<Event>) -> Observation {
+    let mut o = Observation {
+        history,
+        ..Observation::default()
+    };
+    o.transfers = vec![
+        Transfer {
+            tx: 0,
+            inputs: vec![0, 1],
+            outputs: vec![2],
+        },
+        Transfer {
+            tx: 1,
+            inputs: vec![0],
+            outputs: vec![],
+        },
+    ];
+    o.statuses = statuses
+        .iter()
+        .map(|&(object, shard, status)| ObjectStatus {
+            object,
+            shard,
+            status,
+        })
+        .collect();
+    o
+}
+
+#[test]
+fn consistency_needs_every_input_held_or_spent_once_one_took_effect() {
+    let spent = Event::Consume { object: 1, tx: 0 };
+    // Half applied: obj2 spent, obj1 still held for T: consistent (the rest is on its way).
+    let halfway = utxo(
+        &[(0, 0, Status::Held(0)), (1, 1, Status::Spent(0))],
+        vec![spent.clone()],
+    );
+    assert_eq!(explain(&CONSISTENCY, &halfway), None);
+    // obj1 released while obj2 is spent by T: S-BAC's Table 1, row 3.
+    let split = utxo(
+        &[(0, 0, Status::Active), (1, 1, Status::Spent(0))],
+        vec![spent.clone()],
+    );
+    assert_eq!(
+        explain(&CONSISTENCY, &split).as_deref(),
+        Some("tx1 took effect, yet its input obj1 on shard-a is active: spent on one side and not on the other")
+    );
+    // A hold that never took effect is no inconsistency: an abort may release it.
+    let held = utxo(&[(0, 0, Status::Active), (1, 1, Status::Held(0))], vec![]);
+    assert_eq!(explain(&CONSISTENCY, &held), None);
+    // Creating an output takes effect too.
+    let created = utxo(
+        &[
+            (0, 0, Status::Spent(1)),
+            (1, 1, Status::Held(0)),
+            (2, 2, Status::Active),
+        ],
+        vec![Event::Create {
+            object: 2,
+            shard: 2,
+        }],
+    );
+    assert!(explain(&CONSISTENCY, &created)
+        .is_some_and(|s| s.contains("obj1 on shard-a is spent by tx2")));
+}
+
+#[test]
+fn an_input_spent_by_another_transaction_is_a_double_spend_once_the_first_takes_effect() {
+    let helper = Event::Consume { object: 0, tx: 1 };
+    let alone = utxo(&[(0, 0, Status::Spent(1))], vec![helper.clone()]);
+    assert_eq!(explain(&NO_INACTIVE_INPUT_SPEND, &alone), None);
+    let both = utxo(
+        &[(0, 0, Status::Spent(1)), (1, 1, Status::Spent(0))],
+        vec![helper, Event::Consume { object: 1, tx: 0 }],
+    );
+    assert_eq!(
+        explain(&NO_INACTIVE_INPUT_SPEND, &both).as_deref(),
+        Some(
+            "tx1 took effect although its input obj1 was already spent by tx2: obj1 is spent twice"
+        )
+    );
+}
+
+#[test]
+fn outputs_are_created_once_and_exist_only_behind_their_inputs() {
+    let create = Event::Create {
+        object: 2,
+        shard: 2,
+    };
+    let committed = utxo(
+        &[
+            (0, 0, Status::Spent(0)),
+            (1, 1, Status::Held(0)),
+            (2, 2, Status::Active),
+        ],
+        vec![create.clone()],
+    );
+    assert_eq!(explain(&OUTPUT_INTEGRITY, &committed), None);
+    let twice = utxo(
+        &[
+            (0, 0, Status::Spent(0)),
+            (1, 1, Status::Spent(0)),
+            (2, 2, Status::Active),
+        ],
+        vec![create.clone(), create.clone()],
+    );
+    assert!(matches!(
+        (OUTPUT_INTEGRITY.find)(&twice),
+        Some(Finding::DoubleCreate { object: 2, .. })
+    ));
+    let unbacked = utxo(
+        &[
+            (0, 0, Status::Active),
+            (1, 1, Status::Active),
+            (2, 2, Status::Active),
+        ],
+        vec![create],
+    );
+    assert_eq!(
+        explain(&OUTPUT_INTEGRITY, &unbacked).as_deref(),
+        Some("obj3, an output of tx1, exists although tx1's input obj1 is active: value from thin air")
+    );
 }

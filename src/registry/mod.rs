@@ -105,6 +105,9 @@ impl Registry {
             .with::<protocols::yanking::Entry>()
             .with::<protocols::receipts::Entry>()
             .with::<protocols::merge_blocks::Entry>()
+            .with::<protocols::replay::sbac::Entry>()
+            .with::<protocols::replay::atomix::Entry>()
+            .with::<protocols::replay::byzcuit::Entry>()
     }
 
     /// Adds the entry `E` (a unit struct, or any entry with a `Default`).

@@ -58,6 +58,9 @@ fn comparison_request(model: &str, variant: &str) -> Request {
         // One shard (16,398 states at the defaults) rather than two (466,635; its variants up
         // to 1,237,328): the defaults are pinned in `paxos_commit.rs`.
         "paxos-commit" => req.param("shards", 1),
+        // One session (1,751 states at the default): the ablations' replay-2 defaults reach
+        // 910,587; every default is pinned in `replay_attacks.rs`.
+        "byzcuit" => req.param("submissions", 1),
         _ => req,
     }
 }

@@ -17,6 +17,7 @@ mod paxos_commit;
 mod progress;
 mod protocols_a;
 mod protocols_b;
+mod replay_attacks;
 mod scaffold;
 mod settings;
 mod sizes;

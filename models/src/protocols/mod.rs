@@ -6,6 +6,7 @@ pub mod merge_blocks;
 pub mod paxos_commit;
 pub mod per_item;
 pub mod receipts;
+pub mod replay;
 pub mod three_phase_commit;
 pub mod train_hotel;
 pub mod two_phase_commit;
