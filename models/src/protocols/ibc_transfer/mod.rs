@@ -97,7 +97,12 @@
 //!   the closing is confirmed on chain-b and the later packets are refunded by
 //!   `timeoutOnClose`. The witness `closed_after_timeout` shows the whole of S17: both ends
 //!   CLOSED, a later packet refused in time and refunded. Everything else holds: this is the
-//!   price of ordering, not a bug.
+//!   price of ordering, not a bug. Its defaults relay in order (FIFO links, no replay). With
+//!   `--replay 1` a relayer may submit out of order, and one more thing breaks: packet 1's
+//!   time-out submitted before packet 0's acknowledgement closes chain-a's end, after which
+//!   `acknowledgePacket` (which requires an OPEN channel) refuses that acknowledgement, so
+//!   packet 0's commitment is never deleted: `progress` violated (6 steps; no value is lost,
+//!   its escrow backs its voucher).
 //!
 //! # Failure model and abstractions
 //!
@@ -345,9 +350,8 @@ fn find_closed_after_timeout(_: &IbcTransfer, nodes: &[Node], _: &Observation) -
         return None;
     }
     let first = b.packets.iter().position(|&r| r == Recv::Expired)?;
-    let later = (first + 1..b.packets.len()).find(|&s| {
-        b.packets[s] == Recv::Refused && a.packets.get(s) == Some(&Packet::TimedOut)
-    })?;
+    let later = (first + 1..b.packets.len())
+        .find(|&s| b.packets[s] == Recv::Refused && a.packets.get(s) == Some(&Packet::TimedOut))?;
     Some(format!(
         "packet {first} timed out and closed the ordered channel on both chains; packet \
          {later}, relayed in time, was refused by chain-b and refunded on chain-a"
@@ -524,11 +528,13 @@ pub fn default_kernel() -> KernelConfig {
     }
 }
 
-/// The `ordered` variant's defaults: the model's, with FIFO links (relayers deliver an
-/// ordered channel's packets in order).
+/// The `ordered` variant's defaults: the model's with FIFO links and no replay, a relayer
+/// that submits an ordered channel's datagrams in order, so that its default run shows S17
+/// alone; `--replay 1` lets a relayer submit out of order, which costs progress too (notes).
 pub fn ordered_kernel() -> KernelConfig {
     KernelConfig {
         delivery: Delivery::Ordered,
+        replay: 0,
         ..default_kernel()
     }
 }
@@ -573,11 +579,11 @@ impl ModelEntry for Entry {
                  relayed again: the model's relayer acts once per datagram); so with \
                  --partitions 1 and with crashes (a datagram due while its chain is down is \
                  gone, and a crash-stopped chain never finishes)",
-                "ordered: progress is violated too, by the replay: a relayer that submits \
-                 packet 1's time-out before packet 0's acknowledgement closes the channel, and \
-                 acknowledgePacket then refuses the acknowledgement (the channel is not OPEN), \
-                 so packet 0's commitment stays; with --replay 0 (in-order relaying) only \
-                 timely_receipt is violated",
+                "ordered with --replay 1 (a relayer that may submit out of order): progress \
+                 is violated too: packet 1's time-out submitted before packet 0's \
+                 acknowledgement closes the channel, acknowledgePacket then refuses the \
+                 acknowledgement (the channel is not OPEN), and packet 0's commitment stays \
+                 for good (its escrow rightly backs its voucher: no value is lost)",
                 "refund-before-delete with --replay 0: holds (the second refund needs the \
                  re-entrant proof); sender-clock-timeout with --replay 0: still violated",
                 "-p timeout=2 (above delta): every packet arrives in time, nothing is refunded, \
