@@ -108,6 +108,7 @@ impl Registry {
             .with::<protocols::replay::sbac::Entry>()
             .with::<protocols::replay::atomix::Entry>()
             .with::<protocols::replay::byzcuit::Entry>()
+            .with::<protocols::ibc_transfer::Entry>()
     }
 
     /// Adds the entry `E` (a unit struct, or any entry with a `Default`).

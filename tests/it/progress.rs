@@ -230,6 +230,7 @@ fn the_correct_defaults_hold_progress() {
         ("train-hotel", 940),
         ("receipts", 323),
         ("merge-blocks", 17),
+        ("ibc-transfer", 554),
     ] {
         let (code, stdout, stderr) = run(&["check", model, "--format", "json"]);
         assert_eq!(code, 0, "{model}: {stderr}");
