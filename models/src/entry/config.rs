@@ -56,8 +56,14 @@ pub struct Resolved {
     pub model: &'static str,
     /// The variant's name.
     pub variant: &'static str,
-    /// Every declared parameter with its value.
+    /// Every declared parameter with its value, except one at its default that the model
+    /// declares implicit there ([`ParamSpec::implicit_at_default`](super::ParamSpec::implicit_at_default)):
+    /// what files record.
     pub params: BTreeMap<String, u32>,
+    /// The parameters left out of `params` because they have their implicit default, with
+    /// that value: not recorded, but read by [`Resolved::param`] like the others.
+    #[serde(skip)]
+    pub implicit: BTreeMap<String, u32>,
     /// The kernel settings, for kernel models.
     pub kernel: Option<KernelConfig>,
     /// The request set the horizon itself (`--horizon`, `kernel = { horizon = … }`). When it
@@ -70,9 +76,21 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// A parameter's value (resolution puts every declared parameter in).
+    /// A parameter's value (resolution puts every declared parameter in `params` or
+    /// `implicit`).
     pub fn param(&self, name: &str) -> u32 {
-        self.params.get(name).copied().unwrap_or(0)
+        self.params
+            .get(name)
+            .or_else(|| self.implicit.get(name))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Every declared parameter with its value, the implicit ones included.
+    pub fn all_params(&self) -> BTreeMap<String, u32> {
+        let mut all = self.implicit.clone();
+        all.extend(self.params.iter().map(|(k, v)| (k.clone(), *v)));
+        all
     }
 }
 

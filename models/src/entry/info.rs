@@ -18,6 +18,10 @@ pub struct ParamSpec {
     pub max: u32,
     /// What the parameter means, for `xshard list`.
     pub doc: &'static str,
+    /// Left out of a resolved configuration while at its default
+    /// ([`ParamSpec::implicit_at_default`]).
+    #[serde(skip)]
+    pub implicit_default: bool,
 }
 
 impl ParamSpec {
@@ -34,7 +38,20 @@ impl ParamSpec {
             min: *range.start(),
             max: *range.end(),
             doc,
+            implicit_default: false,
         }
+    }
+
+    /// The parameter is left out of a resolved configuration while it has its default value
+    /// ([`Resolved::params`](super::Resolved::params)), and so out of everything that records
+    /// one: counterexample files and their names (the hash covers the parameters), chart
+    /// titles, re-run commands and reports. For a size added to a model after files were
+    /// recorded without it, whose default is the configuration those files describe: they
+    /// keep their names and bytes, and replay as before. Any other value is recorded as usual.
+    #[must_use]
+    pub fn implicit_at_default(mut self) -> Self {
+        self.implicit_default = true;
+        self
     }
 }
 

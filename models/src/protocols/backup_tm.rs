@@ -540,6 +540,7 @@ impl ModelEntry for Entry {
                     min: 1,
                     max: 3,
                     doc: "number of shards (participants)",
+                    implicit_default: false,
                 },
                 ParamSpec {
                     name: "backup_crash",
@@ -547,6 +548,7 @@ impl ModelEntry for Entry {
                     min: 0,
                     max: 1,
                     doc: "1: the backup TM may crash too (the crash budget is shared)",
+                    implicit_default: false,
                 },
             ],
             kernel: Some(default_kernel()),

@@ -311,6 +311,7 @@ impl ModelEntry for Entry {
                 min: 0,
                 max: 3,
                 doc: "reorgs of its tip each shard may suffer (a bounded fault)",
+                implicit_default: false,
             }],
             kernel: Some(default_kernel()),
             notes: vec![

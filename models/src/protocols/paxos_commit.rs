@@ -1021,6 +1021,7 @@ impl ModelEntry for Entry {
                     min: 1,
                     max: 3,
                     doc: "number of shards (resource managers), one Paxos instance each",
+                    implicit_default: false,
                 },
                 ParamSpec {
                     name: "f",
@@ -1029,6 +1030,7 @@ impl ModelEntry for Entry {
                     max: 1,
                     doc: "F: 2F + 1 acceptors, quorums of F + 1 (0: one acceptor, on the \
                           leader's node: two-phase commit's single point of failure)",
+                    implicit_default: false,
                 },
             ],
             kernel: Some(default_kernel()),

@@ -374,6 +374,7 @@ impl ModelEntry for Entry {
                     min: 1,
                     max: 4,
                     doc: "transfers of 1 the source can afford (its balance, the supply)",
+                    implicit_default: false,
                 },
                 ParamSpec {
                     name: "reorgs",
@@ -381,6 +382,7 @@ impl ModelEntry for Entry {
                     min: 0,
                     max: 3,
                     doc: "reorgs of the source's non-final blocks (a bounded fault)",
+                    implicit_default: false,
                 },
             ],
             kernel: Some(default_kernel()),

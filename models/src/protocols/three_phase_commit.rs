@@ -599,6 +599,7 @@ impl ModelEntry for Entry {
                 min: 1,
                 max: 3,
                 doc: "number of participants",
+                implicit_default: false,
             }],
             kernel: Some(default_kernel()),
             notes: vec![

@@ -434,6 +434,7 @@ impl ModelEntry for Entry {
                     min: 1,
                     max: 3,
                     doc: "yanks each shard may perform",
+                    implicit_default: false,
                 },
                 ParamSpec {
                     name: "window",
@@ -441,6 +442,7 @@ impl ModelEntry for Entry {
                     min: 0,
                     max: 8,
                     doc: "claim-window variant: ticks after a yank within which its claim counts",
+                    implicit_default: false,
                 },
             ],
             kernel: Some(default_kernel()),

@@ -266,6 +266,7 @@ impl ModelEntry for Entry {
                 min: 1,
                 max: 12,
                 doc: "number of resource managers",
+                implicit_default: false,
             }],
             kernel: None,
             notes: vec![

@@ -466,6 +466,7 @@ impl ModelEntry for Entry {
                 min: 1,
                 max: MAX_RMS,
                 doc: "number of resource managers",
+                implicit_default: false,
             }],
             kernel: None,
             notes: vec![

@@ -479,6 +479,7 @@ impl ModelEntry for Entry {
                     min: 1,
                     max: 8,
                     doc: "the shared deadline D (absolute tick) by which the booking is decided",
+                    implicit_default: false,
                 },
                 ParamSpec {
                     name: "hold",
@@ -486,6 +487,7 @@ impl ModelEntry for Entry {
                     min: 1,
                     max: 8,
                     doc: "naive-timeout: ticks a shard holds before reverting on its own timer",
+                    implicit_default: false,
                 },
             ],
             kernel: Some(default_kernel()),
