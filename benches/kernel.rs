@@ -635,13 +635,7 @@ fn exploration_only(shards: u8, bfs: bool, threads: u32, timeout: u64) -> Option
 /// default kernel settings without `progress`, through xshard's engine; prints the engine's
 /// statistics as one JSON line.
 fn exploration_child(shards: u8, bfs: bool, threads: u32, timeout: u64) {
-    let world = World::new(
-        TwoPhaseCommit {
-            shards,
-            revert_after_vote: false,
-        },
-        default_kernel(),
-    );
+    let world = World::new(TwoPhaseCommit::single(shards, false), default_kernel());
     let model = Arc::new(ExplorationOnly::new(world));
     let engine = Engine::new()
         .strategy(if bfs { Strategy::Bfs } else { Strategy::Dfs })

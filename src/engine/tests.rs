@@ -205,10 +205,7 @@ fn stateright_symmetry_needs_the_models_symmetry_function() {
     let e = Engine::new().kind(EngineKind::Stateright).symmetry(true);
     // two-phase-commit has symmetry for xshard's engine only.
     let model = Arc::new(World::new(
-        TwoPhaseCommit {
-            shards: 2,
-            revert_after_vote: false,
-        },
+        TwoPhaseCommit::single(2, false),
         default_kernel(),
     ));
     let err = e.check(&model).expect_err("refused");
@@ -304,13 +301,7 @@ fn names_parse_back_and_match_serde() {
 fn blocked_2pc() -> Arc<World<TwoPhaseCommit>> {
     let mut kernel = default_kernel();
     kernel.crashes = 1;
-    Arc::new(World::new(
-        TwoPhaseCommit {
-            shards: 2,
-            revert_after_vote: false,
-        },
-        kernel,
-    ))
+    Arc::new(World::new(TwoPhaseCommit::single(2, false), kernel))
 }
 
 /// The progress property's verdict, path and stuck count.

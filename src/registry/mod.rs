@@ -11,7 +11,7 @@
 mod effect;
 mod erased;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use xshard_models::{
@@ -194,7 +194,7 @@ impl Registry {
             })?),
         };
         let variant = spec.map_or("default", |v| v.name);
-        let params = resolve_params(&info, req)?;
+        let (params, implicit) = resolve_params(&info, req)?;
         // A variant's own kernel defaults stand in for the model's; the request overrides
         // either.
         let kernel = match info
@@ -219,18 +219,17 @@ impl Registry {
                 }
             },
         };
-        let mut kernel = kernel;
         let horizon_explicit = req.kernel.get("horizon").is_some();
-        derive_horizon(entry, variant, &params, horizon_explicit, &mut kernel);
-        let omitted = omitted(&info, &params);
-        Ok(Resolved {
+        let mut resolved = Resolved {
             model: info.name,
             variant,
             params,
+            implicit,
             kernel,
             horizon_explicit,
-            omitted,
-        })
+        };
+        derive_horizon(entry, &mut resolved);
+        Ok(resolved)
     }
 
     /// Builds a resolved model.
@@ -239,12 +238,26 @@ impl Registry {
     }
 }
 
-fn resolve_params(info: &ModelInfo, req: &Request) -> Result<BTreeMap<String, u32>, ConfigError> {
-    let mut params: BTreeMap<String, u32> = info
-        .params
-        .iter()
-        .map(|p| (p.name.to_string(), p.default))
-        .collect();
+/// Every declared parameter at its default: the recorded ones, and those implicit at their
+/// default ([`ParamSpec::implicit_at_default`]).
+fn default_params(info: &ModelInfo) -> (BTreeMap<String, u32>, BTreeMap<String, u32>) {
+    let (implicit, params): (Vec<&ParamSpec>, Vec<&ParamSpec>) =
+        info.params.iter().partition(|p| p.implicit_default);
+    let map = |ps: Vec<&ParamSpec>| {
+        ps.iter()
+            .map(|p| (p.name.to_string(), p.default))
+            .collect::<BTreeMap<_, _>>()
+    };
+    (map(params), map(implicit))
+}
+
+/// The request's parameters over the defaults, validated; a parameter implicit at its default
+/// goes to the second map while it has that value, to the first otherwise.
+fn resolve_params(
+    info: &ModelInfo,
+    req: &Request,
+) -> Result<(BTreeMap<String, u32>, BTreeMap<String, u32>), ConfigError> {
+    let (mut params, mut implicit) = default_params(info);
     for (k, v) in &req.params {
         let spec =
             info.params
@@ -269,19 +282,13 @@ fn resolve_params(info: &ModelInfo, req: &Request) -> Result<BTreeMap<String, u3
         if n < spec.min || n > spec.max {
             return Err(bad());
         }
+        if spec.implicit_default && n == spec.default {
+            continue;
+        }
+        implicit.remove(k);
         params.insert(k.clone(), n);
     }
-    Ok(params)
-}
-
-/// The parameters of `params` that files leave out: declared omitted at their default, and at
-/// it.
-fn omitted(info: &ModelInfo, params: &BTreeMap<String, u32>) -> BTreeSet<String> {
-    info.params
-        .iter()
-        .filter(|p| p.omit_at_default && params.get(p.name) == Some(&p.default))
-        .map(|p| p.name.to_string())
-        .collect()
+    Ok((params, implicit))
 }
 
 fn join<'a>(it: impl Iterator<Item = &'a str>) -> String {
@@ -303,18 +310,13 @@ trait Registered: Send + Sync {
     ) -> Option<u32>;
 }
 
-/// Sets the derived horizon in `kernel` when the clock is on and the request leaves `horizon`
-/// to the model.
-fn derive_horizon(
-    entry: &dyn Registered,
-    variant: &str,
-    params: &BTreeMap<String, u32>,
-    explicit: bool,
-    kernel: &mut Option<KernelConfig>,
-) {
-    if let Some(k) = kernel.as_mut() {
-        if k.clocked() && !explicit {
-            if let Some(h) = entry.horizon(variant, params, k) {
+/// Sets the derived horizon in `r`'s kernel when the clock is on and the request leaves
+/// `horizon` to the model. The model sees every parameter, the implicit ones included.
+fn derive_horizon(entry: &dyn Registered, r: &mut Resolved) {
+    let params = r.all_params();
+    if let Some(k) = r.kernel.as_mut() {
+        if k.clocked() && !r.horizon_explicit {
+            if let Some(h) = entry.horizon(r.variant, &params, k) {
                 k.horizon = h.clamp(1, xshard_models::kernel::MAX_HORIZON);
             }
         }
@@ -333,26 +335,16 @@ impl<E: ModelEntry> Registered for erased::Adapter<E> {
     fn listing(&self) -> Listing {
         let info = self.0.info();
         // The properties come from the model itself, built at its defaults: declared once.
-        let defaults = Resolved {
+        let (params, implicit) = default_params(&info);
+        let mut defaults = Resolved {
             model: info.name,
             variant: self.0.variants().first().map_or("default", |v| v.name),
-            params: info
-                .params
-                .iter()
-                .map(|p| (p.name.to_string(), p.default))
-                .collect(),
+            params,
+            implicit,
             kernel: info.kernel,
             horizon_explicit: false,
-            omitted: BTreeSet::new(),
         };
-        let mut defaults = defaults;
-        derive_horizon(
-            self,
-            defaults.variant,
-            &defaults.params,
-            false,
-            &mut defaults.kernel,
-        );
+        derive_horizon(self, &mut defaults);
         let properties = self
             .build(&defaults)
             .map(|m| m.property_info())

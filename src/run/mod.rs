@@ -411,14 +411,7 @@ pub fn replay(
         .map(|(k, v)| (k.clone(), v.to_string()))
         .collect::<BTreeMap<_, _>>();
     let resolved = registry.resolve(&t.model, &req).map_err(config)?;
-    // A parameter files leave out at its default is at its default when left out.
-    let mut full = t.params.clone();
-    for k in &resolved.omitted {
-        if let Some(v) = resolved.params.get(k) {
-            full.entry(k.clone()).or_insert(*v);
-        }
-    }
-    if resolved.params != full {
+    if resolved.params != t.params {
         return Err(mismatch(format!(
             "the file's parameters ({}) are not the model's full parameter set ({})",
             params_text(&t.params),

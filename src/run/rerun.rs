@@ -68,9 +68,9 @@ mod tests {
             model: "two-phase-commit",
             variant: "default",
             params: BTreeMap::from([("shards".to_string(), 2)]),
+            implicit: BTreeMap::new(),
             kernel: Some(kernel),
             horizon_explicit: false,
-            omitted: Default::default(),
         }
     }
 

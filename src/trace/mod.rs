@@ -130,7 +130,7 @@ fn build_with<M: Checkable>(
         xshard_version: env!("CARGO_PKG_VERSION").to_string(),
         model: resolved.model.to_string(),
         variant: resolved.variant.to_string(),
-        params: resolved.recorded_params(),
+        params: resolved.params.clone(),
         kernel: resolved.kernel,
         property: info.name.to_string(),
         kind: info.kind,

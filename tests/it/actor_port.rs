@@ -31,10 +31,7 @@ type Common = (
 
 fn kernel(shards: u8, loss: u8) -> World<k::TwoPhaseCommit> {
     World::new(
-        k::TwoPhaseCommit {
-            shards,
-            revert_after_vote: false,
-        },
+        k::TwoPhaseCommit::single(shards, false),
         KernelConfig {
             loss,
             ..k::default_kernel()
@@ -84,26 +81,27 @@ where
 
 fn msg(m: &k::Msg) -> port::Msg {
     match m {
-        k::Msg::Prepare => port::Msg::Prepare,
-        k::Msg::Vote(b) => port::Msg::Vote(*b),
-        k::Msg::Commit => port::Msg::Commit,
-        k::Msg::Abort => port::Msg::Abort,
-        k::Msg::Ack => port::Msg::Ack,
+        k::Msg::Prepare(_) => port::Msg::Prepare,
+        k::Msg::Vote(_, b) => port::Msg::Vote(*b),
+        k::Msg::Commit(_) => port::Msg::Commit,
+        k::Msg::Abort(_) => port::Msg::Abort,
+        k::Msg::Ack(_) => port::Msg::Ack,
     }
 }
 
 fn timer(t: &k::Timer) -> port::Timer {
     match t {
-        k::Timer::ShardTimeout => port::Timer::ShardTimeout,
-        k::Timer::VoteTimeout => port::Timer::VoteTimeout,
-        k::Timer::Retransmit => port::Timer::Retransmit,
+        k::Timer::ShardTimeout(_) => port::Timer::ShardTimeout,
+        k::Timer::VoteTimeout(_) => port::Timer::VoteTimeout,
+        k::Timer::Retransmit(_) => port::Timer::Retransmit,
     }
 }
 
 fn node(n: &k::Node) -> port::NodeState {
     use port::ShardState as S;
     match n {
-        k::Node::Shard(s) => port::NodeState::Shard(match s {
+        // One transaction: the port's single state is the kernel's `tx1`.
+        k::Node::Shard(s) => port::NodeState::Shard(match s.get(0) {
             k::ShardState::Working => S::Working,
             k::ShardState::Asked => S::Asked,
             k::ShardState::Prepared => S::Prepared,
@@ -111,15 +109,18 @@ fn node(n: &k::Node) -> port::NodeState {
             k::ShardState::Aborted => S::Aborted,
             k::ShardState::Reverted => panic!("the default variant never reverts"),
         }),
-        k::Node::Coordinator(c) => port::NodeState::Coordinator {
-            phase: match c.phase {
-                k::Phase::Collecting => port::Phase::Collecting,
-                k::Phase::Committed => port::Phase::Committed,
-                k::Phase::Aborted => port::Phase::Aborted,
-            },
-            yes: c.yes,
-            acks: c.acks,
-        },
+        k::Node::Coordinator(cs) => {
+            let c = cs.get(0);
+            port::NodeState::Coordinator {
+                phase: match c.phase {
+                    k::Phase::Collecting => port::Phase::Collecting,
+                    k::Phase::Committed => port::Phase::Committed,
+                    k::Phase::Aborted => port::Phase::Aborted,
+                },
+                yes: c.yes,
+                acks: c.acks,
+            }
+        }
     }
 }
 

@@ -307,6 +307,15 @@ const TRAIN_HOTEL: [&str; 6] = [
     "can_abort",
 ];
 
+const TWO_PHASE: [&str; 6] = [
+    "atomicity",
+    "deadlock_freedom",
+    "progress",
+    "timeout_revert",
+    "can_commit",
+    "can_abort",
+];
+
 #[test]
 fn train_hotel_with_two_bookings_competing() {
     // Two users for one seat and one room: at most one books, the other is refunded at D.
@@ -397,5 +406,261 @@ fn sizes_added_later_are_recorded_only_off_their_defaults() {
         std::fs::read_to_string(ours).expect("written under the reference name"),
         std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(reference))
             .expect("the reference file")
+    );
+}
+
+/// The `params` a check's JSON summary reports.
+fn params(c: &crate::helpers::Check) -> serde_json::Value {
+    first(&c.lines, "summary")["params"].clone()
+}
+
+#[test]
+fn two_phase_commit_runs_concurrent_transactions() {
+    // Two independent transactions over two shards, on a reliable FIFO network: each is
+    // decided on its own, every property holds per transaction.
+    let args = [
+        "-p",
+        "shards=2",
+        "-p",
+        "transactions=2",
+        "--network",
+        "ordered",
+        "--loss",
+        "0",
+    ];
+    let c = expect(
+        "two-phase-commit",
+        &TWO_PHASE,
+        &args,
+        502_976,
+        &[H, H, H, H, W(10), W(2)],
+    );
+    assert_eq!(generated(&c), 2_888_777);
+    assert_eq!(
+        params(&c),
+        serde_json::json!({"shards": 2, "transactions": 2})
+    );
+    // The same with both transactions writing each shard's one object: a shard prepares one
+    // at a time (the other waits, votes no or times out), so fewer states, and isolation holds.
+    let mut names = TWO_PHASE.to_vec();
+    names.insert(4, "isolation");
+    let conflict = [&args[..], &["-p", "conflict=1"]].concat();
+    let c = expect(
+        "two-phase-commit",
+        &names,
+        &conflict,
+        369_862,
+        &[H, H, H, H, H, W(10), W(2)],
+    );
+    assert_eq!(generated(&c), 2_126_691);
+    // One shard and the default's lost message; three transactions on a reliable network.
+    let c = expect(
+        "two-phase-commit",
+        &TWO_PHASE,
+        &["-p", "shards=1", "-p", "transactions=2"],
+        4187,
+        &[H, H, H, H, W(4), W(1)],
+    );
+    assert_eq!(generated(&c), 22_947);
+    let c = expect(
+        "two-phase-commit",
+        &TWO_PHASE,
+        &["-p", "shards=1", "-p", "transactions=3", "--loss", "0"],
+        59_319,
+        &[H, H, H, H, W(4), W(1)],
+    );
+    assert_eq!(generated(&c), 401_545);
+}
+
+#[test]
+fn two_phase_commit_keeps_its_flaw_per_transaction() {
+    // revert-after-vote with two transactions on two shards: tx1 commits on one shard and is
+    // reverted on the other, while tx2's Prepare waits ahead of tx1's Commit on the FIFO
+    // channel (9 steps; 8 with one transaction). The exhaustive check has 4,089,832 states
+    // (docs/DESIGN.md); a search to depth 10 finds the same shortest counterexample.
+    let c = crate::helpers::check(
+        "two-phase-commit",
+        &[
+            "--variant",
+            "revert-after-vote",
+            "-p",
+            "shards=2",
+            "-p",
+            "transactions=2",
+            "--network",
+            "ordered",
+            "--loss",
+            "0",
+            "--max-depth",
+            "10",
+        ],
+    );
+    assert_eq!((c.code, c.verdict.as_str()), (1, "violated"));
+    assert_eq!((c.distinct, generated(&c)), (28_408, 223_963));
+    let props: Vec<(&str, &str, Option<u64>)> = c
+        .props
+        .iter()
+        .map(|(n, s, l)| (n.as_str(), s.as_str(), *l))
+        .collect();
+    assert_eq!(
+        props,
+        [
+            ("atomicity", "violated", Some(9)),
+            ("deadlock_freedom", "inconclusive", None),
+            ("progress", "inconclusive", None),
+            ("timeout_revert", "violated", Some(9)),
+            ("can_commit", "inconclusive", None),
+            ("can_abort", "witnessed", Some(2)),
+        ]
+    );
+    assert_eq!(
+        crate::helpers::explanation(&c, "atomicity"),
+        "tx1 committed on shard-a but reverted on shard-b"
+    );
+    // Messages, timers and choices name their transaction once there are several.
+    let details: Vec<String> = crate::helpers::steps(&c, "atomicity")
+        .into_iter()
+        .map(|(node, _, detail)| format!("{node}: {detail}"))
+        .collect();
+    assert!(
+        details.contains(&"shard-b: ShardTimeout(tx1)".to_string()),
+        "{details:?}"
+    );
+    assert!(
+        details.contains(&"shard-a: VoteYes(tx1)".to_string()),
+        "{details:?}"
+    );
+    assert!(
+        details.contains(&"coordinator: Vote(tx1, true)".to_string()),
+        "{details:?}"
+    );
+    // One shard cannot disagree with itself: the flaw needs two.
+    let c = expect(
+        "two-phase-commit",
+        &TWO_PHASE,
+        &[
+            "--variant",
+            "revert-after-vote",
+            "-p",
+            "shards=1",
+            "-p",
+            "transactions=2",
+        ],
+        8896,
+        &[H, H, H, H, W(4), W(1)],
+    );
+    assert_eq!(generated(&c), 48_019);
+}
+
+#[test]
+fn one_transaction_is_the_model_as_it_was() {
+    // `-p transactions=1 -p conflict=0` are the defaults, which files and reports leave out:
+    // the reference counterexample keeps its name, and the summary its parameters.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().to_str().expect("utf-8 path");
+    let c = crate::helpers::check(
+        "two-phase-commit",
+        &[
+            "--variant",
+            "revert-after-vote",
+            "-p",
+            "transactions=1",
+            "-p",
+            "conflict=0",
+            "--out",
+            out,
+            "--render",
+            "none",
+        ],
+    );
+    assert_eq!((c.code, c.distinct), (1, 391_817));
+    assert_eq!(params(&c), serde_json::json!({"shards": 3}));
+    let written = dir
+        .path()
+        .join("two-phase-commit/atomicity-8afdc8856491.json");
+    let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("counterexamples/two-phase-commit/atomicity-8afdc8856491.json");
+    assert_eq!(
+        std::fs::read_to_string(&written).expect("the same file name as the reference"),
+        std::fs::read_to_string(&reference).expect("the reference file")
+    );
+}
+
+#[test]
+fn transactions_are_listed_and_bad_values_refused() {
+    let (code, out, _) = run(&["list", "--format", "json"]);
+    assert_eq!(code, 0);
+    let lines = crate::helpers::json_lines(&out);
+    let model = crate::helpers::all(&lines, "model")
+        .into_iter()
+        .find(|m| m["name"] == "two-phase-commit")
+        .expect("listed");
+    let ranges: Vec<String> = model["params"]
+        .as_array()
+        .expect("params")
+        .iter()
+        .map(|p| {
+            format!(
+                "{}={}..={}/{}",
+                p["name"].as_str().unwrap_or(""),
+                p["min"],
+                p["max"],
+                p["default"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranges,
+        ["shards=1..=5/3", "transactions=1..=3/1", "conflict=0..=1/0"]
+    );
+    for (args, line) in [
+        (
+            &["-p", "transactions=4"][..],
+            "parameter 'transactions' must be a whole number from 1 to 3, not '4'",
+        ),
+        (
+            &["-p", "conflict=1"][..],
+            "conflict has no effect on model 'two-phase-commit': one transaction has nothing to conflict with (valid: 0, or 1 with -p transactions=2 or more)",
+        ),
+    ] {
+        let full = [&["check", "two-phase-commit"][..], args].concat();
+        let (code, out, err) = run(&full);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(line), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_suite_sets_the_transactions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let suite = dir.path().join("suite.toml");
+    std::fs::write(
+        &suite,
+        "[[check]]\nmodel = \"two-phase-commit\"\nvariant = \"default\"\n\
+         params = { shards = 1, transactions = 2 }\nexpect = \"holds\"\n",
+    )
+    .expect("write");
+    let out_dir = dir.path().join("out");
+    let (code, out, err) = run(&[
+        "gate",
+        suite.to_str().expect("utf-8 path"),
+        "--out",
+        out_dir.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let lines = crate::helpers::json_lines(&out);
+    let c = crate::helpers::all(&lines, "check")
+        .into_iter()
+        .next()
+        .cloned()
+        .expect("one check");
+    assert_eq!(c["distinct_states"], 4187, "{c}");
+    assert_eq!(
+        c["params"],
+        serde_json::json!({"shards": 1, "transactions": 2})
     );
 }

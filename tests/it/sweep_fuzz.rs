@@ -59,7 +59,7 @@ const SWEEP_2PC: &[&str] = &[
     "--variant",
     "revert-after-vote",
     "--cases",
-    "4",
+    "32",
 ];
 
 #[test]
@@ -80,9 +80,26 @@ fn sweep_shrinks_revert_after_vote_to_two_shards_without_faults() {
         "{dims:?}"
     );
     assert!(dims.contains(&"loss=[\"0\",\"1\"]".to_string()), "{dims:?}");
+    assert!(
+        dims.contains(&"transactions=[\"1\",\"2\",\"3\"]".to_string()),
+        "{dims:?}"
+    );
+    assert!(
+        dims.contains(&"conflict=[\"0\",\"1\"]".to_string()),
+        "{dims:?}"
+    );
     let f = first(&lines, "sweep_failure");
+    // The first failing case has two conflicting transactions; one is enough.
+    let first_failing = &f["first"]["values"];
+    assert_eq!(
+        (&first_failing["transactions"], &first_failing["conflict"]),
+        (&serde_json::json!("2"), &serde_json::json!("1")),
+        "{f}"
+    );
     let smallest = &f["smallest"]["values"];
     assert_eq!(smallest["shards"], "2");
+    assert_eq!(smallest["transactions"], "1");
+    assert_eq!(smallest["conflict"], "0");
     assert_eq!(smallest["network"], "ordered");
     assert_eq!(smallest["loss"], "0");
     assert_eq!(smallest["replay"], "0");
@@ -107,7 +124,7 @@ fn sweep_shrinks_revert_after_vote_to_two_shards_without_faults() {
     assert!(
         summary["rerun"]
             .as_str()
-            .is_some_and(|r| r.ends_with("--cases 4 --seed 0 --max-states 100000")),
+            .is_some_and(|r| r.ends_with("--cases 32 --seed 0 --max-states 100000")),
         "{summary}"
     );
     // The counterexample files are written and replay.
@@ -411,7 +428,7 @@ fn sweep_and_fuzz_entries_of_a_suite_appear_in_junit() {
 [[check]]
 model = "two-phase-commit"
 variant = "revert-after-vote"
-sweep = { cases = 4, seed = 0 }
+sweep = { cases = 32, seed = 0 }
 expect = { violates = ["atomicity", "timeout_revert"] }
 
 [[check]]
@@ -433,7 +450,7 @@ expect = "holds"
     assert_eq!(code, 0, "{stdout}{err}");
     let xml = std::fs::read_to_string(&junit).expect("junit written");
     for name in [
-        "two-phase-commit/revert-after-vote sweep cases=4 seed=0",
+        "two-phase-commit/revert-after-vote sweep cases=32 seed=0",
         "tla-two-phase/revert-after-vote fuzz walks=1000 depth=30 seed=0",
         "tla-two-phase/default fuzz walks=20 depth=10 seed=0",
     ] {
@@ -451,13 +468,13 @@ expect = "holds"
     // its message ends with the sweep command that reproduces it.
     std::fs::write(
         &suite,
-        "[[check]]\nmodel = \"two-phase-commit\"\nvariant = \"revert-after-vote\"\nsweep = { cases = 4 }\nexpect = { violates = [\"atomicity\"] }\n",
+        "[[check]]\nmodel = \"two-phase-commit\"\nvariant = \"revert-after-vote\"\nsweep = { cases = 32 }\nexpect = { violates = [\"atomicity\"] }\n",
     )
     .expect("written");
     let (code, stdout, _) = run(&["gate", s(&suite), "--out", s(&out)]);
     assert_eq!(code, 1, "{stdout}");
     assert!(
-        stdout.contains("Reproduce: xshard sweep two-phase-commit --variant revert-after-vote --cases 4 --seed 0 --max-states 100000"),
+        stdout.contains("Reproduce: xshard sweep two-phase-commit --variant revert-after-vote --cases 32 --seed 0 --max-states 100000"),
         "{stdout}"
     );
     std::fs::write(

@@ -1,7 +1,7 @@
 //! A request to build a model, the request resolved against the model's defaults, and why a
 //! request can be refused.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -56,8 +56,14 @@ pub struct Resolved {
     pub model: &'static str,
     /// The variant's name.
     pub variant: &'static str,
-    /// Every declared parameter with its value.
+    /// Every declared parameter with its value, except one at its default that the model
+    /// declares implicit there ([`ParamSpec::implicit_at_default`](super::ParamSpec::implicit_at_default)):
+    /// what files record.
     pub params: BTreeMap<String, u32>,
+    /// The parameters left out of `params` because they have their implicit default, with
+    /// that value: not recorded, but read by [`Resolved::param`] like the others.
+    #[serde(skip)]
+    pub implicit: BTreeMap<String, u32>,
     /// The kernel settings, for kernel models.
     pub kernel: Option<KernelConfig>,
     /// The request set the horizon itself (`--horizon`, `kernel = { horizon = … }`). When it
@@ -67,28 +73,24 @@ pub struct Resolved {
     /// the horizon the run ended with.
     #[serde(skip)]
     pub horizon_explicit: bool,
-    /// The parameters declared [`omitted_at_default`](super::ParamSpec::omitted_at_default)
-    /// that are at their defaults: files leave them out ([`Resolved::recorded_params`]).
-    #[serde(skip)]
-    pub omitted: BTreeSet<String>,
 }
 
 impl Resolved {
-    /// The parameters a counterexample file records: every one but those [`omitted`]
-    /// (added to the model after its reference files, and at their defaults).
-    ///
-    /// [`omitted`]: Resolved::omitted
-    pub fn recorded_params(&self) -> BTreeMap<String, u32> {
+    /// A parameter's value (resolution puts every declared parameter in `params` or
+    /// `implicit`).
+    pub fn param(&self, name: &str) -> u32 {
         self.params
-            .iter()
-            .filter(|(k, _)| !self.omitted.contains(*k))
-            .map(|(k, v)| (k.clone(), *v))
-            .collect()
+            .get(name)
+            .or_else(|| self.implicit.get(name))
+            .copied()
+            .unwrap_or(0)
     }
 
-    /// A parameter's value (resolution puts every declared parameter in).
-    pub fn param(&self, name: &str) -> u32 {
-        self.params.get(name).copied().unwrap_or(0)
+    /// Every declared parameter with its value, the implicit ones included.
+    pub fn all_params(&self) -> BTreeMap<String, u32> {
+        let mut all = self.implicit.clone();
+        all.extend(self.params.iter().map(|(k, v)| (k.clone(), *v)));
+        all
     }
 }
 

@@ -18,10 +18,10 @@ pub struct ParamSpec {
     pub max: u32,
     /// What the parameter means, for `xshard list`.
     pub doc: &'static str,
-    /// Left out of counterexample files (their parameters, name hash and chart title) while
-    /// at its default ([`ParamSpec::omitted_at_default`]).
+    /// Left out of a resolved configuration while at its default
+    /// ([`ParamSpec::implicit_at_default`]).
     #[serde(skip)]
-    pub omit_at_default: bool,
+    pub implicit_default: bool,
 }
 
 impl ParamSpec {
@@ -38,17 +38,19 @@ impl ParamSpec {
             min: *range.start(),
             max: *range.end(),
             doc,
-            omit_at_default: false,
+            implicit_default: false,
         }
     }
 
-    /// The parameter is left out of counterexample files while at its default, as the
-    /// kernel's `partitions` is: for a size added to a model whose reference files were
-    /// written before it existed, so that those files (their contents and hashed names) stay
-    /// the same and still replay. A file that leaves it out replays at the default; any
-    /// other value is recorded.
-    pub fn omitted_at_default(mut self) -> Self {
-        self.omit_at_default = true;
+    /// The parameter is left out of a resolved configuration while it has its default value
+    /// ([`Resolved::params`](super::Resolved::params)), and so out of everything that records
+    /// one: counterexample files and their names (the hash covers the parameters), chart
+    /// titles, re-run commands and reports. For a size added to a model after files were
+    /// recorded without it, whose default is the configuration those files describe: they
+    /// keep their names and bytes, and replay as before. Any other value is recorded as usual.
+    #[must_use]
+    pub fn implicit_at_default(mut self) -> Self {
+        self.implicit_default = true;
         self
     }
 }

@@ -40,13 +40,7 @@ fn config() -> impl Strategy<Value = KernelConfig> {
 }
 
 fn world(shards: u8, config: KernelConfig, flawed: bool) -> World<TwoPhaseCommit> {
-    World::new(
-        TwoPhaseCommit {
-            shards,
-            revert_after_vote: flawed,
-        },
-        config,
-    )
+    World::new(TwoPhaseCommit::single(shards, flawed), config)
 }
 
 /// Follows `choices` (each picks an enabled action modulo their number) from the initial
@@ -291,7 +285,12 @@ fn a_partition_loses_what_crosses_it_holds_until_it_heals_and_is_not_rest() {
     // A message sent across the cut is lost at once; after the heal the channel works.
     let mut out = Effects::new(0);
     let mut sent = cut.clone();
-    out.send(1, crate::protocols::two_phase_commit::Msg::Prepare);
+    out.send(
+        1,
+        crate::protocols::two_phase_commit::Msg::Prepare(
+            crate::protocols::two_phase_commit::Tx::new(0, 1),
+        ),
+    );
     w.apply_effects_for_test(&mut sent, 2, &mut out);
     assert_eq!(sent.net, cut.net);
     assert_eq!(out.cut.len(), 1);
@@ -299,7 +298,12 @@ fn a_partition_loses_what_crosses_it_holds_until_it_heals_and_is_not_rest() {
     assert_eq!(healed.cut, 0);
     let mut out = Effects::new(0);
     let mut sent = healed.clone();
-    out.send(1, crate::protocols::two_phase_commit::Msg::Prepare);
+    out.send(
+        1,
+        crate::protocols::two_phase_commit::Msg::Prepare(
+            crate::protocols::two_phase_commit::Tx::new(0, 1),
+        ),
+    );
     w.apply_effects_for_test(&mut sent, 2, &mut out);
     assert_eq!(sent.net.len(), 2);
     // The cut is renamed with the nodes and kept in its one spelling: swapping the shards
@@ -653,6 +657,31 @@ fn sorted_canonical_form_matches_brute_force_orbits_at_four_shards() {
 
 /// The orbits of naive-timeout train-hotel with two bookings (clocked, horizon 5, no faults).
 const TWO_BOOKINGS_ORBITS: usize = 11726;
+/// Concurrent transactions keep the shards interchangeable (every transaction concerns every
+/// shard alike; with `conflict` each shard's one object is written by all of them): the
+/// engine's orbit counts with `--symmetry` (`-p shards=2 -p transactions=2 --network ordered
+/// --loss 0`, with and without `-p conflict=1`) are the brute force's.
+#[test]
+fn concurrent_transactions_match_brute_force_orbits() {
+    let reliable_fifo = KernelConfig {
+        delivery: Delivery::Ordered,
+        ..KernelConfig::default()
+    };
+    for (conflict, orbits) in [(false, 252_088), (true, 185_455)] {
+        let w = World::new(
+            TwoPhaseCommit {
+                shards: 2,
+                transactions: 2,
+                conflict,
+                revert_after_vote: false,
+            },
+            reliable_fifo,
+        );
+        let what = format!("two-phase-commit shards=2 transactions=2 conflict={conflict}");
+        assert_eq!(against_brute_force(&w, &what), orbits, "{what}");
+        assert_eq!(w.symmetry().enumerated(), 0, "{what}");
+    }
+}
 
 #[test]
 fn sorted_canonical_form_matches_brute_force_orbits() {

@@ -535,20 +535,20 @@ impl ModelEntry for Entry {
                      7.5 S5",
             params: vec![
                 ParamSpec {
-                    omit_at_default: false,
                     name: "shards",
                     default: 2,
                     min: 1,
                     max: 3,
                     doc: "number of shards (participants)",
+                    implicit_default: false,
                 },
                 ParamSpec {
-                    omit_at_default: false,
                     name: "backup_crash",
                     default: 0,
                     min: 0,
                     max: 1,
                     doc: "1: the backup TM may crash too (the crash budget is shared)",
+                    implicit_default: false,
                 },
             ],
             kernel: Some(default_kernel()),

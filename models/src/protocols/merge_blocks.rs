@@ -418,7 +418,7 @@ impl ModelEntry for Entry {
                     "shard chains (shard-a, shard-b, ...); every transaction has a part on each, \
                      merged into one atomic group of blocks",
                 )
-                .omitted_at_default(),
+                .implicit_at_default(),
                 ParamSpec::new(
                     TRANSACTIONS,
                     1,
@@ -426,7 +426,7 @@ impl ModelEntry for Entry {
                     "transactions (tx1, tx2); transaction t is submitted on shard t, which \
                      proposes the merge to every other shard",
                 )
-                .omitted_at_default(),
+                .implicit_at_default(),
             ],
             kernel: Some(default_kernel()),
             notes: vec![

@@ -1016,21 +1016,21 @@ impl ModelEntry for Entry {
                      7.5 S8",
             params: vec![
                 ParamSpec {
-                    omit_at_default: false,
                     name: "shards",
                     default: 2,
                     min: 1,
                     max: 3,
                     doc: "number of shards (resource managers), one Paxos instance each",
+                    implicit_default: false,
                 },
                 ParamSpec {
-                    omit_at_default: false,
                     name: "f",
                     default: 1,
                     min: 0,
                     max: 1,
                     doc: "F: 2F + 1 acceptors, quorums of F + 1 (0: one acceptor, on the \
                           leader's node: two-phase commit's single point of failure)",
+                    implicit_default: false,
                 },
             ],
             kernel: Some(default_kernel()),

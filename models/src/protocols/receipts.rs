@@ -458,7 +458,7 @@ impl ModelEntry for Entry {
                      and bitfield on the destination, which is the shard after them; 3 sources \
                      with the default's replay take minutes",
                 )
-                .omitted_at_default(),
+                .implicit_at_default(),
             ],
             kernel: Some(default_kernel()),
             notes: vec![

@@ -594,12 +594,12 @@ impl ModelEntry for Entry {
             source: "Skeen, Nonblocking Commit Protocols, SIGMOD 1981; Skeen & Stonebraker, IEEE \
                      TSE 1983; PROTOCOLS.md 4.4, 7.5 S7",
             params: vec![ParamSpec {
-                omit_at_default: false,
                 name: "shards",
                 default: 2,
                 min: 1,
                 max: 3,
                 doc: "number of participants",
+                implicit_default: false,
             }],
             kernel: Some(default_kernel()),
             notes: vec![

@@ -545,7 +545,7 @@ impl ModelEntry for Entry {
                      with its own seat on the train's shard (its own transaction); each is \
                      yanked, claimed and judged on its own",
                 )
-                .omitted_at_default(),
+                .implicit_at_default(),
             ],
             kernel: Some(default_kernel()),
             notes: vec![

@@ -261,12 +261,12 @@ impl ModelEntry for Entry {
             source: "Gray & Lamport, Consensus on Transaction Commit, ACM TODS 2006, section 2; \
                      tlaplus/Examples transaction_commit/TCommit.tla",
             params: vec![ParamSpec {
-                omit_at_default: false,
                 name: "rms",
                 default: 3,
                 min: 1,
                 max: 12,
                 doc: "number of resource managers",
+                implicit_default: false,
             }],
             kernel: None,
             notes: vec![

@@ -461,12 +461,12 @@ impl ModelEntry for Entry {
             source: "Gray & Lamport, Consensus on Transaction Commit, ACM TODS 2006; \
                      tlaplus/Examples transaction_commit/TwoPhase.tla",
             params: vec![ParamSpec {
-                omit_at_default: false,
                 name: "rms",
                 default: 3,
                 min: 1,
                 max: MAX_RMS,
                 doc: "number of resource managers",
+                implicit_default: false,
             }],
             kernel: None,
             notes: vec![

@@ -558,6 +558,7 @@ impl ModelEntry for Entry {
                      time-out re-entrancy (2024); PROTOCOLS.md 6.3, 7.5 S15-S17",
             params: vec![
                 ParamSpec {
+                    implicit_default: false,
                     name: "transfers",
                     default: 2,
                     min: 1,
@@ -565,6 +566,7 @@ impl ModelEntry for Entry {
                     doc: "transfers of one token from chain-a to chain-b (the supply)",
                 },
                 ParamSpec {
+                    implicit_default: false,
                     name: "timeout",
                     default: 1,
                     min: 1,

@@ -642,7 +642,7 @@ impl ModelEntry for Entry {
                      escrow shard (escrow-1, escrow-2) that decides it; with more bookings than \
                      capacity they compete for the same seat and room",
                 )
-                .omitted_at_default(),
+                .implicit_at_default(),
                 ParamSpec::new(
                     CAPACITY,
                     1,
@@ -650,7 +650,7 @@ impl ModelEntry for Entry {
                     "seats on the train and rooms in the hotel: a shard holds a request only \
                      while fewer are held or sold",
                 )
-                .omitted_at_default(),
+                .implicit_at_default(),
             ],
             kernel: Some(default_kernel()),
             notes: vec![
