@@ -158,6 +158,16 @@ pub enum Finding {
         /// What the serial order by transaction id gives those objects.
         serial: Vec<(ObjectId, i64)>,
     },
+    /// A party gave an asset that reached its counterparty and can no longer get an asset it is
+    /// owed: it is underwater (Herlihy 2018).
+    Underwater {
+        /// The party left underwater.
+        party: NodeId,
+        /// An asset it gave that its counterparty received.
+        gave: ObjectId,
+        /// An asset it was owed that can no longer reach it.
+        lost: ObjectId,
+    },
     /// Witness: `tx` committed everywhere.
     Committed {
         /// The first transaction committed at every concerned shard.
@@ -342,6 +352,12 @@ impl Finding {
                     values(serial)
                 )
             }
+            Finding::Underwater { party, gave, lost } => format!(
+                "{} gave {} and can no longer get {}: it ends underwater",
+                name(party),
+                obj(gave),
+                obj(lost)
+            ),
             Finding::Committed { tx: t } => format!("{} committed on every shard", tx(t)),
             Finding::Aborted { tx: t } => format!("{} aborted on every shard", tx(t)),
             Finding::AllAborted { count } => {

@@ -105,6 +105,7 @@ impl Registry {
             .with::<protocols::yanking::Entry>()
             .with::<protocols::receipts::Entry>()
             .with::<protocols::merge_blocks::Entry>()
+            .with::<protocols::htlc::Entry>()
     }
 
     /// Adds the entry `E` (a unit struct, or any entry with a `Default`).

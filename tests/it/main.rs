@@ -9,6 +9,7 @@ mod cli_output;
 mod engine;
 mod gate;
 mod honesty;
+mod htlc;
 mod layout;
 mod manifest;
 #[cfg(feature = "mutants")]

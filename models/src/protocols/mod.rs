@@ -1,6 +1,7 @@
 //! Protocols on the world kernel, one module each, each citing its source.
 
 pub mod backup_tm;
+pub mod htlc;
 pub mod locking;
 pub mod merge_blocks;
 pub mod paxos_commit;
