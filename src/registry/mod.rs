@@ -106,6 +106,7 @@ impl Registry {
             .with::<protocols::receipts::Entry>()
             .with::<protocols::merge_blocks::Entry>()
             .with::<protocols::htlc::Entry>()
+            .with::<protocols::near_callbacks::Entry>()
     }
 
     /// Adds the entry `E` (a unit struct, or any entry with a `Default`).

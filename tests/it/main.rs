@@ -14,6 +14,7 @@ mod layout;
 mod manifest;
 #[cfg(feature = "mutants")]
 mod mutants;
+mod near_callbacks;
 mod paxos_commit;
 mod progress;
 mod protocols_a;

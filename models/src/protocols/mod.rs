@@ -4,6 +4,7 @@ pub mod backup_tm;
 pub mod htlc;
 pub mod locking;
 pub mod merge_blocks;
+pub mod near_callbacks;
 pub mod paxos_commit;
 pub mod receipts;
 pub mod three_phase_commit;
