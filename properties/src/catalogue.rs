@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::observation::{LockMode, NodeId, ObjectId, Observation, Outcome, TransferStatus, TxId};
+use crate::observation::{ArcStatus, LockMode, NodeId, ObjectId, Observation, Outcome, TxId};
 
 /// How a property is judged over the reachable states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -531,14 +531,14 @@ fn find_unique_location(obs: &Observation) -> Option<Finding> {
 }
 
 fn find_underwater(obs: &Observation) -> Option<Finding> {
-    obs.transfers.iter().find_map(|lost| {
+    obs.swap_arcs.iter().find_map(|lost| {
         if !lost.lost(obs.now) {
             return None;
         }
         let party = lost.to;
-        obs.transfers
+        obs.swap_arcs
             .iter()
-            .find(|gave| gave.from == party && gave.status == TransferStatus::Done)
+            .find(|gave| gave.from == party && gave.status == ArcStatus::Done)
             .map(|gave| Finding::Underwater {
                 party,
                 gave: gave.asset,

@@ -19,8 +19,8 @@ pub use catalogue::{
 };
 pub use finding::Finding;
 pub use observation::{
-    Amount, Event, Ledger, Location, Lock, LockMode, NodeId, ObjectId, Observation, Outcome,
-    Transfer, TransferStatus, TxEffect, TxId, TxOutcome, Value, Write,
+    Amount, ArcStatus, Event, Ledger, Location, Lock, LockMode, NodeId, ObjectId, Observation,
+    Outcome, SwapArc, TxEffect, TxId, TxOutcome, Value, Write,
 };
 
 #[cfg(test)]

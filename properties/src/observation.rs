@@ -224,9 +224,9 @@ impl TxEffect {
 /// triggered, refunded or still pending).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum TransferStatus {
+pub enum ArcStatus {
     /// It may still happen: not offered yet, or offered (escrowed) and still claimable until
-    /// [`Transfer::expires`].
+    /// [`SwapArc::expires`].
     Open,
     /// It happened: the asset reached its recipient (the contract was claimed).
     Done,
@@ -237,7 +237,7 @@ pub enum TransferStatus {
 /// One asset transfer between two parties: an arc of a swap digraph (Herlihy, "Atomic
 /// Cross-Chain Swaps", PODC 2018, §3), for `no_underwater`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Transfer {
+pub struct SwapArc {
     /// The asset transferred.
     pub asset: ObjectId,
     /// The party that gives it.
@@ -245,20 +245,20 @@ pub struct Transfer {
     /// The party that receives it.
     pub to: NodeId,
     /// How far it has got.
-    pub status: TransferStatus,
+    pub status: ArcStatus,
     /// In clocked time, the tick from which an open transfer can no longer happen (a hashed
     /// timelock's expiry: no claim is accepted at or after it).
     pub expires: Option<u32>,
 }
 
-impl Transfer {
+impl SwapArc {
     /// Whether the transfer can no longer happen at tick `now` (`None`: async time, where
     /// only a refund closes it).
     pub fn lost(&self, now: Option<u32>) -> bool {
         match self.status {
-            TransferStatus::Done => false,
-            TransferStatus::Off => true,
-            TransferStatus::Open => matches!((self.expires, now), (Some(e), Some(n)) if n >= e),
+            ArcStatus::Done => false,
+            ArcStatus::Off => true,
+            ArcStatus::Open => matches!((self.expires, now), (Some(e), Some(n)) if n >= e),
         }
     }
 }
@@ -294,7 +294,7 @@ pub struct Observation {
     /// The asset transfers between parties of a swap, for `no_underwater`. Every party named
     /// here is judged as conforming: on the world kernel parties follow their protocol and
     /// attacks come only from the kernel's faults.
-    pub transfers: Vec<Transfer>,
+    pub swap_arcs: Vec<SwapArc>,
     /// Whether the state is quiescent: no protocol step is enabled (fault injections and clock
     /// ticks do not count) and no timer is armed. Judged by the model, read by `deadlock_freedom`.
     pub quiescent: bool,

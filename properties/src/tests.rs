@@ -322,13 +322,8 @@ fn witnesses_need_a_transaction_decided_everywhere() {
 }
 
 /// A two-party swap: asset 0 from party 0 to party 1, asset 1 back, both expiring at `expires`.
-fn swap(
-    a: TransferStatus,
-    b: TransferStatus,
-    expires: Option<u32>,
-    now: Option<u32>,
-) -> Observation {
-    let arc = |asset, from, to, status| Transfer {
+fn swap(a: ArcStatus, b: ArcStatus, expires: Option<u32>, now: Option<u32>) -> Observation {
+    let arc = |asset, from, to, status| SwapArc {
         asset,
         from,
         to,
@@ -336,7 +331,7 @@ fn swap(
         expires,
     };
     Observation {
-        transfers: vec![arc(0, 0, 1, a), arc(1, 1, 0, b)],
+        swap_arcs: vec![arc(0, 0, 1, a), arc(1, 1, 0, b)],
         now,
         ..Observation::default()
     }
@@ -344,7 +339,7 @@ fn swap(
 
 #[test]
 fn no_underwater_flags_a_party_that_gave_and_can_no_longer_receive() {
-    use TransferStatus::{Done, Off, Open};
+    use ArcStatus::{Done, Off, Open};
     // Deal, NoDeal, and still undecided: nobody is underwater.
     for (a, b) in [
         (Done, Done),

@@ -86,8 +86,8 @@
 
 use serde::Serialize;
 use xshard_properties::{
-    Event, Lock, LockMode, NodeId, ObjectId, Observation, Outcome, Transfer, TransferStatus,
-    ATOMICITY, CAN_ABORT, CAN_COMMIT, NO_UNDERWATER, PROGRESS, TIMEOUT_REVERT,
+    ArcStatus, Event, Lock, LockMode, NodeId, ObjectId, Observation, Outcome, SwapArc, ATOMICITY,
+    CAN_ABORT, CAN_COMMIT, NO_UNDERWATER, PROGRESS, TIMEOUT_REVERT,
 };
 
 use crate::entry::{Config, ConfigError, ModelEntry, ModelInfo, ParamSpec, VariantSpec};
@@ -294,12 +294,12 @@ impl Htlc {
             });
         }
         let status = match c {
-            Contract::Absent if declined => TransferStatus::Off,
-            Contract::Absent | Contract::Escrowed => TransferStatus::Open,
-            Contract::Claimed => TransferStatus::Done,
-            Contract::Refunded => TransferStatus::Off,
+            Contract::Absent if declined => ArcStatus::Off,
+            Contract::Absent | Contract::Escrowed => ArcStatus::Open,
+            Contract::Claimed => ArcStatus::Done,
+            Contract::Refunded => ArcStatus::Off,
         };
-        obs.transfers.push(Transfer {
+        obs.swap_arcs.push(SwapArc {
             asset,
             from: owner,
             to: counterparty,
