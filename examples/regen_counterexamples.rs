@@ -44,6 +44,13 @@ fn extra() -> Vec<(&'static str, Request, Vec<&'static str>)> {
             vec!["atomicity"],
         ),
         (
+            // PROTOCOLS.md S14: correct timelocks, Bob crashes after Alice's claim and ends
+            // underwater (outside Herlihy's failure model).
+            "htlc",
+            Request::new().kernel(KernelOverrides::new().with("crashes", 1)),
+            vec!["no_underwater", "atomicity", "timeout_revert", "progress"],
+        ),
+        (
             // Paxos Commit with one acceptor is 2PC: the leader's crash blocks.
             "paxos-commit",
             Request::new().param("f", 0),

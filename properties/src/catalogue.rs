@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::observation::{LockMode, NodeId, ObjectId, Observation, Outcome, Status, TxId};
+use crate::observation::{
+    ArcStatus, LockMode, NodeId, ObjectId, Observation, Outcome, Status, TxId,
+};
 
 /// How a property is judged over the reachable states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -206,6 +208,24 @@ pub const OUTPUT_INTEGRITY: PropertySpec = PropertySpec {
     find: find_output_integrity,
 };
 
+/// No conforming party of a swap ends underwater (Herlihy, "Atomic Cross-Chain Swaps", PODC
+/// 2018, §3 and Theorem 4.7; PROTOCOLS.md §6.2 NoUnderwater): a party is underwater when
+/// some asset it gives has reached its counterparty while some asset it is owed never will.
+/// Both halves are irreversible — a claimed contract stays claimed, a refunded one refunded,
+/// and a hashed timelock accepts no claim at or after its expiry — so judging every state
+/// (`always`) is judging how every run ends, and the counterexample stops at the first state
+/// from which the loss is certain, not at the refund that follows. A party that keeps what it
+/// gives, or receives everything it is owed (Herlihy's Deal, NoDeal, Discount and FreeRide),
+/// is not underwater.
+pub const NO_UNDERWATER: PropertySpec = PropertySpec {
+    name: "no_underwater",
+    kind: Kind::Always,
+    statement: "no conforming party ends underwater: once an asset it gives has reached its \
+                counterparty, every asset it is owed has reached it or still can (not refunded, \
+                its claim window still open)",
+    find: find_underwater,
+};
+
 /// Witness: some transaction commits at every shard it concerns.
 pub const CAN_COMMIT: PropertySpec = PropertySpec {
     name: "can_commit",
@@ -246,6 +266,7 @@ pub const ALL: &[PropertySpec] = &[
     CONSISTENCY,
     NO_INACTIVE_INPUT_SPEND,
     OUTPUT_INTEGRITY,
+    NO_UNDERWATER,
     CAN_COMMIT,
     CAN_ABORT,
     ALL_ABORT,
@@ -611,6 +632,23 @@ fn find_output_integrity(obs: &Observation) -> Option<Finding> {
             input,
             status,
         })
+    })
+}
+
+fn find_underwater(obs: &Observation) -> Option<Finding> {
+    obs.swap_arcs.iter().find_map(|lost| {
+        if !lost.lost(obs.now) {
+            return None;
+        }
+        let party = lost.to;
+        obs.swap_arcs
+            .iter()
+            .find(|gave| gave.from == party && gave.status == ArcStatus::Done)
+            .map(|gave| Finding::Underwater {
+                party,
+                gave: gave.asset,
+                lost: lost.asset,
+            })
     })
 }
 

@@ -192,6 +192,16 @@ pub enum Finding {
         /// Where `input` stands.
         status: Status,
     },
+    /// A party gave an asset that reached its counterparty and can no longer get an asset it is
+    /// owed: it is underwater (Herlihy 2018).
+    Underwater {
+        /// The party left underwater.
+        party: NodeId,
+        /// An asset it gave that its counterparty received.
+        gave: ObjectId,
+        /// An asset it was owed that can no longer reach it.
+        lost: ObjectId,
+    },
     /// Witness: `tx` committed everywhere.
     Committed {
         /// The first transaction committed at every concerned shard.
@@ -415,6 +425,12 @@ impl Finding {
                 tx(t),
                 obj(input),
                 status_words(status, &tx)
+            ),
+            Finding::Underwater { party, gave, lost } => format!(
+                "{} gave {} and can no longer get {}: it ends underwater",
+                name(party),
+                obj(gave),
+                obj(lost)
             ),
             Finding::Committed { tx: t } => format!("{} committed on every shard", tx(t)),
             Finding::Aborted { tx: t } => format!("{} aborted on every shard", tx(t)),

@@ -6,7 +6,7 @@
 //! protocols: a model maps each of its states to an [`Observation`], and a property judges it.
 //!
 //! Sources: DESIGN.md (property table) and PROTOCOLS.md §0.2 (invariants A1–A4, L2, TR1, TR2,
-//! U1).
+//! U1), §6.2 (Herlihy's NoUnderwater).
 
 pub mod catalogue;
 pub mod finding;
@@ -15,13 +15,13 @@ pub mod observation;
 pub use catalogue::{
     by_name, Kind, PropertySpec, ALL, ALL_ABORT, ATOMICITY, CAN_ABORT, CAN_COMMIT, CONSERVATION,
     CONSISTENCY, DEADLOCK_FREEDOM, ISOLATION, NO_DOUBLE_CREATE, NO_DOUBLE_SPEND,
-    NO_INACTIVE_INPUT_SPEND, OUTPUT_INTEGRITY, PROGRESS, SERIALIZABILITY, TIMEOUT_REVERT,
-    UNIQUE_LOCATION,
+    NO_INACTIVE_INPUT_SPEND, NO_UNDERWATER, OUTPUT_INTEGRITY, PROGRESS, SERIALIZABILITY,
+    TIMEOUT_REVERT, UNIQUE_LOCATION,
 };
 pub use finding::Finding;
 pub use observation::{
-    Amount, Event, Ledger, Location, Lock, LockMode, NodeId, ObjectId, ObjectStatus, Observation,
-    Outcome, Status, Transfer, TxEffect, TxId, TxOutcome, Value, Write,
+    Amount, ArcStatus, Event, Ledger, Location, Lock, LockMode, NodeId, ObjectId, ObjectStatus,
+    Observation, Outcome, Status, SwapArc, Transfer, TxEffect, TxId, TxOutcome, Value, Write,
 };
 
 #[cfg(test)]

@@ -256,6 +256,49 @@ pub struct ObjectStatus {
     pub status: Status,
 }
 
+/// How far an asset transfer of a swap has got (Herlihy 2018: an arc whose contract is
+/// triggered, refunded or still pending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArcStatus {
+    /// It may still happen: not offered yet, or offered (escrowed) and still claimable until
+    /// [`SwapArc::expires`].
+    Open,
+    /// It happened: the asset reached its recipient (the contract was claimed).
+    Done,
+    /// It can no longer happen: the asset went back to its owner (refunded).
+    Off,
+}
+
+/// One asset transfer between two parties: an arc of a swap digraph (Herlihy, "Atomic
+/// Cross-Chain Swaps", PODC 2018, §3), for `no_underwater`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SwapArc {
+    /// The asset transferred.
+    pub asset: ObjectId,
+    /// The party that gives it.
+    pub from: NodeId,
+    /// The party that receives it.
+    pub to: NodeId,
+    /// How far it has got.
+    pub status: ArcStatus,
+    /// In clocked time, the tick from which an open transfer can no longer happen (a hashed
+    /// timelock's expiry: no claim is accepted at or after it).
+    pub expires: Option<u32>,
+}
+
+impl SwapArc {
+    /// Whether the transfer can no longer happen at tick `now` (`None`: async time, where
+    /// only a refund closes it).
+    pub fn lost(&self, now: Option<u32>) -> bool {
+        match self.status {
+            ArcStatus::Done => false,
+            ArcStatus::Off => true,
+            ArcStatus::Open => matches!((self.expires, now), (Some(e), Some(n)) if n >= e),
+        }
+    }
+}
+
 /// What a model exposes of one state for the named properties.
 ///
 /// Fields a protocol does not have stay empty (`None` for the ledger and the clock); a property
@@ -290,6 +333,10 @@ pub struct Observation {
     /// listed does not exist); with `transfers` and the history's `Create` and `Consume`
     /// events, what `consistency`, `no_inactive_input_spend` and `output_integrity` judge.
     pub statuses: Vec<ObjectStatus>,
+    /// The asset transfers between parties of a swap, for `no_underwater`. Every party named
+    /// here is judged as conforming: on the world kernel parties follow their protocol and
+    /// attacks come only from the kernel's faults.
+    pub swap_arcs: Vec<SwapArc>,
     /// Whether the state is quiescent: no protocol step is enabled (fault injections and clock
     /// ticks do not count) and no timer is armed. Judged by the model, read by `deadlock_freedom`.
     pub quiescent: bool,

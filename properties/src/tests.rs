@@ -321,6 +321,56 @@ fn witnesses_need_a_transaction_decided_everywhere() {
     );
 }
 
+/// A two-party swap: asset 0 from party 0 to party 1, asset 1 back, both expiring at `expires`.
+fn swap(a: ArcStatus, b: ArcStatus, expires: Option<u32>, now: Option<u32>) -> Observation {
+    let arc = |asset, from, to, status| SwapArc {
+        asset,
+        from,
+        to,
+        status,
+        expires,
+    };
+    Observation {
+        swap_arcs: vec![arc(0, 0, 1, a), arc(1, 1, 0, b)],
+        now,
+        ..Observation::default()
+    }
+}
+
+#[test]
+fn no_underwater_flags_a_party_that_gave_and_can_no_longer_receive() {
+    use ArcStatus::{Done, Off, Open};
+    // Deal, NoDeal, and still undecided: nobody is underwater.
+    for (a, b) in [
+        (Done, Done),
+        (Off, Off),
+        (Open, Open),
+        (Open, Done),
+        (Off, Open),
+    ] {
+        assert_eq!(explain(&NO_UNDERWATER, &swap(a, b, Some(4), Some(3))), None);
+    }
+    // Party 1 gave asset 1 and asset 0 was refunded to party 0.
+    assert_eq!(
+        (NO_UNDERWATER.find)(&swap(Off, Done, Some(4), Some(3))),
+        Some(Finding::Underwater {
+            party: 1,
+            gave: 1,
+            lost: 0
+        })
+    );
+    assert_eq!(
+        explain(&NO_UNDERWATER, &swap(Off, Done, None, None)).as_deref(),
+        Some("shard-b gave obj2 and can no longer get obj1: it ends underwater")
+    );
+    // Still escrowed but past its timelock: no claim can land any more.
+    assert!(!NO_UNDERWATER.condition(&swap(Open, Done, Some(4), Some(4))));
+    assert!(NO_UNDERWATER.condition(&swap(Open, Done, Some(4), Some(3))));
+    // In async time only a refund closes a transfer.
+    assert!(NO_UNDERWATER.condition(&swap(Open, Done, Some(4), None)));
+    assert_eq!(by_name("no_underwater").map(|p| p.kind), Some(Kind::Always));
+}
+
 #[test]
 fn names_are_unique_and_stable() {
     let names: Vec<&str> = ALL.iter().map(|p| p.name).collect();
@@ -340,6 +390,7 @@ fn names_are_unique_and_stable() {
             "consistency",
             "no_inactive_input_spend",
             "output_integrity",
+            "no_underwater",
             "can_commit",
             "can_abort",
             "all_abort"

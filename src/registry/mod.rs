@@ -109,6 +109,8 @@ impl Registry {
             .with::<protocols::replay::atomix::Entry>()
             .with::<protocols::replay::byzcuit::Entry>()
             .with::<protocols::ibc_transfer::Entry>()
+            .with::<protocols::htlc::Entry>()
+            .with::<protocols::near_callbacks::Entry>()
     }
 
     /// Adds the entry `E` (a unit struct, or any entry with a `Default`).

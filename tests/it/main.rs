@@ -9,11 +9,13 @@ mod cli_output;
 mod engine;
 mod gate;
 mod honesty;
+mod htlc;
 mod ibc_transfer;
 mod layout;
 mod manifest;
 #[cfg(feature = "mutants")]
 mod mutants;
+mod near_callbacks;
 mod paxos_commit;
 mod progress;
 mod protocols_a;
