@@ -466,13 +466,7 @@ fn a_walks_swarm_mask_switches_fault_classes_on_and_off_and_shrinking_keeps_it()
     use xshard_models::kernel::{KernelAction, SWARM_CLASSES};
     let mut kernel = default_kernel();
     kernel.loss = 2;
-    let model = World::new(
-        TwoPhaseCommit {
-            shards: 2,
-            revert_after_vote: true,
-        },
-        kernel,
-    );
+    let model = World::new(TwoPhaseCommit::single(2, true), kernel);
     let drop_bit = 1u32
         << SWARM_CLASSES
             .iter()
