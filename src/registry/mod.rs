@@ -164,6 +164,12 @@ impl Registry {
         Ok(self.entry(name)?.info())
     }
 
+    /// Why the resolved configuration `r` lies outside its model's declared failure model,
+    /// if it does ([`ModelEntry::outside_failure_model`]).
+    pub fn outside_failure_model(&self, r: &Resolved) -> Option<String> {
+        self.entry(r.model).ok()?.outside_failure_model(r)
+    }
+
     /// The listing of model `name`.
     pub fn listing(&self, name: &str) -> Result<Listing, ConfigError> {
         Ok(self.entry(name)?.listing())
@@ -303,6 +309,8 @@ trait Registered: Send + Sync {
     fn variants(&self) -> Vec<VariantInfo>;
     fn listing(&self) -> Listing;
     fn build(&self, r: &Resolved) -> Result<Box<dyn AnyModel>, ConfigError>;
+    /// Why `r` is outside the entry's failure model ([`ModelEntry::outside_failure_model`]).
+    fn outside_failure_model(&self, r: &Resolved) -> Option<String>;
     /// The entry's derived horizon ([`ModelEntry::horizon`]) for variant `variant`.
     fn horizon(
         &self,
@@ -363,6 +371,11 @@ impl<E: ModelEntry> Registered for erased::Adapter<E> {
             catches: info.catches,
             misses: info.misses,
         }
+    }
+
+    fn outside_failure_model(&self, r: &Resolved) -> Option<String> {
+        let kernel = r.kernel.as_ref()?;
+        self.0.outside_failure_model(&r.all_params(), kernel)
     }
 
     fn build(&self, r: &Resolved) -> Result<Box<dyn AnyModel>, ConfigError> {

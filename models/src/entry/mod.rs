@@ -57,6 +57,20 @@ pub trait ModelEntry: Send + Sync + 'static {
     ) -> Option<u32> {
         None
     }
+
+    /// Why a configuration lies outside the failure model the protocol claims to tolerate
+    /// (more crashes than it is built for, a node that may crash although the design assumes
+    /// it does not), or `None` when it is inside. `check` runs such a configuration all the
+    /// same (a designer may want to see the limit); `sweep` counts it apart and never reports
+    /// its violations as a failure of the protocol. The default: every configuration is
+    /// inside.
+    fn outside_failure_model(
+        &self,
+        _params: &std::collections::BTreeMap<String, u32>,
+        _kernel: &crate::kernel::KernelConfig,
+    ) -> Option<String> {
+        None
+    }
 }
 
 /// The variant type of a model that has only its default.

@@ -593,6 +593,21 @@ impl ModelEntry for Entry {
         Some(kernel.delta * (4 + 3 * faults) + TAKEOVER.max(RETRANSMIT) * (1 + faults))
     }
 
+    /// The design tolerates a crash of the primary, which the backup covers; a backup that
+    /// crashes for good blocks by design (a single decision record, as 2PC's TM; module doc).
+    fn outside_failure_model(
+        &self,
+        params: &std::collections::BTreeMap<String, u32>,
+        kernel: &KernelConfig,
+    ) -> Option<String> {
+        (params.get("backup_crash") == Some(&1)
+            && kernel.crash_mode == crate::kernel::CrashMode::Stop
+            && kernel.crashes > 0)
+            .then(|| {
+                "the backup TM may crash for good: a single decision record blocks".to_string()
+            })
+    }
+
     fn variants(&self) -> Vec<VariantSpec<Variant>> {
         vec![
             VariantSpec::holds(

@@ -1080,6 +1080,22 @@ impl ModelEntry for Entry {
         Some(TAKEOVER + kernel.delta * (6 + 2 * recovers))
     }
 
+    /// Paxos Commit with F tolerates F acceptors that crash for good (Gray & Lamport, §4):
+    /// more crash-stops than `f` is outside its claim (at `f = 0` it is 2PC, which blocks).
+    fn outside_failure_model(
+        &self,
+        params: &std::collections::BTreeMap<String, u32>,
+        kernel: &KernelConfig,
+    ) -> Option<String> {
+        let f = params.get("f").copied().unwrap_or(1);
+        (kernel.crash_mode == CrashMode::Stop && u32::from(kernel.crashes) > f).then(|| {
+            format!(
+                "{} crash-stop(s) exceed f = {f}: Paxos Commit tolerates f acceptor failures",
+                kernel.crashes
+            )
+        })
+    }
+
     fn variants(&self) -> Vec<VariantSpec<Variant>> {
         vec![
             VariantSpec::holds(

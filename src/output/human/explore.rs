@@ -83,6 +83,13 @@ pub fn sweep(
             .unwrap_or_default(),
         report.refused
     );
+    if report.outside_failure_model > 0 {
+        let _ = writeln!(
+            out,
+            "not checked: {} configuration(s) outside the protocol's declared failure model",
+            report.outside_failure_model
+        );
+    }
     match &report.largest_held {
         Some(l) => {
             let _ = writeln!(

@@ -16,7 +16,8 @@
 //!   exhaustive search | `violated` | `inconclusive`: no violation, some configuration cut
 //!   short by its budget), `checked`, `exhaustive`, `inconclusive`, `vacuous` (held but
 //!   missing a witness: the configuration cannot exercise it), `refused` (the model
-//!   refused to build them), `stopped_by` (the first bound that cut a case, or null),
+//!   refused to build them), `outside_failure_model` (drawn but not checked: outside the
+//!   failure model the protocol declares), `stopped_by` (the first bound that cut a case, or null),
 //!   `largest_held` (`values`, `distinct_states`, `check`; or null), `regressions` (the file
 //!   a new failing seed was added to, or null), `rerun` (the command that runs the sweep
 //!   again).
@@ -141,6 +142,8 @@ pub struct SweepSummary<'a> {
     pub vacuous: u64,
     /// Configurations the model refused to build.
     pub refused: u64,
+    /// Configurations outside the protocol's declared failure model, not checked.
+    pub outside_failure_model: u64,
     /// The first bound that cut a case.
     pub stopped_by: Option<Bound>,
     /// The largest configuration that held.
@@ -202,6 +205,7 @@ pub fn sweep(
             inconclusive: report.inconclusive,
             vacuous: report.vacuous,
             refused: report.refused,
+            outside_failure_model: report.outside_failure_model,
             stopped_by: report.first_bound,
             largest_held,
             regressions,
