@@ -164,3 +164,26 @@ pub fn triples(v: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
         .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
         .collect()
 }
+
+/// Checks variant `v` (an entry of `xshard list --format json`'s `variants`) of `model` at its
+/// defaults and asserts that exactly the properties its listing expects fail (violated or
+/// unwitnessed), so a registry's expectations and the checks cannot drift apart.
+pub fn assert_variant_meets_its_listing(model: &str, v: &Value) {
+    let variant = v["name"].as_str().unwrap_or_default();
+    let c = check(model, &["--variant", variant]);
+    let failed: Vec<Value> = c
+        .props
+        .iter()
+        .filter(|(_, s, _)| s == "violated" || s == "unwitnessed")
+        .map(|(n, _, _)| Value::from(n.as_str()))
+        .collect();
+    let expected = if v["expect"] == "holds" {
+        Vec::new()
+    } else {
+        v["expect"]["violates"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(failed, expected, "{model} {variant}");
+}

@@ -4,8 +4,6 @@
 //! and S17 (an ordered channel after a time-out) as exact counterexamples and witnesses, the
 //! faults each needs, and the registry's expectations.
 
-use serde_json::Value;
-
 use crate::helpers::{self, all, expect, explanation, json_lines, run, steps, triples, E};
 
 const MODEL: &str = "ibc-transfer";
@@ -219,22 +217,6 @@ fn the_registry_expectations_match_the_checks() {
         ]
     );
     for v in variants {
-        let variant = v["name"].as_str().unwrap_or_default();
-        let c = helpers::check(MODEL, &["--variant", variant]);
-        let violated: Vec<Value> = c
-            .props
-            .iter()
-            .filter(|(_, s, _)| s == "violated" || s == "unwitnessed")
-            .map(|(n, _, _)| Value::from(n.as_str()))
-            .collect();
-        let expected = if v["expect"] == "holds" {
-            Vec::new()
-        } else {
-            v["expect"]["violates"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        };
-        assert_eq!(violated, expected, "{variant}");
+        helpers::assert_variant_meets_its_listing(MODEL, v);
     }
 }

@@ -2,8 +2,6 @@
 //! counts, exact counterexample and witness lengths, the counterexamples' steps, fault budgets,
 //! and the registry's expectations.
 
-use serde_json::Value;
-
 use crate::helpers::{self, all, json_lines, run, Check};
 
 /// `xshard check ARGS` (the model first).
@@ -366,23 +364,7 @@ fn registry_expectations_match_the_checks() {
         let variants = m["variants"].as_array().expect("variants");
         assert!(variants.len() >= 2, "{name}");
         for v in variants {
-            let variant = v["name"].as_str().unwrap_or_default();
-            let c = check(&[name, "--variant", variant]);
-            let violated: Vec<Value> = c
-                .props
-                .iter()
-                .filter(|(_, s, _)| s == "violated" || s == "unwitnessed")
-                .map(|(n, _, _)| Value::from(n.as_str()))
-                .collect();
-            let expected = if v["expect"] == "holds" {
-                Vec::new()
-            } else {
-                v["expect"]["violates"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-            };
-            assert_eq!(violated, expected, "{name} {variant}");
+            helpers::assert_variant_meets_its_listing(name, v);
         }
     }
 }

@@ -5,8 +5,6 @@
 //! counterexamples' decisive steps (mapped to the paper's table rows in the module docs), the
 //! ablations of Byzcuit, and the registry's expectations, through the CLI.
 
-use serde_json::Value;
-
 use crate::helpers::{self, all, explanation, json_lines, run, steps, E};
 
 use E::{H, V, W};
@@ -199,23 +197,7 @@ fn registry_expectations_match_the_checks() {
             .find(|m| m["name"] == name)
             .unwrap_or_else(|| panic!("{name} is listed"));
         for v in m["variants"].as_array().expect("variants") {
-            let variant = v["name"].as_str().unwrap_or_default();
-            let c = helpers::check(name, &["--variant", variant]);
-            let violated: Vec<Value> = c
-                .props
-                .iter()
-                .filter(|(_, s, _)| s == "violated" || s == "unwitnessed")
-                .map(|(n, _, _)| Value::from(n.as_str()))
-                .collect();
-            let expected = if v["expect"] == "holds" {
-                Vec::new()
-            } else {
-                v["expect"]["violates"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-            };
-            assert_eq!(violated, expected, "{name} {variant}");
+            helpers::assert_variant_meets_its_listing(name, v);
         }
     }
 }
